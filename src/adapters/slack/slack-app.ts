@@ -1,0 +1,82 @@
+import { App, ExpressReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import type { Deps } from '../../app/context.js';
+import type { SlackConfig } from '../../config.js';
+import type { Metrics } from '../../metrics.js';
+import type { Db } from '../../store/database.js';
+import { registerAppMention } from './app-mention.js';
+import { boltLogger } from './bolt-logger.js';
+import { registerRetryDedupe } from './dedupe-retries.js';
+import { registerPoCommand } from './po-command.js';
+
+export interface SlackSurface {
+  app: App;
+  /** For the outbox and the directory: a client that never retries or queues by itself. */
+  client: WebClient;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function slackClient(config: SlackConfig, log: Logger): WebClient {
+  return new WebClient(config.botToken, {
+    slackApiUrl: config.apiUrl,
+    logger: boltLogger(log),
+    logLevel: LogLevel.WARN,
+    // The outbox owns retries and honours Retry-After itself; the client must fail fast.
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
+}
+
+/**
+ * The Slack surface: Bolt on POST /slack/events of the shared Express app (or Socket Mode when an
+ * app-level token is set). Signatures are verified by Bolt over the raw body, so no body parser may
+ * run before it on that route.
+ */
+export function createSlackSurface(options: {
+  config: SlackConfig;
+  express: Express;
+  deps: Deps;
+  db: Db;
+  log: Logger;
+  metrics: Metrics;
+}): SlackSurface {
+  const { config, log } = options;
+  const slackLog = log.child({ platform: 'slack' });
+  const clientOptions = { slackApiUrl: config.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true };
+  let app: App;
+  if (config.appToken) {
+    const receiver = new SocketModeReceiver({ appToken: config.appToken, logger: boltLogger(slackLog) });
+    app = new App({ token: config.botToken, receiver, logger: boltLogger(slackLog), clientOptions });
+  } else {
+    const receiver = new ExpressReceiver({
+      signingSecret: config.signingSecret,
+      endpoints: '/slack/events',
+      app: options.express,
+      // Ack after the listener finished: a command's reply is its ack, and events are acked only once
+      // they are safely in the database (Slack redelivers otherwise).
+      processBeforeResponse: true,
+      logger: boltLogger(slackLog),
+    });
+    app = new App({ token: config.botToken, receiver, logger: boltLogger(slackLog), clientOptions });
+  }
+  app.error(async (error) => {
+    slackLog.error({ err: error.original ?? error, code: error.code }, 'slack: unhandled listener error');
+  });
+  registerRetryDedupe(app, options.db, slackLog);
+  registerPoCommand(app, options.deps, slackLog, options.metrics);
+  registerAppMention(app, options.deps.store);
+
+  return {
+    app,
+    client: slackClient(config, slackLog),
+    async start() {
+      if (config.appToken) await app.start();
+    },
+    async stop() {
+      if (config.appToken) await app.stop();
+    },
+  };
+}

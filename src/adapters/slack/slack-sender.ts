@@ -1,0 +1,54 @@
+import { ErrorCode, type WebClient } from '@slack/web-api';
+import { SendError, type OutboxItem, type SendContext, type Sender, type Sent } from '../../outbox/sender.js';
+import { renderSlackMessage } from '../../messages/render-slack.js';
+import { slackError } from './slack-directory.js';
+
+// Slack errors that no retry can fix: the message is dead-lettered with the reason.
+const PERMANENT = new Set([
+  'channel_not_found', 'not_in_channel', 'is_archived', 'msg_too_long', 'no_text', 'invalid_blocks',
+  'invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'missing_scope', 'user_not_found',
+  'user_not_in_channel', 'cant_update_message', 'message_not_found', 'edit_window_closed', 'invalid_arguments',
+  'restricted_action', 'user_disabled', 'cannot_dm_bot',
+]);
+
+/** Delivers outbox messages to Slack. The WebClient must not retry by itself: the outbox does. */
+export function slackSender(client: WebClient): Sender {
+  return {
+    async send(item: OutboxItem, context: SendContext): Promise<Sent> {
+      const { text, blocks } = renderSlackMessage(item.message);
+      try {
+        switch (item.kind) {
+          case 'post': {
+            const res = await client.chat.postMessage({ channel: item.channelId!, text, blocks, thread_ts: context.thread?.messageId, unfurl_links: false });
+            return { channelId: res.channel, messageId: res.ts };
+          }
+          case 'dm': {
+            const open = await client.conversations.open({ users: item.userId! });
+            const res = await client.chat.postMessage({ channel: open.channel!.id!, text, blocks, unfurl_links: false });
+            return { channelId: res.channel, messageId: res.ts };
+          }
+          case 'ephemeral': {
+            await client.chat.postEphemeral({ channel: item.channelId!, user: item.userId!, text, blocks });
+            return { channelId: item.channelId!, messageId: undefined };
+          }
+          case 'update': {
+            const res = await client.chat.update({ channel: context.target!.channelId, ts: context.target!.messageId, text, blocks });
+            return { channelId: res.channel, messageId: res.ts };
+          }
+        }
+      } catch (error) {
+        throw classify(error);
+      }
+    },
+  };
+}
+
+function classify(error: unknown): SendError {
+  const e = error as { code?: string; retryAfter?: number; message?: string };
+  if (e.code === ErrorCode.RateLimitedError) {
+    return new SendError('rate_limited', 'rate limited by Slack', (e.retryAfter ?? 1) * 1000, { cause: error });
+  }
+  const code = slackError(error);
+  if (code && PERMANENT.has(code)) return new SendError('permanent', `Slack refused: ${code}`, undefined, { cause: error });
+  return new SendError('transient', code ? `Slack error: ${code}` : (e.message ?? String(error)), undefined, { cause: error });
+}

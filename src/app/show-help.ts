@@ -1,0 +1,6 @@
+import type { Message } from '../messages/model.js';
+import { helpMessage } from './replies.js';
+
+export function showHelp(): Message {
+  return helpMessage();
+}

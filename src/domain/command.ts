@@ -1,0 +1,96 @@
+/**
+ * The `/po` command language, independent of the platform that carried it: adapters extract the
+ * subcommand, the mentioned users (platform user ids) and the rest of the text.
+ */
+
+export type Command =
+  | { name: 'help' }
+  | { name: 'owner'; userId: string | undefined }
+  | { name: 'team'; teamName: string | undefined }
+  | { name: 'members'; op: 'list' }
+  | { name: 'members'; op: 'add' | 'remove'; userIds: string[] }
+  | { name: 'stakeholder'; op: 'list' }
+  | { name: 'stakeholder'; op: 'add' | 'remove'; userIds: string[] }
+  | { name: 'hours'; text: string | undefined };
+
+export type Subcommand =
+  | 'help' | 'ask' | 'request' | 'questions' | 'queue' | 'stats' | 'digest' | 'sprint'
+  | 'owner' | 'team' | 'members' | 'stakeholder' | 'hours' | 'away' | 'daily' | 'intercept' | 'holiday';
+
+export interface HelpEntry {
+  sub: Subcommand;
+  usage: string;
+  example: string;
+  summary: string;
+  available: boolean;
+}
+
+/** Every subcommand of the runtime contract; `available` marks those this build implements. */
+export const HELP: HelpEntry[] = [
+  { sub: 'help', usage: 'help', example: '/po help', summary: 'Show this list.', available: true },
+  { sub: 'owner', usage: 'owner [@user]', example: '/po owner @pat', summary: 'Show or hand over the Product Owner role (one per product).', available: true },
+  { sub: 'team', usage: 'team <name>', example: '/po team Checkout', summary: "Make this channel one of the product's teams.", available: true },
+  { sub: 'members', usage: 'members [add|remove @user…]', example: '/po members add @alice @bob', summary: "Show or change this team's roster.", available: true },
+  { sub: 'stakeholder', usage: 'stakeholder add|remove|list [@user…]', example: '/po stakeholder add @sam', summary: "Manage the product's stakeholders.", available: true },
+  { sub: 'hours', usage: 'hours [HH:MM-HH:MM] [days] [time zone]', example: '/po hours 08:30-16:30 mon-fri Europe/Berlin', summary: 'Show or set your working hours (used for response times and reminders).', available: true },
+  { sub: 'ask', usage: 'ask <question>', example: '/po ask Should guests see prices?', summary: 'Ask the PO a question from your team channel.', available: false },
+  { sub: 'request', usage: 'request [title]', example: '/po request Export to CSV', summary: "Send a work request to the PO's intake queue.", available: false },
+  { sub: 'questions', usage: 'questions', example: '/po questions', summary: 'List open questions to the PO.', available: false },
+  { sub: 'queue', usage: 'queue', example: '/po queue', summary: "Show the PO's intake queue.", available: false },
+  { sub: 'stats', usage: 'stats', example: '/po stats', summary: "Show the PO's response times.", available: false },
+  { sub: 'digest', usage: 'digest [at <weekday> <HH:MM>]', example: '/po digest at mon 08:30', summary: "Show or schedule the PO's weekly digest.", available: false },
+  { sub: 'sprint', usage: 'sprint', example: '/po sprint', summary: 'Set or show the sprint cadence and the next review.', available: false },
+  { sub: 'away', usage: 'away <until>', example: '/po away 2026-12-01', summary: 'Tell po-desk the PO is away.', available: false },
+  { sub: 'daily', usage: 'daily <HH:MM> [days] [tz]', example: '/po daily 09:30 mon-fri Europe/Berlin', summary: 'Set the daily scrum reminder.', available: false },
+  { sub: 'intercept', usage: 'intercept off|nudge|auto', example: '/po intercept nudge', summary: 'Choose how work requests in this channel are caught.', available: false },
+  { sub: 'holiday', usage: 'holiday add|list|remove', example: '/po holiday add 2026-12-25 Christmas', summary: 'Skip reminders on holidays.', available: false },
+];
+
+export function helpFor(sub: string): HelpEntry | undefined {
+  return HELP.find((h) => h.sub === sub);
+}
+
+export type ParseResult =
+  | { ok: true; command: Command }
+  | { ok: false; problem: string; help: HelpEntry | undefined };
+
+export interface CommandInput {
+  sub: string;
+  /** Text after the subcommand with mentions removed. */
+  rest: string;
+  /** Mentioned platform user ids, in order, without duplicates. */
+  userIds: string[];
+}
+
+export function parseCommand({ sub, rest, userIds }: CommandInput): ParseResult {
+  const fail = (problem: string, s = sub): ParseResult => ({ ok: false, problem, help: helpFor(s) });
+  const words = rest.split(/\s+/).filter(Boolean);
+  switch (sub) {
+    case '':
+    case 'help':
+      return { ok: true, command: { name: 'help' } };
+    case 'owner':
+      if (userIds.length > 1) return fail('a product has exactly one Product Owner: mention one person');
+      if (userIds.length === 0 && words.length > 0) return fail(`mention the new PO with @, e.g. @pat (got "${rest}")`);
+      return { ok: true, command: { name: 'owner', userId: userIds[0] } };
+    case 'team': {
+      const teamName = rest.trim();
+      return { ok: true, command: { name: 'team', teamName: teamName === '' ? undefined : teamName } };
+    }
+    case 'members':
+    case 'stakeholder': {
+      const op = words[0]?.toLowerCase();
+      if (op === undefined || op === 'list') return { ok: true, command: { name: sub, op: 'list' } };
+      if (op !== 'add' && op !== 'remove') return fail(`"${words[0]}" is not something ${sub} can do: use add, remove or list`);
+      if (userIds.length === 0) return fail(`mention at least one person to ${op}, e.g. @alice`);
+      return { ok: true, command: { name: sub, op, userIds } };
+    }
+    case 'hours':
+      return { ok: true, command: { name: 'hours', text: rest.trim() === '' ? undefined : rest.trim() } };
+    default: {
+      const known = helpFor(sub);
+      if (known) return fail(`\`/po ${sub}\` is not available in this version of po-desk yet`, sub);
+      return { ok: false, problem: `there is no \`/po ${sub}\` command`, help: undefined };
+    }
+  }
+}

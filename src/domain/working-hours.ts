@@ -1,0 +1,79 @@
+/** A person's working week, in their own time zone. */
+export interface WorkingHours {
+  timeZone: string;
+  /** Minutes after local midnight. */
+  startMin: number;
+  endMin: number;
+  /** ISO weekdays, 1 = Monday … 7 = Sunday, ascending. */
+  days: number[];
+}
+
+export const DEFAULT_WORKING_HOURS: Omit<WorkingHours, 'timeZone'> = { startMin: 9 * 60, endMin: 17 * 60, days: [1, 2, 3, 4, 5] };
+
+const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    // Intl throws RangeError for unknown zones: that is the answer, not a failure.
+    return false;
+  }
+}
+
+function parseClock(text: string): number | undefined {
+  const m = /^([01]?\d|2[0-4]):([0-5]\d)$/.exec(text);
+  if (!m) return undefined;
+  const minutes = Number(m[1]) * 60 + Number(m[2]);
+  return minutes <= 24 * 60 ? minutes : undefined;
+}
+
+/** "mon-fri", "mon,tue,thu", "sat-sun" → ISO weekdays. */
+export function parseDays(text: string): number[] | undefined {
+  const days = new Set<number>();
+  for (const part of text.toLowerCase().split(',')) {
+    const [from, to] = part.split('-');
+    const a = DAY_NAMES.indexOf(from as (typeof DAY_NAMES)[number]);
+    const b = to === undefined ? a : DAY_NAMES.indexOf(to as (typeof DAY_NAMES)[number]);
+    if (a < 0 || b < 0) return undefined;
+    for (let d = a; ; d = (d + 1) % 7) {
+      days.add(d + 1);
+      if (d === b) break;
+    }
+  }
+  return [...days].sort((x, y) => x - y);
+}
+
+export type HoursParse = { ok: true; hours: Partial<WorkingHours> & Pick<WorkingHours, 'startMin' | 'endMin'> } | { ok: false; problem: string };
+
+/** Parses "09:00-17:00 [mon-fri] [Europe/Berlin]". */
+export function parseWorkingHours(text: string): HoursParse {
+  const [range, ...rest] = text.trim().split(/\s+/);
+  const [from, to] = (range ?? '').split('-');
+  const startMin = from ? parseClock(from) : undefined;
+  const endMin = to ? parseClock(to) : undefined;
+  if (startMin === undefined || endMin === undefined) return { ok: false, problem: 'write the hours as HH:MM-HH:MM, e.g. 09:00-17:00' };
+  if (endMin <= startMin) return { ok: false, problem: 'the end of the working day must be after its start' };
+  const out: Partial<WorkingHours> & Pick<WorkingHours, 'startMin' | 'endMin'> = { startMin, endMin };
+  for (const word of rest) {
+    const days = parseDays(word);
+    if (days) out.days = days;
+    else if (isValidTimeZone(word)) out.timeZone = word;
+    else return { ok: false, problem: `"${word}" is neither days (mon-fri, mon,wed) nor a time zone (Europe/Berlin)` };
+  }
+  return { ok: true, hours: out };
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+export const formatClock = (min: number) => `${pad(Math.floor(min / 60))}:${pad(min % 60)}`;
+
+export function formatDays(days: number[]): string {
+  const names = days.map((d) => DAY_NAMES[d - 1]!);
+  const contiguous = days.every((d, i) => i === 0 || d === days[i - 1]! + 1);
+  return contiguous && days.length > 2 ? `${names[0]}-${names.at(-1)}` : names.join(',');
+}
+
+export function formatWorkingHours(h: WorkingHours): string {
+  return `${formatClock(h.startMin)}–${formatClock(h.endMin)} ${formatDays(h.days)} (${h.timeZone})`;
+}

@@ -1,0 +1,226 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Platform } from '../app/ports.js';
+import type { Clock } from '../clock.js';
+import type { Message } from '../messages/model.js';
+import type { Db } from '../store/database.js';
+import type { Metrics } from '../metrics.js';
+import { SendError, type OutboxItem, type PlatformMessageRef, type Sender } from './sender.js';
+
+export interface DispatcherOptions {
+  db: Db;
+  senders: Partial<Record<Platform, Sender>>;
+  clock: Clock;
+  log: Logger;
+  metrics?: Metrics;
+  maxAttempts: number;
+  /** How often to look for due messages when nobody calls wake(). */
+  pollMs?: number;
+  /** How long a claim protects a message from other dispatchers (a crashed one's claims expire). */
+  leaseMs?: number;
+  batchSize?: number;
+  backoff?: { baseMs: number; maxMs: number };
+}
+
+interface Row {
+  id: bigint;
+  platform: string;
+  workspaceId: string;
+  kind: string;
+  channelId: string | null;
+  userId: string | null;
+  threadKey: string | null;
+  threadId: string | null;
+  messageKey: string | null;
+  payload: unknown;
+  attempts: number;
+}
+
+/**
+ * Delivers outbox messages at least once: claims due rows with a lease (FOR UPDATE SKIP LOCKED, so
+ * replicas never take the same row), sends them, records the platform's message id, and retries
+ * with exponential backoff. A 429 postpones the workspace's messages by Retry-After without using
+ * up an attempt; permanent errors and the last attempt dead-letter the row with its reason.
+ */
+export class Dispatcher {
+  readonly id = randomUUID();
+  private readonly pollMs: number;
+  private readonly leaseMs: number;
+  private readonly batchSize: number;
+  private readonly backoff: { baseMs: number; maxMs: number };
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = true;
+  private readonly pausedUntil = new Map<string, number>();
+
+  constructor(private readonly o: DispatcherOptions) {
+    this.pollMs = o.pollMs ?? 1000;
+    this.leaseMs = o.leaseMs ?? 60_000;
+    this.batchSize = o.batchSize ?? 20;
+    this.backoff = o.backoff ?? { baseMs: 2_000, maxMs: 15 * 60_000 };
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.wake();
+  }
+
+  /** Look for work now (called after a transaction that enqueued messages commits). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.running = this.loop().finally(() => {
+      this.running = undefined;
+      if (!this.stopped) this.timer = setTimeout(() => this.wake(), this.again ? 0 : this.pollMs);
+      this.again = false;
+    });
+  }
+
+  /** Stops taking new work and waits for the batch in hand. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      while (!this.stopped && (await this.drainOnce()) > 0) {
+        // keep going while there is due work
+      }
+    } catch (error) {
+      this.o.log.error({ err: error }, 'outbox: dispatch loop failed; will retry');
+    }
+  }
+
+  /** Claims and processes one batch; returns how many messages it handled. For tests and the loop. */
+  async drainOnce(): Promise<number> {
+    const rows = await this.claim();
+    for (const row of rows) await this.process(row);
+    return rows.length;
+  }
+
+  private async claim(): Promise<Row[]> {
+    const now = this.o.clock.now();
+    const paused = [...this.pausedUntil].filter(([, until]) => until > now.getTime()).map(([key]) => key);
+    return this.o.db.$queryRawUnsafe<Row[]>(
+      `UPDATE "OutboxMessage" SET "lockedUntil" = $1, "lockedBy" = $2, "attempts" = "attempts" + 1
+       WHERE "id" IN (
+         SELECT "id" FROM "OutboxMessage"
+         WHERE "status" = 'pending' AND "nextAttemptAt" <= $3
+           AND ("lockedUntil" IS NULL OR "lockedUntil" < $3)
+           AND NOT ("platform" || ':' || "workspaceId" = ANY($4::text[]))
+         ORDER BY "id" LIMIT $5 FOR UPDATE SKIP LOCKED)
+       RETURNING "id", "platform", "workspaceId", "kind", "channelId", "userId", "threadKey", "threadId", "messageKey", "payload", "attempts"`,
+      new Date(now.getTime() + this.leaseMs),
+      this.id,
+      now,
+      paused,
+      this.batchSize,
+    ).then((rows) => rows.sort((a, b) => (a.id < b.id ? -1 : 1)));
+  }
+
+  private async process(row: Row): Promise<void> {
+    const log = this.o.log.child({ outboxId: String(row.id), platform: row.platform, kind: row.kind });
+    const sender = this.o.senders[row.platform as Platform];
+    if (!sender) return this.deadLetter(row, `no sender for platform ${row.platform} is configured`, log);
+    const item: OutboxItem = {
+      id: row.id,
+      platform: row.platform as Platform,
+      workspaceId: row.workspaceId,
+      kind: row.kind as OutboxItem['kind'],
+      channelId: row.channelId,
+      userId: row.userId,
+      messageKey: row.messageKey,
+      message: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Message,
+      attempts: row.attempts,
+    };
+    try {
+      const context: { thread?: PlatformMessageRef; target?: PlatformMessageRef } = {};
+      if (row.kind === 'update' || row.threadKey) {
+        const key = row.kind === 'update' ? row.messageKey! : row.threadKey!;
+        const found = await this.findSent(key);
+        if (found === 'pending') {
+          // The message to edit or reply to has not gone out yet: wait for it, without using an attempt.
+          return this.postpone(row, 1_000, false);
+        }
+        if (found === undefined) return this.deadLetter(row, `no message with key ${key} was ever queued`, log);
+        if (row.kind === 'update') context.target = found;
+        else context.thread = found;
+      } else if (row.threadId && row.channelId) {
+        context.thread = { channelId: row.channelId, messageId: row.threadId };
+      }
+      const sent = await sender.send(item, context);
+      await this.o.db.outboxMessage.updateMany({
+        where: { id: row.id, lockedBy: this.id },
+        data: {
+          status: 'sent',
+          sentAt: this.o.clock.now(),
+          lockedUntil: null,
+          lastError: null,
+          platformChannelId: sent.channelId ?? context.target?.channelId ?? null,
+          platformMessageId: sent.messageId ?? context.target?.messageId ?? null,
+        },
+      });
+      this.o.metrics?.outboxSent.inc({ platform: row.platform });
+      log.debug('outbox: delivered');
+    } catch (error) {
+      await this.failed(row, error, log);
+    }
+  }
+
+  private async findSent(key: string): Promise<PlatformMessageRef | 'pending' | undefined> {
+    const original = await this.o.db.outboxMessage.findFirst({
+      where: { messageKey: key, kind: { in: ['post', 'dm'] } },
+      orderBy: { id: 'asc' },
+    });
+    if (!original) return undefined;
+    if (original.status === 'dead') return undefined;
+    if (original.status !== 'sent' || !original.platformMessageId || !original.platformChannelId) return 'pending';
+    return { channelId: original.platformChannelId, messageId: original.platformMessageId };
+  }
+
+  private async failed(row: Row, error: unknown, log: Logger): Promise<void> {
+    const reason = error instanceof Error ? error.message : String(error);
+    const failure = error instanceof SendError ? error.failure : 'transient';
+    if (failure === 'rate_limited') {
+      const wait = (error as SendError).retryAfterMs ?? 1_000;
+      this.pausedUntil.set(`${row.platform}:${row.workspaceId}`, this.o.clock.now().getTime() + wait);
+      this.o.metrics?.outboxRateLimited.inc({ platform: row.platform });
+      log.warn({ retryAfterMs: wait }, 'outbox: rate limited; waiting as the platform asked');
+      return this.postpone(row, wait, false, reason);
+    }
+    if (failure === 'permanent') return this.deadLetter(row, reason, log);
+    if (row.attempts >= this.o.maxAttempts) return this.deadLetter(row, `gave up after ${row.attempts} attempts: ${reason}`, log);
+    const delay = Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** (row.attempts - 1));
+    const jittered = Math.round(delay * (0.8 + Math.random() * 0.4));
+    log.warn({ attempt: row.attempts, retryInMs: jittered, reason }, 'outbox: delivery failed; will retry');
+    return this.postpone(row, jittered, true, reason);
+  }
+
+  private async postpone(row: Row, ms: number, countAttempt: boolean, reason?: string): Promise<void> {
+    await this.o.db.outboxMessage.updateMany({
+      where: { id: row.id, lockedBy: this.id },
+      data: {
+        nextAttemptAt: new Date(this.o.clock.now().getTime() + ms),
+        lockedUntil: null,
+        ...(countAttempt ? {} : { attempts: { decrement: 1 } }),
+        ...(reason ? { lastError: reason.slice(0, 1000) } : {}),
+      },
+    });
+  }
+
+  private async deadLetter(row: Row, reason: string, log: Logger): Promise<void> {
+    await this.o.db.outboxMessage.updateMany({
+      where: { id: row.id, lockedBy: this.id },
+      data: { status: 'dead', lockedUntil: null, lastError: reason.slice(0, 1000) },
+    });
+    this.o.metrics?.outboxDead.inc({ platform: row.platform });
+    log.error({ reason, attempts: row.attempts }, 'outbox: message dead-lettered');
+  }
+}

@@ -1,0 +1,52 @@
+import type { Platform } from '../app/ports.js';
+import type { Message } from '../messages/model.js';
+
+/** A claimed outbox row, as the dispatcher hands it to a platform sender. */
+export interface OutboxItem {
+  id: bigint;
+  platform: Platform;
+  workspaceId: string;
+  kind: 'post' | 'dm' | 'ephemeral' | 'update';
+  channelId: string | null;
+  userId: string | null;
+  messageKey: string | null;
+  message: Message;
+  attempts: number;
+}
+
+/** A message already on the platform, found through its messageKey. */
+export interface PlatformMessageRef {
+  channelId: string;
+  messageId: string;
+}
+
+export interface SendContext {
+  /** For a threaded post: the parent message. */
+  thread?: PlatformMessageRef;
+  /** For an update: the message to edit. */
+  target?: PlatformMessageRef;
+}
+
+export interface Sent {
+  channelId: string | undefined;
+  messageId: string | undefined;
+}
+
+export interface Sender {
+  send(item: OutboxItem, context: SendContext): Promise<Sent>;
+}
+
+export type SendFailure = 'rate_limited' | 'transient' | 'permanent';
+
+/** How a send failed, so the dispatcher knows whether to wait, back off, or dead-letter. */
+export class SendError extends Error {
+  constructor(
+    readonly failure: SendFailure,
+    message: string,
+    readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+  readonly code = 'SEND_FAILED';
+}

@@ -1,0 +1,19 @@
+import type { Db } from '../store/database.js';
+import type { Job } from './scheduler.js';
+
+const DAY = 24 * 60 * 60_000;
+
+/** Daily clean-up of rows whose purpose has passed: delivered messages, old receipts and job claims. */
+export function housekeepingJob(db: Db): Job {
+  return {
+    name: 'housekeeping',
+    cron: '17 3 * * *',
+    async run(slot, log) {
+      const at = slot.getTime();
+      const sent = await db.outboxMessage.deleteMany({ where: { status: 'sent', sentAt: { lt: new Date(at - 30 * DAY) } } });
+      const receipts = await db.inboundReceipt.deleteMany({ where: { receivedAt: { lt: new Date(at - 2 * DAY) } } });
+      const runs = await db.jobRun.deleteMany({ where: { slot: { lt: new Date(at - 90 * DAY) } } });
+      log.info({ outbox: sent.count, receipts: receipts.count, jobRuns: runs.count }, 'housekeeping: removed old rows');
+    },
+  };
+}

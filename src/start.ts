@@ -1,0 +1,127 @@
+import type { Logger } from 'pino';
+import { slackDirectory } from './adapters/slack/slack-directory.js';
+import { createSlackSurface, type SlackSurface } from './adapters/slack/slack-app.js';
+import { slackSender } from './adapters/slack/slack-sender.js';
+import type { Deps } from './app/context.js';
+import type { Directory } from './app/ports.js';
+import { systemClock, type Clock } from './clock.js';
+import { describeSurfaces, type Config } from './config.js';
+import { createMetrics } from './metrics.js';
+import { Dispatcher } from './outbox/dispatcher.js';
+import type { Sender } from './outbox/sender.js';
+import { housekeepingJob } from './scheduler/housekeeping-job.js';
+import { Scheduler } from './scheduler/scheduler.js';
+import { createHttpServer } from './server.js';
+import { openDatabase, type Database, type DatabaseOptions } from './store/database.js';
+import { prismaStore } from './store/prisma-store.js';
+
+export interface RunningApp {
+  port: number;
+  db: Database;
+  dispatcher: Dispatcher;
+  scheduler: Scheduler;
+  slack: SlackSurface | undefined;
+  /** Graceful shutdown: stop taking requests, finish in-flight work, stop jobs, close the database. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  log: Logger;
+  clock?: Clock;
+  /** Overrides the database chosen by the config (tests pass a per-file database). */
+  database?: DatabaseOptions;
+  dispatcherPollMs?: number;
+  outboxBackoff?: { baseMs: number; maxMs: number };
+}
+
+const noDirectory: Directory = {
+  lookupUser: async () => undefined,
+  channelMembers: async () => [],
+};
+
+/** Wires everything together and starts serving. `main.ts` is the only production caller. */
+export async function startPoDesk(config: Config, options: StartOptions): Promise<RunningApp> {
+  const { log } = options;
+  const clock = options.clock ?? systemClock;
+  const started = performance.now();
+  const db = await openDatabase(
+    options.database ??
+      (config.database.kind === 'postgres' ? { kind: 'postgres', url: config.database.url } : { kind: 'pglite', dataDir: config.database.dataDir }),
+  );
+  try {
+    const applied = await db.migrate();
+    if (applied.length > 0) log.info({ migrations: applied }, 'database: migrations applied');
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+
+  const metrics = createMetrics();
+  const senders: Partial<Record<'slack' | 'teams' | 'playground', Sender>> = {};
+  let directory = noDirectory;
+  const dispatcher = new Dispatcher({
+    db: db.prisma,
+    senders,
+    clock,
+    log: log.child({ component: 'outbox' }),
+    metrics,
+    maxAttempts: config.outbox.maxAttempts,
+    pollMs: options.dispatcherPollMs,
+    backoff: options.outboxBackoff,
+  });
+  const store = prismaStore(db.prisma, () => dispatcher.wake());
+  const deps: Deps = {
+    store,
+    get directory() {
+      return directory;
+    },
+    clock,
+    notifyOutbox: () => dispatcher.wake(),
+  };
+
+  const http = createHttpServer({ log, metrics, ready: () => db.ready() });
+  let slack: SlackSurface | undefined;
+  if (config.slack) {
+    slack = createSlackSurface({ config: config.slack, express: http.express, deps, db: db.prisma, log, metrics });
+    senders.slack = slackSender(slack.client);
+    directory = slackDirectory(slack.client);
+  }
+
+  const scheduler = new Scheduler({
+    db: db.prisma,
+    clock,
+    log: log.child({ component: 'scheduler' }),
+    jobs: [housekeepingJob(db.prisma)],
+    graceMinutes: config.scheduler.graceMinutes,
+    metrics,
+  });
+
+  const port = await http.listen(config.port);
+  await slack?.start();
+  dispatcher.start();
+  await scheduler.start();
+  log.info(
+    { port, database: db.kind, startupMs: Math.round(performance.now() - started), surfaces: describeSurfaces(config) },
+    `po-desk is listening on http://localhost:${port} (database: ${db.kind === 'pglite' ? `embedded, ${config.database.kind === 'pglite' ? config.database.dataDir : 'custom'}` : 'PostgreSQL'})`,
+  );
+  for (const line of describeSurfaces(config)) log.info(line);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    port,
+    db,
+    dispatcher,
+    scheduler,
+    slack,
+    stop() {
+      stopping ??= (async () => {
+        await http.close();
+        await slack?.stop();
+        await scheduler.stop();
+        await dispatcher.stop();
+        await db.close();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,166 @@
+import type { Delivery, NewPerson, Platform, Store, Tx, WorkspaceRef } from '../app/ports.js';
+import type { PersonRef, ProductState } from '../domain/product.js';
+import { DEFAULT_WORKING_HOURS, type WorkingHours } from '../domain/working-hours.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import type { Db } from './database.js';
+
+type PrismaTx = Prisma.TransactionClient;
+
+const personRef = (p: { id: string; platformUserId: string; displayName: string }): PersonRef => ({
+  id: p.id,
+  platformUserId: p.platformUserId,
+  displayName: p.displayName,
+});
+
+/** The use cases' Store over Prisma. Every use case runs in one interactive transaction. */
+export function prismaStore(db: Db, onEnqueued: () => void = () => {}): Store {
+  return {
+    async transaction(fn) {
+      let enqueued = false;
+      const result = await db.$transaction(
+        (ptx) => fn(prismaTx(ptx, () => (enqueued = true))),
+        { maxWait: 10_000, timeout: 20_000 },
+      );
+      if (enqueued) onEnqueued();
+      return result;
+    },
+  };
+}
+
+function prismaTx(db: PrismaTx, markEnqueued: () => void): Tx {
+  return {
+    async workspace(platform: Platform, externalId: string, name?: string): Promise<WorkspaceRef> {
+      const w = await db.workspace.upsert({
+        where: { platform_externalId: { platform, externalId } },
+        create: { platform, externalId, name },
+        update: name ? { name } : {},
+      });
+      return { id: w.id, platform, externalId, productId: w.productId ?? undefined };
+    },
+
+    async createProduct(workspaceId, name) {
+      const product = await db.product.create({ data: { name } });
+      await db.workspace.update({ where: { id: workspaceId }, data: { productId: product.id } });
+      return product.id;
+    },
+
+    async productState(productId): Promise<ProductState> {
+      const p = await db.product.findUniqueOrThrow({
+        where: { id: productId },
+        include: {
+          owner: { include: { person: true } },
+          admins: { include: { person: true }, orderBy: { addedAt: 'asc' } },
+          stakeholders: { include: { person: true }, orderBy: { addedAt: 'asc' } },
+          teams: { include: { members: { orderBy: { addedAt: 'asc' } } }, orderBy: { createdAt: 'asc' } },
+        },
+      });
+      return {
+        id: p.id,
+        name: p.name,
+        owner: p.owner ? personRef(p.owner.person) : undefined,
+        admins: p.admins.map((a) => personRef(a.person)),
+        stakeholders: p.stakeholders.map((s) => personRef(s.person)),
+        teams: p.teams.map((t) => ({ id: t.id, name: t.name, channelId: t.channelId, memberIds: t.members.map((m) => m.personId) })),
+      };
+    },
+
+    async ensurePersons(productId, workspaceId, people: NewPerson[]) {
+      const out: PersonRef[] = [];
+      for (const p of people) {
+        const row = await db.person.upsert({
+          where: { workspaceId_platformUserId: { workspaceId, platformUserId: p.platformUserId } },
+          create: { productId, workspaceId, platformUserId: p.platformUserId, displayName: p.displayName, timeZone: p.timeZone ?? 'UTC' },
+          // Names change; keep the latest. Time zones are the person's own setting once made, so left alone.
+          update: { displayName: p.displayName },
+        });
+        out.push(personRef(row));
+      }
+      return out;
+    },
+
+    async findPerson(workspaceId, platformUserId) {
+      const row = await db.person.findUnique({ where: { workspaceId_platformUserId: { workspaceId, platformUserId } } });
+      return row ? personRef(row) : undefined;
+    },
+
+    async personsByIds(productId, ids) {
+      const rows = await db.person.findMany({ where: { productId, id: { in: ids } } });
+      const byId = new Map(rows.map((r) => [r.id, personRef(r)]));
+      return ids.map((id) => byId.get(id)).filter((p): p is PersonRef => p !== undefined);
+    },
+
+    async workingHours(personId): Promise<WorkingHours> {
+      const p = await db.person.findUniqueOrThrow({ where: { id: personId } });
+      return { timeZone: p.timeZone, startMin: p.workStartMin, endMin: p.workEndMin, days: p.workDays.length ? p.workDays : DEFAULT_WORKING_HOURS.days };
+    },
+
+    async setWorkingHours(personId, h) {
+      await db.person.update({ where: { id: personId }, data: { timeZone: h.timeZone, workStartMin: h.startMin, workEndMin: h.endMin, workDays: h.days } });
+    },
+
+    async setOwner(productId, personId, assignedById) {
+      await db.productOwner.upsert({
+        where: { productId },
+        create: { productId, personId, assignedById },
+        update: { personId, assignedById, assignedAt: new Date() },
+      });
+    },
+
+    async addAdmin(productId, personId) {
+      await db.productAdmin.createMany({ data: [{ productId, personId }], skipDuplicates: true });
+    },
+
+    async createTeam(productId, workspaceId, channelId, name) {
+      return (await db.team.create({ data: { productId, workspaceId, channelId, name } })).id;
+    },
+
+    async renameTeam(teamId, name) {
+      await db.team.update({ where: { id: teamId }, data: { name } });
+    },
+
+    async addMembers(teamId, personIds) {
+      if (personIds.length === 0) return;
+      await db.teamMember.createMany({ data: personIds.map((personId) => ({ teamId, personId })), skipDuplicates: true });
+    },
+
+    async removeMembers(teamId, personIds) {
+      await db.teamMember.deleteMany({ where: { teamId, personId: { in: personIds } } });
+    },
+
+    async removeFromAllTeams(productId, personId) {
+      await db.teamMember.deleteMany({ where: { personId, team: { productId } } });
+    },
+
+    async addStakeholders(productId, personIds) {
+      if (personIds.length === 0) return;
+      await db.stakeholder.createMany({ data: personIds.map((personId) => ({ productId, personId })), skipDuplicates: true });
+    },
+
+    async removeStakeholders(productId, personIds) {
+      await db.stakeholder.deleteMany({ where: { productId, personId: { in: personIds } } });
+    },
+
+    async enqueue(workspace, delivery: Delivery) {
+      await db.outboxMessage.create({ data: outboxRow(workspace, delivery) });
+      markEnqueued();
+    },
+
+    async audit(productId, actorId, action, details = {}) {
+      await db.auditEvent.create({ data: { productId, actorId, action, details: details as Prisma.InputJsonValue } });
+    },
+  };
+}
+
+export function outboxRow(workspace: Pick<WorkspaceRef, 'platform' | 'externalId'>, d: Delivery) {
+  return {
+    platform: workspace.platform,
+    workspaceId: workspace.externalId,
+    kind: d.kind,
+    channelId: d.kind === 'post' || d.kind === 'ephemeral' ? d.channelId : null,
+    userId: d.kind === 'dm' || d.kind === 'ephemeral' ? d.userId : null,
+    threadKey: d.kind === 'post' ? (d.threadKey ?? null) : null,
+    threadId: d.kind === 'post' ? (d.threadId ?? null) : null,
+    messageKey: d.kind === 'ephemeral' ? null : (d.messageKey ?? null),
+    payload: JSON.parse(JSON.stringify(d.message)) as Prisma.InputJsonValue,
+  };
+}

@@ -1,0 +1,15 @@
+import { PGlite } from '@electric-sql/pglite';
+import { openDatabase } from './src/store/database.ts';
+let t = Date.now();
+const pg = await PGlite.create();
+const db = await openDatabase({ kind: 'pglite-instance', pglite: pg });
+await db.migrate();
+console.log('fresh+migrate', Date.now() - t); t = Date.now();
+const blob = await pg.dumpDataDir('gzip');
+console.log('dump', Date.now() - t, blob.size); t = Date.now();
+const pg2 = await PGlite.create({ loadDataDir: blob });
+const db2 = await openDatabase({ kind: 'pglite-instance', pglite: pg2 });
+console.log('load', Date.now() - t, await db2.ready()); t = Date.now();
+const blob2 = await pg.dumpDataDir('none');
+const pg3 = await PGlite.create({ loadDataDir: blob2 });
+console.log('load-none', Date.now() - t, blob2.size);

@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const MANIFEST_URL = new URL('../../manifests/slack/manifest.yaml', import.meta.url);
+const SCHEMA_DIR = new URL('../fixtures/slack-manifest-schema/', import.meta.url);
+/** manifest.schema.json $refs the versioned schemas by these URLs; the local copies are registered under them. */
+const UPSTREAM_SCHEMAS = 'https://raw.githubusercontent.com/slackapi/manifest-schema/v0.5.0/schemas/';
+
+const EVENTS_PATH = '/slack/events';
+const BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'users:read', 'channels:read', 'groups:read', 'app_mentions:read'];
+
+// ajv-formats is CommonJS; under NodeNext its default export arrives as the module namespace.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+interface Manifest {
+  features: { slash_commands: { command: string; url: string }[] };
+  oauth_config: { scopes: { bot: string[] } };
+  settings: { event_subscriptions: { request_url: string; bot_events: string[] }; interactivity: { request_url: string } };
+}
+
+function readJson(name: string): unknown {
+  return JSON.parse(readFileSync(new URL(name, SCHEMA_DIR), 'utf8'));
+}
+
+function buildValidator(): ValidateFunction {
+  // strictTypes off: upstream's top-level schema uses `properties`/`required` without `type: "object"`, which is
+  // valid draft-07 and only makes strict mode log noise. Strict schema checking stays on.
+  const ajv = new Ajv({ allErrors: true, strictTypes: false });
+  addFormats(ajv);
+  // Upstream annotates a few definitions with `_note` (a comment) and spells one pattern
+  // (display_information.background_color) with the non-standard keyword `regex`. Declare the first as an
+  // annotation and enforce the second as the pattern it is meant to be, rather than switching strict mode off.
+  ajv.addKeyword('_note');
+  ajv.addKeyword({
+    keyword: 'regex',
+    type: 'string',
+    schemaType: 'string',
+    validate: (pattern: string, data: string) => new RegExp(pattern).test(data),
+  });
+  for (const version of ['1.0.0', '2.0.0']) {
+    ajv.addSchema(readJson(`schemas_manifest.schema.${version}.json`) as object, `${UPSTREAM_SCHEMAS}manifest.schema.${version}.json`);
+  }
+  return ajv.compile(readJson('manifest.schema.json') as object);
+}
+
+/** Every string in the manifest that looks like a URL, with its path. */
+function urlsIn(value: unknown, path = ''): { path: string; url: string }[] {
+  if (typeof value === 'string') return /^https?:\/\//.test(value) ? [{ path, url: value }] : [];
+  if (Array.isArray(value)) return value.flatMap((item, index) => urlsIn(item, `${path}[${index}]`));
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).flatMap(([key, item]) => urlsIn(item, path === '' ? key : `${path}.${key}`));
+  }
+  return [];
+}
+
+describe('Slack app manifest', () => {
+  let validate: ValidateFunction;
+  let manifest: Manifest;
+
+  beforeAll(() => {
+    validate = buildValidator();
+    manifest = parse(readFileSync(MANIFEST_URL, 'utf8')) as Manifest;
+  });
+
+  it('is valid against the official manifest schema', () => {
+    const valid = validate(manifest);
+
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it('uses a validator that accepts the upstream valid example and rejects the upstream invalid one', () => {
+    expect(validate(readJson('tests_manifests_v1_manifest.valid.json'))).toBe(true);
+
+    expect(validate(readJson('tests_manifests_v1_manifest.invalid.json'))).toBe(false);
+    expect(validate.errors).toContainEqual(
+      expect.objectContaining({ keyword: 'additionalProperties', params: { additionalProperty: 'bad_param' } }),
+    );
+  });
+
+  it('rejects a background colour that is not a hex colour', () => {
+    const broken = structuredClone(manifest) as Manifest & { display_information: { background_color: string } };
+    broken.display_information.background_color = 'navy';
+
+    expect(validate(broken)).toBe(false);
+  });
+
+  it('declares the /po slash command', () => {
+    expect(manifest.features.slash_commands.map((command) => command.command)).toEqual(['/po']);
+  });
+
+  it(`points every URL at ${EVENTS_PATH}`, () => {
+    const urls = urlsIn(manifest);
+
+    expect(urls.map(({ path }) => path).sort()).toEqual(
+      ['features.slash_commands[0].url', 'settings.event_subscriptions.request_url', 'settings.interactivity.request_url'].sort(),
+    );
+    for (const { path, url } of urls) expect(new URL(url).pathname, path).toBe(EVENTS_PATH);
+  });
+
+  it('asks for exactly the bot scopes po-desk uses and subscribes to app_mention', () => {
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...BOT_SCOPES].sort());
+    expect(manifest.oauth_config.scopes.bot).toHaveLength(BOT_SCOPES.length);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_mention']);
+  });
+});

@@ -1,0 +1,733 @@
+import { readFileSync } from 'node:fs';
+
+import { describe, expect, it } from 'vitest';
+
+import { actions, bold, code, context, header, message, rich, section, user } from '../../src/messages/build.js';
+import type { Block, Button, Form, Input, Message, Rich } from '../../src/messages/model.js';
+import {
+  readSlackFormValues,
+  renderSlackMessage,
+  renderSlackModal,
+  SLACK_LIMITS,
+  slackActionIdBase,
+  slackActionIdPattern,
+  SlackRenderError,
+  type SlackKnownBlock,
+} from '../../src/messages/render-slack.js';
+
+const WJ = '\u2060';
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+// ---------------------------------------------------------------------------------------------
+// A structural Block Kit check: the shapes and limits Slack enforces for the block types we emit.
+// Unknown keys fail too, so a typo cannot slip through as "valid".
+// ---------------------------------------------------------------------------------------------
+
+type Json = Record<string, unknown>;
+
+function obj(v: unknown, where: string, keys: string[]): Json {
+  expect(typeof v === 'object' && v !== null && !Array.isArray(v), `${where} is an object`).toBe(true);
+  const o = v as Json;
+  for (const k of Object.keys(o)) expect(keys, `${where} has unknown key "${k}"`).toContain(k);
+  return o;
+}
+
+function str(v: unknown, where: string, max: number, min = 1): string {
+  expect(typeof v, `${where} is a string`).toBe('string');
+  const s = v as string;
+  expect(s.length, `${where} length`).toBeGreaterThanOrEqual(min);
+  expect(s.length, `${where} length`).toBeLessThanOrEqual(max);
+  expect(LONE_SURROGATE.test(s), `${where} has a lone surrogate`).toBe(false);
+  return s;
+}
+
+function textObject(v: unknown, where: string, max: number, only?: 'plain_text' | 'mrkdwn'): Json {
+  const o = obj(v, where, ['type', 'text', 'emoji', 'verbatim']);
+  expect(only ? [only] : ['plain_text', 'mrkdwn'], `${where}.type`).toContain(o.type);
+  const text = str(o.text, `${where}.text`, max);
+  expect(text.trim().length, `${where}.text is blank`).toBeGreaterThan(0);
+  if (o.type === 'plain_text') expect(o.verbatim, `${where}: plain_text has no verbatim`).toBeUndefined();
+  if (o.type === 'mrkdwn') {
+    expect(o.emoji, `${where}: mrkdwn has no emoji`).toBeUndefined();
+    expectSafeMrkdwn(text, where);
+  }
+  return o;
+}
+
+/** Every `<…>` in mrkdwn we emit must be one of our own, complete tokens. */
+function expectSafeMrkdwn(text: string, where: string): void {
+  const tokens = text.match(/<[^>]*>?/g) ?? [];
+  for (const t of tokens) {
+    expect(t, `${where} token`).toMatch(
+      /^<(@[UW][A-Z0-9]+|#[CGD][A-Z0-9]+|!date\^\d+\^\{date_short_pretty\} \{time\}\|[^<>]+|(https?|mailto|slack):[^<>|\s]+(\|[^<>]*)?)>$/,
+    );
+  }
+  expect(text, `${where} never broadcasts`).not.toMatch(/@(channel|here|everyone)/i);
+  expect(text, `${where} has no broken entity`).not.toMatch(/&(?!amp;|lt;|gt;)/);
+}
+
+function confirmObject(v: unknown, where: string): void {
+  const o = obj(v, where, ['title', 'text', 'confirm', 'deny', 'style']);
+  textObject(o.title, `${where}.title`, 100, 'plain_text');
+  textObject(o.text, `${where}.text`, 300);
+  textObject(o.confirm, `${where}.confirm`, 30, 'plain_text');
+  textObject(o.deny, `${where}.deny`, 30, 'plain_text');
+  if (o.style !== undefined) expect(['primary', 'danger']).toContain(o.style);
+}
+
+function button(v: unknown, where: string, actionIds: Set<string>): void {
+  const o = obj(v, where, ['type', 'action_id', 'text', 'value', 'style', 'confirm']);
+  expect(o.type).toBe('button');
+  const id = str(o.action_id, `${where}.action_id`, 255);
+  expect(actionIds.has(id), `${where}: action_id "${id}" is unique`).toBe(false);
+  actionIds.add(id);
+  textObject(o.text, `${where}.text`, 75, 'plain_text');
+  if (o.value !== undefined) str(o.value, `${where}.value`, 2000);
+  if (o.style !== undefined) expect(['primary', 'danger']).toContain(o.style);
+  if (o.confirm !== undefined) confirmObject(o.confirm, `${where}.confirm`);
+}
+
+function messageBlock(v: unknown, where: string, actionIds: Set<string>): void {
+  const type = (v as Json).type;
+  switch (type) {
+    case 'header':
+      textObject(obj(v, where, ['type', 'text', 'block_id']).text, `${where}.text`, 150, 'plain_text');
+      return;
+    case 'section': {
+      const o = obj(v, where, ['type', 'text', 'fields', 'block_id']);
+      expect(o.text !== undefined || o.fields !== undefined, `${where} has text or fields`).toBe(true);
+      if (o.text !== undefined) textObject(o.text, `${where}.text`, 3000);
+      if (o.fields !== undefined) {
+        const fields = o.fields as unknown[];
+        expect(fields.length).toBeGreaterThan(0);
+        expect(fields.length).toBeLessThanOrEqual(10);
+        fields.forEach((f, i) => textObject(f, `${where}.fields[${i}]`, 2000));
+      }
+      return;
+    }
+    case 'context': {
+      const elements = obj(v, where, ['type', 'elements', 'block_id']).elements as unknown[];
+      expect(elements.length).toBeGreaterThan(0);
+      expect(elements.length).toBeLessThanOrEqual(10);
+      elements.forEach((e, i) => textObject(e, `${where}.elements[${i}]`, 3000));
+      return;
+    }
+    case 'divider':
+      obj(v, where, ['type', 'block_id']);
+      return;
+    case 'actions': {
+      const elements = obj(v, where, ['type', 'elements', 'block_id']).elements as unknown[];
+      expect(elements.length).toBeGreaterThan(0);
+      expect(elements.length).toBeLessThanOrEqual(25);
+      elements.forEach((e, i) => button(e, `${where}.elements[${i}]`, actionIds));
+      return;
+    }
+    default:
+      expect.fail(`${where}: unexpected block type ${String(type)}`);
+  }
+}
+
+function expectValidMessage(rendered: { text: string; blocks: unknown[] }): void {
+  expect(typeof rendered.text).toBe('string');
+  expect(rendered.text.length).toBeLessThanOrEqual(3000);
+  if (rendered.text) expectSafeMrkdwn(rendered.text, 'text');
+  expect(rendered.blocks.length).toBeLessThanOrEqual(50);
+  const actionIds = new Set<string>();
+  rendered.blocks.forEach((b, i) => messageBlock(b, `blocks[${i}]`, actionIds));
+}
+
+function inputElement(v: unknown, where: string): void {
+  const type = (v as Json).type;
+  const common = ['type', 'action_id'];
+  switch (type) {
+    case 'plain_text_input': {
+      const o = obj(v, where, [...common, 'multiline', 'max_length', 'initial_value', 'placeholder']);
+      if (o.max_length !== undefined) {
+        expect(Number.isInteger(o.max_length)).toBe(true);
+        expect(o.max_length as number).toBeGreaterThanOrEqual(1);
+        expect(o.max_length as number).toBeLessThanOrEqual(3000);
+      }
+      if (o.initial_value !== undefined) {
+        str(o.initial_value, `${where}.initial_value`, (o.max_length as number | undefined) ?? 3000);
+      }
+      if (o.placeholder !== undefined) textObject(o.placeholder, `${where}.placeholder`, 150, 'plain_text');
+      if (o.multiline !== undefined) expect(typeof o.multiline).toBe('boolean');
+      break;
+    }
+    case 'static_select': {
+      const o = obj(v, where, [...common, 'options', 'initial_option', 'placeholder']);
+      const options = o.options as unknown[];
+      expect(options.length).toBeGreaterThan(0);
+      expect(options.length).toBeLessThanOrEqual(100);
+      options.forEach((opt, i) => {
+        const oo = obj(opt, `${where}.options[${i}]`, ['text', 'value']);
+        textObject(oo.text, `${where}.options[${i}].text`, 75, 'plain_text');
+        str(oo.value, `${where}.options[${i}].value`, 150);
+      });
+      if (o.initial_option !== undefined) expect(options).toContainEqual(o.initial_option);
+      break;
+    }
+    case 'datepicker': {
+      const o = obj(v, where, [...common, 'initial_date', 'placeholder']);
+      if (o.initial_date !== undefined) expect(o.initial_date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      break;
+    }
+    case 'timepicker': {
+      const o = obj(v, where, [...common, 'initial_time', 'placeholder']);
+      if (o.initial_time !== undefined) expect(o.initial_time).toMatch(/^\d{2}:\d{2}$/);
+      break;
+    }
+    case 'users_select':
+      obj(v, where, [...common, 'initial_user', 'placeholder']);
+      break;
+    default:
+      expect.fail(`${where}: unexpected element type ${String(type)}`);
+  }
+  str((v as Json).action_id, `${where}.action_id`, 255);
+}
+
+function expectValidModal(view: unknown): void {
+  const o = obj(view, 'view', ['type', 'callback_id', 'title', 'submit', 'close', 'private_metadata', 'blocks']);
+  expect(o.type).toBe('modal');
+  str(o.callback_id, 'callback_id', 255);
+  textObject(o.title, 'title', 24, 'plain_text');
+  textObject(o.submit, 'submit', 24, 'plain_text');
+  textObject(o.close, 'close', 24, 'plain_text');
+  if (o.private_metadata !== undefined) str(o.private_metadata, 'private_metadata', 3000, 0);
+  const blocks = o.blocks as unknown[];
+  expect(blocks.length).toBeLessThanOrEqual(100);
+  const blockIds = new Set<string>();
+  blocks.forEach((b, i) => {
+    const where = `blocks[${i}]`;
+    const block = obj(b, where, ['type', 'block_id', 'label', 'hint', 'optional', 'element']);
+    expect(block.type).toBe('input');
+    const id = str(block.block_id, `${where}.block_id`, 255);
+    expect(blockIds.has(id), `${where}: block_id unique`).toBe(false);
+    blockIds.add(id);
+    textObject(block.label, `${where}.label`, 2000, 'plain_text');
+    if (block.hint !== undefined) textObject(block.hint, `${where}.hint`, 2000, 'plain_text');
+    expect(typeof block.optional).toBe('boolean');
+    inputElement(block.element, `${where}.element`);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Render one section and return its mrkdwn text. */
+function sectionText(text: Rich): string {
+  const rendered = renderSlackMessage(message({ type: 'section', text }));
+  expectValidMessage(rendered);
+  const block = rendered.blocks[0];
+  if (block?.type !== 'section' || !block.text) throw new Error('expected a section with text');
+  return block.text.text;
+}
+
+const btn = (actionId: string, extra: Partial<Button> = {}): Button => ({ actionId, label: 'Go', value: 'v1', ...extra });
+
+describe('renderSlackMessage: escaping', () => {
+  it('escapes broadcast tokens typed by a user', () => {
+    expect(sectionText(rich('hey <!channel> and <!here|here> and <!subteam^S1>'))).toBe(
+      'hey &lt;!channel&gt; and &lt;!here|here&gt; and &lt;!subteam^S1&gt;',
+    );
+  });
+
+  it('escapes a typed user mention so it cannot ping', () => {
+    expect(sectionText(rich('cc <@U1> <@W2|bob>'))).toBe('cc &lt;@U1&gt; &lt;@W2|bob&gt;');
+  });
+
+  it('neutralises @here, @channel and @everyone in any case', () => {
+    const out = sectionText(rich('@here @Channel @EVERYONE please'));
+    expect(out).toBe(`@${WJ}here @${WJ}Channel @${WJ}EVERYONE please`);
+    expect(out).not.toMatch(/@(here|channel|everyone)/i);
+  });
+
+  it('neutralises a broadcast word assembled from two spans', () => {
+    expect(sectionText(rich('@', 'here'))).toBe(`@${WJ}here`);
+    expect(sectionText(rich('@', bold('channel')))).toBe(`@${WJ}*channel*`);
+  });
+
+  it('escapes & without double-decoding existing entities', () => {
+    expect(sectionText(rich('R&D &amp; QA &lt;b&gt;'))).toBe('R&amp;D &amp;amp; QA &amp;lt;b&amp;gt;');
+  });
+
+  it('keeps link syntax typed by a user as text', () => {
+    expect(sectionText(rich('<https://evil.example|click here>'))).toBe('&lt;https://evil.example|click here&gt;');
+  });
+
+  it('renders an allowed link with an escaped label', () => {
+    const out = sectionText([{ type: 'link', url: 'https://example.com/a?b=1&c=2', label: '<b>Spec</b> @here & co' }]);
+    expect(out).toBe(`<https://example.com/a?b=1&amp;c=2|&lt;b&gt;Spec&lt;/b&gt; @${WJ}here &amp; co>`);
+  });
+
+  it('renders a link without label as a bare URL token', () => {
+    expect(sectionText([{ type: 'link', url: 'https://example.com/', label: '  ' }])).toBe('<https://example.com/>');
+  });
+
+  it('allows mailto and slack links', () => {
+    expect(sectionText([{ type: 'link', url: 'mailto:po@example.com', label: 'mail' }])).toBe('<mailto:po@example.com|mail>');
+    expect(sectionText([{ type: 'link', url: 'slack://open?team=T1', label: 'open' }])).toBe('<slack://open?team=T1|open>');
+  });
+
+  it('renders javascript:, data: and other schemes as escaped text', () => {
+    for (const url of ['javascript:alert(1)', 'JavaScript:alert(document.cookie)', 'data:text/html,<b>x</b>', 'ftp://example.com/x', 'vbscript:x']) {
+      const out = sectionText([{ type: 'link', url, label: 'click' }]);
+      expect(out.startsWith('click (')).toBe(true);
+      expect(out).not.toContain('<');
+    }
+  });
+
+  it('renders an unparseable URL crafted to inject a label as text', () => {
+    const out = sectionText([{ type: 'link', url: 'https://evil|click', label: 'docs' }]);
+    expect(out).toBe('docs (https://evil|click)');
+  });
+
+  it('percent-encodes characters that would end the link token early', () => {
+    const out = sectionText([{ type: 'link', url: 'https://example.com/a|b>c<d e', label: 'x' }]);
+    expect(out).toBe('<https://example.com/a%7Cb%3Ec%3Cd%20e|x>');
+    const mail = sectionText([{ type: 'link', url: 'mailto:a@example.com?subject=<x>|y', label: 'm' }]);
+    expect(mail).toBe('<mailto:a@example.com?subject=%3Cx%3E%7Cy|m>');
+  });
+
+  it('renders user and channel spans as real mentions, invalid ids as text', () => {
+    expect(sectionText([user('U0123ABC'), rich(' & ')[0]!, user('W0999', 'Wendy')])).toBe('<@U0123ABC> &amp; <@W0999>');
+    expect(sectionText([user('!channel', 'all')])).toBe('@all');
+    expect(sectionText([user('U1>|<!here')])).toBe(`@U1&gt;|&lt;!here`);
+    expect(sectionText([{ type: 'channel', channelId: 'C024BE91L' }])).toBe('<#C024BE91L>');
+    expect(sectionText([{ type: 'channel', channelId: 'general', name: '<general>' }])).toBe('#&lt;general&gt;');
+  });
+
+  it('renders dates as Slack date tokens with an ISO fallback', () => {
+    const at = new Date('2023-11-14T22:13:20.000Z');
+    expect(sectionText([{ type: 'date', at }])).toBe('<!date^1700000000^{date_short_pretty} {time}|2023-11-14T22:13:20.000Z>');
+    expect(sectionText([{ type: 'date', at: new Date(Number.NaN) }])).toBe('Invalid date');
+  });
+
+  it('renders bold, italic and code, keeping whitespace outside the markers', () => {
+    expect(sectionText(rich(bold('Sprint '), { type: 'text', text: 'goal ', style: 'italic' }, code('npm `run` <x>')))).toBe(
+      '*Sprint* _goal_ `npm run &lt;x&gt;`',
+    );
+    expect(sectionText(rich(bold('line one\nline two')))).toBe('*line one*\n*line two*');
+    expect(sectionText(rich('a', code('``'), 'b'))).toBe('ab');
+  });
+});
+
+describe('renderSlackMessage: blocks', () => {
+  it('renders every block type as valid Block Kit', () => {
+    const m = message(
+      header('Sprint 42 <!here>'),
+      section('Hello ', user('U123'), '!'),
+      { type: 'fields', fields: [{ label: 'Owner', value: rich(user('U123')) }, { label: '', value: rich('no label') }] },
+      context('Updated ', { type: 'date', at: new Date(0) }),
+      { type: 'divider' },
+      actions(btn('approve', { style: 'primary' }), btn('reject', { style: 'danger', confirm: { title: 'Sure?', text: 'Really <@U1>?', confirmLabel: 'Yes', denyLabel: 'No' } })),
+      { type: 'list', items: [rich('first'), rich(bold('second'))] },
+    );
+    const out = renderSlackMessage(m);
+    expectValidMessage(out);
+    expect(out.blocks).toEqual([
+      { type: 'header', text: { type: 'plain_text', text: 'Sprint 42 <!here>', emoji: true } },
+      { type: 'section', text: { type: 'mrkdwn', text: 'Hello <@U123>!' } },
+      { type: 'section', fields: [{ type: 'mrkdwn', text: '*Owner*\n<@U123>' }, { type: 'mrkdwn', text: 'no label' }] },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: 'Updated <!date^0^{date_short_pretty} {time}|1970-01-01T00:00:00.000Z>' }] },
+      { type: 'divider' },
+      {
+        type: 'actions',
+        elements: [
+          { type: 'button', action_id: 'approve', text: { type: 'plain_text', text: 'Go', emoji: true }, value: 'v1', style: 'primary' },
+          {
+            type: 'button',
+            action_id: 'reject',
+            text: { type: 'plain_text', text: 'Go', emoji: true },
+            value: 'v1',
+            style: 'danger',
+            confirm: {
+              title: { type: 'plain_text', text: 'Sure?', emoji: true },
+              text: { type: 'plain_text', text: 'Really <@U1>?', emoji: true },
+              confirm: { type: 'plain_text', text: 'Yes', emoji: true },
+              deny: { type: 'plain_text', text: 'No', emoji: true },
+              style: 'danger',
+            },
+          },
+        ],
+      },
+      { type: 'section', text: { type: 'mrkdwn', text: '• first\n• *second*' } },
+    ]);
+  });
+
+  it('builds an escaped, unstyled fallback text from the textual blocks', () => {
+    const out = renderSlackMessage(
+      message(header('Standup <!channel>'), section(bold('Done'), ' @here'), { type: 'fields', fields: [{ label: 'Due', value: rich('Fri') }] }, actions(btn('a'))),
+    );
+    expect(out.text).toBe(`Standup &lt;!channel&gt;\nDone @${WJ}here\nDue: Fri`);
+  });
+
+  it('drops blocks that would be empty instead of sending invalid Block Kit', () => {
+    const out = renderSlackMessage(
+      message(header('  '), section(''), context(' '), { type: 'list', items: [] }, { type: 'fields', fields: [] }, actions(), { type: 'divider' }),
+    );
+    expectValidMessage(out);
+    expect(out.blocks).toEqual([{ type: 'divider' }]);
+  });
+
+  it('omits an empty button value', () => {
+    const out = renderSlackMessage(message(actions(btn('a', { value: '' }))));
+    expect(out.blocks[0]).toMatchObject({ elements: [{ action_id: 'a' }] });
+    expect(JSON.stringify(out.blocks)).not.toContain('"value"');
+  });
+});
+
+describe('renderSlackMessage: limits', () => {
+  it('truncates section text to 3000 chars', () => {
+    const out = sectionText(rich('a'.repeat(5000)));
+    expect(out).toHaveLength(3000);
+    expect(out).toBe(`${'a'.repeat(2999)}…`);
+  });
+
+  it('never cuts an escape sequence in half', () => {
+    for (const pad of [0, 1, 2, 3, 4]) {
+      const out = sectionText(rich('x'.repeat(pad), '&<>'.repeat(1000)));
+      expect(out.length).toBeLessThanOrEqual(3000);
+      expect(out.endsWith('…')).toBe(true);
+      expect(out.slice(pad, -1)).toMatch(/^(&amp;|&lt;|&gt;)+$/);
+    }
+  });
+
+  it('never cuts a mention token; it degrades to plain text instead', () => {
+    const out = sectionText(rich('a'.repeat(2990), user('U0123456789', 'alice'), ' tail'));
+    expect(out.length).toBeLessThanOrEqual(3000);
+    expect(out).not.toContain('<@');
+    expect(out).toBe(`${'a'.repeat(2990)}@alice…`);
+    const fits = sectionText(rich('a'.repeat(2980), user('U0123456789'), 'b'.repeat(100)));
+    expect(fits).toBe(`${'a'.repeat(2980)}<@U0123456789>${'b'.repeat(5)}…`);
+  });
+
+  it('never cuts a link token or a bold marker pair', () => {
+    const link = sectionText(rich('a'.repeat(2990), { type: 'link', url: 'https://example.com/very/long/path', label: 'the spec' }));
+    expect(link).toBe(`${'a'.repeat(2990)}the spec…`);
+    const boldOut = sectionText(rich('a'.repeat(2990), bold('b'.repeat(50))));
+    expect(boldOut).toBe(`${'a'.repeat(2990)}*${'b'.repeat(7)}*…`);
+  });
+
+  it('does not split surrogate pairs when truncating', () => {
+    const out = renderSlackMessage(message(header('😀'.repeat(100)), section('😀'.repeat(2000))));
+    expectValidMessage(out);
+    const h = out.blocks[0];
+    if (h?.type !== 'header') throw new Error('expected header');
+    expect(h.text.text).toBe(`${'😀'.repeat(74)}…`);
+  });
+
+  it('truncates the header to 150 chars', () => {
+    const out = renderSlackMessage(message(header('h'.repeat(200))));
+    expectValidMessage(out);
+    expect(out.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: `${'h'.repeat(149)}…`, emoji: true } });
+  });
+
+  it('truncates context text to 3000 chars in a single element', () => {
+    const out = renderSlackMessage(message(context('c'.repeat(4000))));
+    expectValidMessage(out);
+    expect(out.blocks[0]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: `${'c'.repeat(2999)}…` }] });
+  });
+
+  it('splits more than 10 fields into several sections and truncates each field to 2000', () => {
+    const fields = Array.from({ length: 23 }, (_, i) => ({ label: `F${i}`, value: rich('v'.repeat(i === 0 ? 5000 : 3)) }));
+    const out = renderSlackMessage(message({ type: 'fields', fields }));
+    expectValidMessage(out);
+    expect(out.blocks.map((b) => (b.type === 'section' ? b.fields?.length : 0))).toEqual([10, 10, 3]);
+    const first = out.blocks[0];
+    if (first?.type !== 'section' || !first.fields?.[0]) throw new Error('expected fields');
+    expect(first.fields[0].text).toHaveLength(2000);
+    expect(first.fields[0].text.startsWith('*F0*\nvvv')).toBe(true);
+  });
+
+  it('splits more than 25 buttons into several actions blocks', () => {
+    const out = renderSlackMessage(message(actions(...Array.from({ length: 30 }, (_, i) => btn(`b${i}`)))));
+    expectValidMessage(out);
+    expect(out.blocks.map((b) => (b.type === 'actions' ? b.elements.length : 0))).toEqual([25, 5]);
+  });
+
+  it('truncates button and confirm texts', () => {
+    const out = renderSlackMessage(
+      message(actions(btn('a', { label: 'L'.repeat(100), confirm: { title: 'T'.repeat(150), text: 'X'.repeat(400), confirmLabel: 'C'.repeat(40), denyLabel: 'D'.repeat(40) } }))),
+    );
+    expectValidMessage(out);
+    const b = out.blocks[0];
+    if (b?.type !== 'actions' || b.elements[0]?.type !== 'button') throw new Error('expected a button');
+    expect(b.elements[0].text.text).toBe(`${'L'.repeat(74)}…`);
+    expect(b.elements[0].confirm?.text.text).toHaveLength(300);
+  });
+
+  it('throws rather than truncate a button value or action id (state would be lost)', () => {
+    expect(() => renderSlackMessage(message(actions(btn('a', { value: 'v'.repeat(2001) }))))).toThrow(SlackRenderError);
+    expect(() => renderSlackMessage(message(actions(btn('a', { value: 'v'.repeat(2000) }))))).not.toThrow();
+    expect(() => renderSlackMessage(message(actions(btn('a'.repeat(256)))))).toThrow(/action_id/);
+    expect(() => renderSlackMessage(message(actions(btn('a'.repeat(255)))))).not.toThrow();
+    expect(() => renderSlackMessage(message(actions(btn(''))))).toThrow(SlackRenderError);
+  });
+
+  it('keeps at most 50 blocks: 60 become 49 and "…and 11 more"', () => {
+    const blocks: Block[] = Array.from({ length: 60 }, (_, i) => ({ type: 'section', text: rich(`item ${i}`) }));
+    const out = renderSlackMessage({ blocks });
+    expectValidMessage(out);
+    expect(out.blocks).toHaveLength(SLACK_LIMITS.messageBlocks);
+    expect(out.blocks[48]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: 'item 48' } });
+    expect(out.blocks[49]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: '…and 11 more' }] });
+    expect(renderSlackMessage({ blocks: blocks.slice(0, 50) }).blocks).toHaveLength(50);
+  });
+
+  it('packs a long list into several sections without losing items', () => {
+    const items = Array.from({ length: 100 }, (_, i) => rich(`story ${i} `, 'x'.repeat(60)));
+    const out = renderSlackMessage(message({ type: 'list', items }));
+    expectValidMessage(out);
+    expect(out.blocks.length).toBeGreaterThan(1);
+    const lines = out.blocks.flatMap((b) => (b.type === 'section' && b.text ? b.text.text.split('\n') : []));
+    expect(lines).toHaveLength(100);
+    expect(lines[99]).toBe(`• story 99 ${'x'.repeat(60)}`);
+  });
+
+  it('truncates a single list item longer than a section', () => {
+    const out = renderSlackMessage(message({ type: 'list', items: [rich('y'.repeat(4000)), rich('next')] }));
+    expectValidMessage(out);
+    expect(out.blocks).toHaveLength(2);
+  });
+
+  it('caps the fallback text at 3000 chars', () => {
+    const out = renderSlackMessage(message(section('&'.repeat(2000)), section('b'.repeat(2000))));
+    expectValidMessage(out);
+    expect(out.text.length).toBeLessThanOrEqual(3000);
+    expect(out.text.slice(0, -1)).toMatch(/^(&amp;)+$/);
+  });
+
+  it('produces valid Block Kit for a large hostile message', () => {
+    const hostile = '<!channel> @here & <@U1> <https://x|y> `code` *b* _i_ 😀\n';
+    const m: Message = {
+      blocks: [
+        header(hostile.repeat(10)),
+        ...Array.from({ length: 30 }, () => section(hostile.repeat(100), bold(hostile.repeat(20)), user('U1'))),
+        { type: 'fields', fields: Array.from({ length: 15 }, () => ({ label: hostile.repeat(30), value: rich(hostile.repeat(40)) })) },
+        { type: 'list', items: Array.from({ length: 80 }, () => rich(hostile)) },
+        actions(...Array.from({ length: 40 }, (_, i) => btn(i % 2 ? 'dup' : `b${i}`, { label: hostile }))),
+      ],
+    };
+    expectValidMessage(renderSlackMessage(m));
+  });
+});
+
+describe('renderSlackMessage: duplicate action ids', () => {
+  it('suffixes later duplicates across the whole message', () => {
+    const out = renderSlackMessage(message(actions(btn('approve'), btn('approve'), btn('reject')), actions(btn('approve'))));
+    expectValidMessage(out);
+    const ids = out.blocks.flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => (e as { action_id?: string }).action_id) : []));
+    expect(ids).toEqual(['approve', 'approve:2', 'reject', 'approve:3']);
+  });
+
+  it('skips a suffix already taken by an explicit id', () => {
+    const out = renderSlackMessage(message(actions(btn('a'), btn('a:2'), btn('a'))));
+    expectValidMessage(out);
+    const b = out.blocks[0];
+    if (b?.type !== 'actions') throw new Error('expected actions');
+    expect(b.elements.map((e) => (e as { action_id?: string }).action_id)).toEqual(['a', 'a:2', 'a:3']);
+  });
+
+  it('routes suffixed ids back to their base id', () => {
+    expect(slackActionIdBase('approve:2')).toBe('approve');
+    expect(slackActionIdBase('approve')).toBe('approve');
+    expect(slackActionIdBase('ns:approve:12')).toBe('ns:approve');
+    const pattern = slackActionIdPattern('item.approve');
+    expect(['item.approve', 'item.approve:2', 'item.approve:17'].every((id) => pattern.test(id))).toBe(true);
+    expect(['itemXapprove', 'item.approve:x', 'item.approve2', 'x:item.approve'].some((id) => pattern.test(id))).toBe(false);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+const allInputs: Input[] = [
+  { id: 'title', type: 'text', label: 'Title', required: true, maxLength: 150, initial: 'Draft', placeholder: 'What is it?' },
+  { id: 'details', type: 'text', label: 'Details', multiline: true, hint: 'Markdown is not rendered' },
+  {
+    id: 'priority',
+    type: 'select',
+    label: 'Priority',
+    required: true,
+    options: [
+      { value: 'high', label: 'High' },
+      { value: 'low', label: 'Low' },
+    ],
+    initial: 'low',
+  },
+  { id: 'due', type: 'date', label: 'Due date', initial: '2025-03-31' },
+  { id: 'at', type: 'time', label: 'Time', initial: '09:30' },
+  { id: 'owner', type: 'user', label: 'Owner', initial: 'U0123' },
+];
+
+const form = (extra: Partial<Form> = {}): Form => ({
+  callbackId: 'request.create',
+  title: 'New request',
+  submitLabel: 'Create',
+  metadata: '{"teamId":"T1"}',
+  inputs: allInputs,
+  ...extra,
+});
+
+describe('renderSlackModal', () => {
+  it('renders every input type', () => {
+    const view = renderSlackModal(form());
+    expectValidModal(view);
+    const pt = (text: string) => ({ type: 'plain_text', text, emoji: true });
+    expect(view).toEqual({
+      type: 'modal',
+      callback_id: 'request.create',
+      title: pt('New request'),
+      submit: pt('Create'),
+      close: pt('Cancel'),
+      private_metadata: '{"teamId":"T1"}',
+      blocks: [
+        {
+          type: 'input',
+          block_id: 'title',
+          label: pt('Title'),
+          optional: false,
+          element: { type: 'plain_text_input', action_id: 'title', max_length: 150, initial_value: 'Draft', placeholder: pt('What is it?') },
+        },
+        {
+          type: 'input',
+          block_id: 'details',
+          label: pt('Details'),
+          optional: true,
+          hint: pt('Markdown is not rendered'),
+          element: { type: 'plain_text_input', action_id: 'details', multiline: true },
+        },
+        {
+          type: 'input',
+          block_id: 'priority',
+          label: pt('Priority'),
+          optional: false,
+          element: {
+            type: 'static_select',
+            action_id: 'priority',
+            options: [
+              { text: pt('High'), value: 'high' },
+              { text: pt('Low'), value: 'low' },
+            ],
+            initial_option: { text: pt('Low'), value: 'low' },
+          },
+        },
+        { type: 'input', block_id: 'due', label: pt('Due date'), optional: true, element: { type: 'datepicker', action_id: 'due', initial_date: '2025-03-31' } },
+        { type: 'input', block_id: 'at', label: pt('Time'), optional: true, element: { type: 'timepicker', action_id: 'at', initial_time: '09:30' } },
+        { type: 'input', block_id: 'owner', label: pt('Owner'), optional: true, element: { type: 'users_select', action_id: 'owner', initial_user: 'U0123' } },
+      ],
+    });
+  });
+
+  it('omits private_metadata when the form has none', () => {
+    const view = renderSlackModal(form({ metadata: undefined }));
+    expectValidModal(view);
+    expect('private_metadata' in view).toBe(false);
+  });
+
+  it('truncates title, submit, labels, hints, placeholders and option texts', () => {
+    const view = renderSlackModal(
+      form({
+        title: 'A very long modal title indeed',
+        submitLabel: 'Submit this request right now',
+        inputs: [
+          { id: 't', type: 'text', label: 'L'.repeat(2500), hint: 'H'.repeat(2500), placeholder: 'P'.repeat(200), maxLength: 10_000, initial: 'i'.repeat(4000) },
+          { id: 's', type: 'select', label: 'S', options: Array.from({ length: 150 }, (_, i) => ({ value: `v${i}`, label: `${i} ${'o'.repeat(100)}` })), initial: 'v120' },
+          { id: 'n', type: 'text', label: 'N', maxLength: 0, initial: 'abc' },
+        ],
+      }),
+    );
+    expectValidModal(view);
+    expect(view.title.text).toBe('A very long modal title…');
+    expect(view.title.text).toHaveLength(24);
+    expect(view.submit?.text).toHaveLength(24);
+    const [t, s, n] = view.blocks as SlackKnownBlock[];
+    if (t?.type !== 'input' || t.element.type !== 'plain_text_input') throw new Error('expected a text input');
+    expect(t.element.max_length).toBe(3000);
+    expect(t.element.initial_value).toHaveLength(3000);
+    if (s?.type !== 'input' || s.element.type !== 'static_select') throw new Error('expected a select');
+    expect(s.element.options).toHaveLength(100);
+    expect(s.element.initial_option).toBeUndefined();
+    if (n?.type !== 'input' || n.element.type !== 'plain_text_input') throw new Error('expected a text input');
+    expect(n.element).toMatchObject({ max_length: 1, initial_value: '…' });
+  });
+
+  it('throws on metadata longer than 3000 chars instead of losing state', () => {
+    expect(() => renderSlackModal(form({ metadata: 'm'.repeat(3001) }))).toThrow(/private_metadata/);
+    expectValidModal(renderSlackModal(form({ metadata: 'm'.repeat(3000) })));
+  });
+
+  it('throws on forms Slack cannot show faithfully', () => {
+    const text = (id: string): Input => ({ id, type: 'text', label: id });
+    expect(() => renderSlackModal(form({ inputs: Array.from({ length: 101 }, (_, i) => text(`i${i}`)) }))).toThrow(/100 blocks/);
+    expectValidModal(renderSlackModal(form({ inputs: Array.from({ length: 100 }, (_, i) => text(`i${i}`)) })));
+    expect(() => renderSlackModal(form({ inputs: [text('a'), text('a')] }))).toThrow(/two inputs/);
+    expect(() => renderSlackModal(form({ inputs: [text('x'.repeat(256))] }))).toThrow(/block_id/);
+    expect(() => renderSlackModal(form({ callbackId: 'c'.repeat(256) }))).toThrow(/callback_id/);
+    expect(() => renderSlackModal(form({ inputs: [{ id: 's', type: 'select', label: 'S', options: [] }] }))).toThrow(/no options/);
+    expect(() => renderSlackModal(form({ inputs: [{ id: 's', type: 'select', label: 'S', options: [{ value: 'v'.repeat(151), label: 'x' }] }] }))).toThrow(SlackRenderError);
+    expect(() => renderSlackModal(form({ inputs: [{ id: 'd', type: 'date', label: 'D', initial: '31/03/2025' }] }))).toThrow(/YYYY-MM-DD/);
+    expect(() => renderSlackModal(form({ inputs: [{ id: 't', type: 'time', label: 'T', initial: '9:30' }] }))).toThrow(/HH:mm/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+interface ViewSubmission {
+  type: 'view_submission';
+  view: { callback_id: string; private_metadata: string; blocks: unknown[]; state: { values: Record<string, Record<string, unknown>> } };
+}
+
+/** A real view_submission body from bolt-python's tests (see test/fixtures/slack/SOURCES.txt). */
+const fixture = (): ViewSubmission =>
+  JSON.parse(readFileSync(new URL('../fixtures/slack/view_submission.payload.json', import.meta.url), 'utf8')) as ViewSubmission;
+
+describe('readSlackFormValues', () => {
+  it('reads the real fixture payload (its action_id differs from its block_id)', () => {
+    const body = fixture();
+    const f: Form = { callbackId: 'view-id', title: 'My App', submitLabel: 'Submit', inputs: [{ id: 'hspI', type: 'text', label: 'Label', required: true }] };
+    expect(readSlackFormValues(f, body.view.state.values)).toEqual({ hspI: 'test' });
+  });
+
+  it('reads every input type from a submission of the rendered modal', () => {
+    const body = fixture();
+    const view = renderSlackModal(form());
+    body.view.blocks = view.blocks;
+    body.view.callback_id = view.callback_id ?? '';
+    body.view.private_metadata = view.private_metadata ?? '';
+    // State shapes as Slack sends them for each element type.
+    body.view.state.values = {
+      title: { title: { type: 'plain_text_input', value: '  Checkout is slow  ' } },
+      details: { details: { type: 'plain_text_input', value: '   ' } },
+      priority: { priority: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'High', emoji: true }, value: 'high' } } },
+      due: { due: { type: 'datepicker', selected_date: '2025-04-01' } },
+      at: { at: { type: 'timepicker', selected_time: '14:05', timezone: 'Europe/Berlin' } },
+      owner: { owner: { type: 'users_select', selected_user: 'W0456' } },
+    };
+    const submitted = JSON.parse(JSON.stringify(body)) as ViewSubmission;
+    expect(readSlackFormValues(form(), submitted.view.state.values)).toEqual({
+      title: 'Checkout is slow',
+      details: null,
+      priority: 'high',
+      due: '2025-04-01',
+      at: '14:05',
+      owner: 'W0456',
+    });
+  });
+
+  it('returns null for empty, missing or malformed entries', () => {
+    const values = {
+      title: { title: { type: 'plain_text_input', value: null } },
+      priority: { priority: { type: 'static_select', selected_option: null } },
+      due: { due: { type: 'datepicker', selected_date: null } },
+      at: { at: { type: 'timepicker', selected_time: null } },
+      owner: { owner: 'not an object' },
+    };
+    expect(readSlackFormValues(form(), values)).toEqual({ title: null, details: null, priority: null, due: null, at: null, owner: null });
+    expect(readSlackFormValues(form(), {})).toEqual({ title: null, details: null, priority: null, due: null, at: null, owner: null });
+  });
+
+  it('ignores unknown blocks and does not guess between several elements', () => {
+    const values = { other: { x: { type: 'plain_text_input', value: 'x' } }, title: { a: { value: 'a' }, b: { value: 'b' } } };
+    expect(readSlackFormValues(form(), values).title).toBeNull();
+  });
+});

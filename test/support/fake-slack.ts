@@ -1,0 +1,568 @@
+/**
+ * An in-process fake of the Slack Web API for integration tests.
+ *
+ * The app's WebClient is pointed at it with `slackApiUrl` (SLACK_API_URL = `fake.url`). It answers the methods
+ * po-desk uses with the shapes real Slack returns, records every call, and answers anything else with
+ * `unknown_method` while recording it in `unexpected`, so a test can fail on calls nobody planned for.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedCall {
+  method: string;
+  args: Record<string, unknown>;
+  token: string | undefined;
+  at: number;
+}
+
+export interface FakeUser {
+  id: string;
+  name: string;
+  real_name?: string;
+  /** Defaults to `name`. */
+  display_name?: string;
+  /** IANA time zone; defaults to UTC. */
+  tz?: string;
+  is_bot?: boolean;
+  is_admin?: boolean;
+  deleted?: boolean;
+}
+
+export type FakeFailure = { rateLimited: number } | { status: number } | { error: string };
+
+export interface FakeSlackOptions {
+  teamId?: string;
+  botUserId?: string;
+  /** Clock for `RecordedCall.at` and users' `tz_offset`; defaults to `Date.now`. */
+  now?: () => number;
+}
+
+type Args = Record<string, unknown>;
+type SlackBody = Record<string, unknown>;
+type MethodHandler = (args: Args) => SlackBody;
+
+interface StoredMessage {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks: unknown[];
+  thread_ts?: string;
+}
+
+interface PendingFailure {
+  failure: FakeFailure;
+  remaining: number;
+}
+
+interface Waiter {
+  predicate: (calls: RecordedCall[]) => boolean;
+  resolve: () => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/** Arguments @slack/web-api serialises as JSON strings inside a form-encoded body. */
+const JSON_ARGS = new Set(['blocks', 'attachments', 'view', 'metadata', 'user_auth_blocks', 'unfurls']);
+const DEFAULT_PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 1000;
+const FIRST_TS_SECONDS = 1_700_000_000;
+
+export class FakeSlack {
+  readonly url: string;
+  readonly teamId: string;
+  readonly botUserId: string;
+  readonly botId: string;
+  readonly calls: RecordedCall[] = [];
+  readonly unexpected: RecordedCall[] = [];
+
+  private readonly users = new Map<string, FakeUser>();
+  private readonly channelMembers = new Map<string, string[]>();
+  private readonly messages = new Map<string, StoredMessage>();
+  private readonly openIms = new Set<string>();
+  private readonly failures = new Map<string, PendingFailure[]>();
+  private readonly waiters = new Set<Waiter>();
+  private readonly handlers: Record<string, MethodHandler>;
+  private tsSequence = 0;
+  private viewSequence = 0;
+
+  private constructor(
+    private readonly server: Server,
+    port: number,
+    options: FakeSlackOptions,
+    private readonly now: () => number,
+  ) {
+    this.url = `http://127.0.0.1:${port}/api/`;
+    this.teamId = options.teamId ?? 'T0PODESK01';
+    this.botUserId = options.botUserId ?? 'U0PODESKBOT';
+    this.botId = 'B0PODESKBOT';
+    this.handlers = {
+      'auth.test': () => this.authTest(),
+      'chat.postMessage': (args) => this.postMessage(args),
+      'chat.postEphemeral': (args) => this.postEphemeral(args),
+      'chat.update': (args) => this.update(args),
+      'conversations.open': (args) => this.openConversation(args),
+      'conversations.members': (args) => this.members(args),
+      'users.info': (args) => this.userInfo(args),
+      'views.open': (args) => this.openView(args),
+      'views.publish': (args) => this.publishView(args),
+    };
+  }
+
+  static async start(options: FakeSlackOptions = {}): Promise<FakeSlack> {
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const { port } = server.address() as AddressInfo;
+    const fake = new FakeSlack(server, port, options, options.now ?? Date.now);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      fake.handle(req, res).catch((error: unknown) => {
+        // A bug in the fake itself: answer 500 so the client under test fails loudly.
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(`FakeSlack internal error: ${error instanceof Error ? error.stack : String(error)}`);
+      });
+    });
+    return fake;
+  }
+
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((call) => call.method === method);
+  }
+
+  addUser(user: FakeUser): void {
+    if (user.tz !== undefined) tzOffsetSeconds(user.tz, new Date(this.now())); // throws RangeError on a bad zone
+    this.users.set(user.id, user);
+  }
+
+  setChannelMembers(channelId: string, userIds: string[]): void {
+    this.channelMembers.set(channelId, [...userIds]);
+  }
+
+  failNext(method: string, failure: FakeFailure, times = 1): void {
+    if (!(method in this.handlers)) {
+      throw new Error(`FakeSlack.failNext: ${method} is not implemented by the fake (known: ${Object.keys(this.handlers).join(', ')})`);
+    }
+    if ('status' in failure && (!Number.isInteger(failure.status) || failure.status < 400 || failure.status > 599 || failure.status === 429)) {
+      throw new Error(`FakeSlack.failNext: status must be an HTTP error status other than 429 (use { rateLimited }), got ${failure.status}`);
+    }
+    if ('rateLimited' in failure && (!Number.isInteger(failure.rateLimited) || failure.rateLimited < 0)) {
+      throw new Error(`FakeSlack.failNext: rateLimited is the Retry-After in whole seconds, got ${failure.rateLimited}`);
+    }
+    if (!Number.isInteger(times) || times < 1) throw new Error(`FakeSlack.failNext: times must be a positive integer, got ${times}`);
+    const queue = this.failures.get(method) ?? [];
+    queue.push({ failure, remaining: times });
+    this.failures.set(method, queue);
+  }
+
+  waitFor(predicate: (calls: RecordedCall[]) => boolean, timeoutMs = 5000): Promise<void> {
+    if (predicate(this.calls)) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        predicate,
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.waiters.delete(waiter);
+          reject(new Error(`FakeSlack.waitFor timed out after ${timeoutMs} ms; calls seen:\n${this.describeCalls()}`));
+        }, timeoutMs),
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.unexpected.length = 0;
+    this.failures.clear();
+  }
+
+  async close(): Promise<void> {
+    for (const waiter of this.waiters) {
+      clearTimeout(waiter.timer);
+      waiter.reject(new Error(`FakeSlack closed while waiting; calls seen:\n${this.describeCalls()}`));
+    }
+    this.waiters.clear();
+    await new Promise<void>((resolve, reject) => {
+      this.server.close((error) => (error ? reject(error) : resolve()));
+      this.server.closeAllConnections();
+    });
+  }
+
+  // --- transport ---------------------------------------------------------------------------------------------
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestUrl = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const raw = await readBody(req);
+    const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+
+    if (!requestUrl.pathname.startsWith('/api/')) {
+      const call: RecordedCall = { method: requestUrl.pathname, args: {}, token, at: this.now() };
+      this.record(call, true);
+      sendText(res, 404, `FakeSlack: no such path ${req.method ?? ''} ${requestUrl.pathname}; the Web API lives under /api/`);
+      return;
+    }
+
+    const method = decodeURIComponent(requestUrl.pathname.slice('/api/'.length));
+    const parsed = parseArgs(req.headers['content-type'], raw, requestUrl.searchParams);
+    const handler = this.handlers[method];
+    this.record({ method, args: parsed.args, token, at: this.now() }, handler === undefined);
+
+    if (handler === undefined) return sendJson(res, 200, { ok: false, error: 'unknown_method' });
+    if (token === undefined) return sendJson(res, 200, { ok: false, error: 'not_authed' });
+    if (parsed.error !== undefined) return sendJson(res, 200, parsed.error);
+
+    const failure = this.takeFailure(method);
+    if (failure !== undefined) {
+      if ('rateLimited' in failure) {
+        res.setHeader('retry-after', String(failure.rateLimited));
+        return sendJson(res, 429, { ok: false, error: 'ratelimited' });
+      }
+      if ('status' in failure) return sendText(res, failure.status, `FakeSlack: injected HTTP ${failure.status}`);
+      return sendJson(res, 200, { ok: false, error: failure.error });
+    }
+
+    sendJson(res, 200, handler(parsed.args));
+  }
+
+  private record(call: RecordedCall, unexpected: boolean): void {
+    this.calls.push(call);
+    if (unexpected) this.unexpected.push(call);
+    for (const waiter of this.waiters) {
+      let done: boolean;
+      try {
+        done = waiter.predicate(this.calls);
+      } catch (error) {
+        this.waiters.delete(waiter);
+        clearTimeout(waiter.timer);
+        waiter.reject(error instanceof Error ? error : new Error(String(error)));
+        continue;
+      }
+      if (done) {
+        this.waiters.delete(waiter);
+        clearTimeout(waiter.timer);
+        waiter.resolve();
+      }
+    }
+  }
+
+  private takeFailure(method: string): FakeFailure | undefined {
+    const queue = this.failures.get(method);
+    const head = queue?.[0];
+    if (queue === undefined || head === undefined) return undefined;
+    head.remaining -= 1;
+    if (head.remaining === 0) queue.shift();
+    return head.failure;
+  }
+
+  private describeCalls(): string {
+    if (this.calls.length === 0) return '  (none)';
+    return this.calls
+      .map((call) => {
+        const args = JSON.stringify(call.args);
+        return `  ${call.method} ${args.length > 200 ? `${args.slice(0, 200)}…` : args}`;
+      })
+      .join('\n');
+  }
+
+  private nextTs(): string {
+    this.tsSequence += 1;
+    const micros = this.tsSequence * 100;
+    const seconds = FIRST_TS_SECONDS + Math.floor(micros / 1_000_000);
+    return `${seconds}.${String(micros % 1_000_000).padStart(6, '0')}`;
+  }
+
+  // --- methods -----------------------------------------------------------------------------------------------
+
+  private authTest(): SlackBody {
+    return {
+      ok: true,
+      url: 'https://po-desk-test.slack.com/',
+      team: 'po-desk test workspace',
+      user: 'po-desk',
+      team_id: this.teamId,
+      user_id: this.botUserId,
+      bot_id: this.botId,
+      is_enterprise_install: false,
+    };
+  }
+
+  private postMessage(args: Args): SlackBody {
+    const channel = stringArg(args.channel);
+    if (channel === undefined) return slackError('channel_not_found');
+    if (!hasContent(args)) return slackError('no_text');
+    const threadTs = stringArg(args.thread_ts);
+    const message: StoredMessage = {
+      // Posting to a user ID posts into the DM with that user, as conversations.open would name it.
+      channel: /^[UW]/.test(channel) ? `D${channel}` : channel,
+      ts: this.nextTs(),
+      text: stringArg(args.text) ?? '',
+      blocks: Array.isArray(args.blocks) ? args.blocks : [],
+      ...(threadTs !== undefined ? { thread_ts: threadTs } : {}),
+    };
+    this.messages.set(message.ts, message);
+    return {
+      ok: true,
+      channel: message.channel,
+      ts: message.ts,
+      message: {
+        type: 'message',
+        text: message.text,
+        blocks: message.blocks,
+        user: this.botUserId,
+        bot_id: this.botId,
+        team: this.teamId,
+        ts: message.ts,
+        ...(threadTs !== undefined ? { thread_ts: threadTs } : {}),
+      },
+    };
+  }
+
+  private postEphemeral(args: Args): SlackBody {
+    const channel = stringArg(args.channel);
+    if (channel === undefined) return slackError('channel_not_found');
+    const user = stringArg(args.user);
+    if (user === undefined) return invalidArguments('user');
+    const members = this.channelMembers.get(channel);
+    if (members !== undefined && !members.includes(user)) return slackError('user_not_in_channel');
+    if (!hasContent(args)) return slackError('no_text');
+    return { ok: true, message_ts: this.nextTs() };
+  }
+
+  private update(args: Args): SlackBody {
+    const channel = stringArg(args.channel);
+    if (channel === undefined) return slackError('channel_not_found');
+    const ts = stringArg(args.ts);
+    const stored = ts === undefined ? undefined : this.messages.get(ts);
+    if (stored === undefined || stored.channel !== channel) return slackError('message_not_found');
+    if (!hasContent(args)) return slackError('no_text');
+    if (args.text !== undefined) stored.text = stringArg(args.text) ?? '';
+    if (Array.isArray(args.blocks)) stored.blocks = args.blocks;
+    return {
+      ok: true,
+      channel,
+      ts: stored.ts,
+      text: stored.text,
+      message: { type: 'message', text: stored.text, blocks: stored.blocks, user: this.botUserId, bot_id: this.botId },
+    };
+  }
+
+  private openConversation(args: Args): SlackBody {
+    const existing = stringArg(args.channel);
+    if (existing !== undefined) return { ok: true, no_op: true, already_open: true, channel: { id: existing } };
+    const users = listArg(args.users);
+    if (users.length === 0) return slackError('users_list_not_supplied');
+    const id = users.length === 1 ? `D${users[0]}` : `G${[...users].sort().join('')}`;
+    const alreadyOpen = this.openIms.has(id);
+    this.openIms.add(id);
+    const channel: SlackBody = { id };
+    if (args.return_im === true || args.return_im === 'true') {
+      Object.assign(channel, { created: FIRST_TS_SECONDS, is_im: users.length === 1, is_open: true, ...(users.length === 1 ? { user: users[0] } : {}) });
+    }
+    return { ok: true, no_op: alreadyOpen, already_open: alreadyOpen, channel };
+  }
+
+  private members(args: Args): SlackBody {
+    const channel = stringArg(args.channel);
+    const members = channel === undefined ? undefined : this.channelMembers.get(channel);
+    if (members === undefined) return slackError('channel_not_found');
+
+    const limit = args.limit === undefined || args.limit === '' ? 0 : Number(args.limit);
+    if (!Number.isInteger(limit) || limit < 0 || limit > MAX_PAGE_SIZE) return slackError('invalid_limit');
+    const pageSize = limit === 0 ? DEFAULT_PAGE_SIZE : limit;
+
+    const cursor = stringArg(args.cursor);
+    const offset = cursor === undefined ? 0 : decodeCursor(cursor);
+    if (offset === undefined || offset > members.length) return slackError('invalid_cursor');
+
+    const end = offset + pageSize;
+    return {
+      ok: true,
+      members: members.slice(offset, end),
+      response_metadata: { next_cursor: end < members.length ? encodeCursor(end) : '' },
+    };
+  }
+
+  private userInfo(args: Args): SlackBody {
+    const id = stringArg(args.user);
+    const user = id === undefined ? undefined : this.users.get(id);
+    if (user === undefined) return slackError('user_not_found');
+    const tz = user.tz ?? 'UTC';
+    const at = new Date(this.now());
+    const realName = user.real_name ?? user.name;
+    const displayName = user.display_name ?? user.name;
+    return {
+      ok: true,
+      user: {
+        id: user.id,
+        team_id: this.teamId,
+        name: user.name,
+        deleted: user.deleted ?? false,
+        real_name: realName,
+        tz,
+        tz_label: tzLabel(tz, at),
+        tz_offset: tzOffsetSeconds(tz, at),
+        profile: {
+          real_name: realName,
+          real_name_normalized: realName,
+          display_name: displayName,
+          display_name_normalized: displayName,
+          team: this.teamId,
+        },
+        is_admin: user.is_admin ?? false,
+        is_owner: false,
+        is_primary_owner: false,
+        is_restricted: false,
+        is_ultra_restricted: false,
+        is_bot: user.is_bot ?? false,
+        is_app_user: false,
+        updated: Math.floor(at.getTime() / 1000),
+      },
+    };
+  }
+
+  private openView(args: Args): SlackBody {
+    if (stringArg(args.trigger_id) === undefined) return invalidArguments('trigger_id');
+    if (!isObject(args.view)) return invalidArguments('view');
+    return { ok: true, view: this.storedView(args.view) };
+  }
+
+  private publishView(args: Args): SlackBody {
+    if (stringArg(args.user_id) === undefined) return invalidArguments('user_id');
+    if (!isObject(args.view)) return invalidArguments('view');
+    if (args.view.type !== 'home') return slackError('invalid_arguments', '[ERROR] views.publish only accepts views of type home [json-pointer:/view/type]');
+    return { ok: true, view: this.storedView(args.view) };
+  }
+
+  private storedView(view: Record<string, unknown>): SlackBody {
+    this.viewSequence += 1;
+    const id = `V${String(this.viewSequence).padStart(10, '0')}`;
+    return {
+      id,
+      team_id: this.teamId,
+      type: view.type,
+      blocks: [],
+      private_metadata: '',
+      callback_id: '',
+      external_id: '',
+      state: { values: {} },
+      hash: `${FIRST_TS_SECONDS}.${id}`,
+      clear_on_close: false,
+      notify_on_close: false,
+      ...view,
+      root_view_id: id,
+      previous_view_id: null,
+      app_id: 'A0PODESK01',
+      app_installed_team_id: this.teamId,
+      bot_id: this.botId,
+    };
+  }
+}
+
+// --- helpers ---------------------------------------------------------------------------------------------------
+
+function slackError(error: string, message?: string): SlackBody {
+  return message === undefined ? { ok: false, error } : { ok: false, error, response_metadata: { messages: [message] } };
+}
+
+function invalidArguments(field: string): SlackBody {
+  return slackError('invalid_arguments', `[ERROR] missing required field: ${field}`);
+}
+
+function stringArg(value: unknown): string | undefined {
+  if (typeof value === 'number') return String(value);
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function listArg(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string' && item !== '');
+  return (stringArg(value) ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '');
+}
+
+function hasContent(args: Args): boolean {
+  return stringArg(args.text) !== undefined || Array.isArray(args.blocks) || Array.isArray(args.attachments);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function encodeCursor(offset: number): string {
+  return Buffer.from(`offset:${offset}`).toString('base64');
+}
+
+function decodeCursor(cursor: string): number | undefined {
+  const match = /^offset:(\d+)$/.exec(Buffer.from(cursor, 'base64').toString('utf8'));
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
+function tzOffsetSeconds(tz: string, at: Date): number {
+  const name = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' })
+    .formatToParts(at)
+    .find((part) => part.type === 'timeZoneName')?.value;
+  const match = /^GMT(?:([+-])(\d{2}):(\d{2}))?$/.exec(name ?? '');
+  if (match === null) throw new RangeError(`FakeSlack: cannot work out the UTC offset of time zone ${tz} (got ${name})`);
+  if (match[1] === undefined) return 0;
+  const seconds = Number(match[2]) * 3600 + Number(match[3]) * 60;
+  return match[1] === '-' ? -seconds : seconds;
+}
+
+function tzLabel(tz: string, at: Date): string {
+  return (
+    new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'long' }).formatToParts(at).find((part) => part.type === 'timeZoneName')
+      ?.value ?? tz
+  );
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Query-string arguments, overridden by the body; JSON-valued form fields decoded back into objects. */
+function parseArgs(contentType: string | undefined, raw: string, query: URLSearchParams): { args: Args; error?: SlackBody } {
+  const args: Args = Object.fromEntries(query);
+  const mediaType = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+
+  if (raw.trim() !== '') {
+    if (mediaType === 'application/json') {
+      let body: unknown;
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        return { args: { ...args, _raw: raw }, error: slackError('invalid_json') };
+      }
+      if (!isObject(body)) return { args: { ...args, _raw: raw }, error: slackError('json_not_object') };
+      Object.assign(args, body);
+    } else if (mediaType === 'application/x-www-form-urlencoded') {
+      Object.assign(args, Object.fromEntries(new URLSearchParams(raw)));
+    } else {
+      return { args: { ...args, _raw: raw }, error: slackError('invalid_form_data', `[ERROR] FakeSlack cannot read a ${mediaType || 'typeless'} body`) };
+    }
+  }
+
+  for (const key of JSON_ARGS) {
+    const value = args[key];
+    if (typeof value !== 'string') continue;
+    try {
+      args[key] = JSON.parse(value);
+    } catch {
+      return { args, error: slackError('invalid_arguments', `[ERROR] ${key} is not valid JSON`) };
+    }
+  }
+  return { args };
+}
+
+function sendJson(res: ServerResponse, status: number, body: SlackBody): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+  res.end(text);
+}

@@ -1,0 +1,31 @@
+import { defineConfig } from 'vitest/config';
+
+// `npm test`: everything, on PGlite, and on PostgreSQL too where TEST_DATABASE_URL is set.
+// `npm run test:pg`: only the suites that touch a database, on PostgreSQL only.
+const dbSuites = ['test/store/**/*.test.ts', 'test/outbox/**/*.test.ts', 'test/scheduler/**/*.test.ts', 'test/adapters/**/*.test.ts', 'test/main/**/*.test.ts'];
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'default',
+          include: ['test/**/*.test.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'pg',
+          include: dbSuites,
+          globalSetup: ['test/support/global-setup.ts'],
+          env: { PODESK_TEST_DATABASES: 'postgres' },
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
