@@ -71,14 +71,16 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 /** Reads and validates the configuration. Throws ConfigError with a one-line message. */
-export function readConfig(env: Env = process.env): Config {
+export function readConfig(rawEnv: Env = process.env): Config {
+  // A variable set to blanks is a variable not set: defaults apply, as they would if it were absent.
+  const env = Object.fromEntries(Object.entries(rawEnv).map(([k, v]) => [k, v?.trim() === '' ? undefined : v]));
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0]);
     const value = env[name];
     throw new ConfigError(
-      `${name}: expected ${describeExpectation(issue)}${value === undefined || isSecret(name) ? '' : `, got "${value}"`} (from the environment)`,
+      `${name}: expected ${describeExpectation(issue)}${value === undefined || isSecret(name) ? '' : `, got ${JSON.stringify(value)}`} (from the environment)`,
     );
   }
   const e = parsed.data;
@@ -125,7 +127,8 @@ export function readConfig(env: Env = process.env): Config {
   };
 }
 
-const SECRET = /SECRET|TOKEN|PASSWORD|DATABASE_URL/;
+// URLs may carry credentials (user:password@host), so their values are never echoed either.
+const SECRET = /SECRET|TOKEN|PASSWORD|URL/;
 const isSecret = (name: string) => SECRET.test(name);
 
 function describeExpectation(issue: z.core.$ZodIssue): string {
@@ -133,6 +136,7 @@ function describeExpectation(issue: z.core.$ZodIssue): string {
     case 'invalid_value':
       return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'invalid_type':
+      if (issue.expected === 'int') return 'a whole number';
       return issue.expected === 'number' ? 'a number' : `a ${issue.expected}`;
     case 'too_small':
       return `a number of at least ${String(issue.minimum)}`;
@@ -151,7 +155,9 @@ export function describeSurfaces(config: Config): string[] {
   } else {
     lines.push('Slack: off — set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to enable it');
   }
-  if (config.teams) {
+  if (config.teams?.authOff) {
+    lines.push('Teams: TEAMS_AUTH=off accepted, but this build has no Teams surface yet (it comes with the Teams adapter)');
+  } else if (config.teams) {
     lines.push('Teams: credentials accepted, but this build has no Teams surface yet (it comes with the Teams adapter)');
   } else {
     lines.push('Teams: off — set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD to enable it');

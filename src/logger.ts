@@ -11,7 +11,9 @@ export function createLogger(level: string, destination?: pino.DestinationStream
           'token', '*.token', 'botToken', '*.botToken', 'appToken', '*.appToken',
           'signingSecret', '*.signingSecret', 'password', '*.password', 'appPassword', '*.appPassword',
           'headers.authorization', '*.headers.authorization', 'headers["x-slack-signature"]',
-          'config.slack', 'config.teams', 'config.database.url', 'databaseUrl', 'url',
+          // HTTP clients (fetch, axios) spell it with a capital A; an axios error carries it in err.original.config.
+          'headers.Authorization', '*.headers.Authorization', 'err.original.config.headers.Authorization',
+          'config.slack', 'config.teams', 'config.database.url', 'config.playground.token', 'database.url', 'databaseUrl', 'url',
         ],
         censor: '[redacted]',
       },

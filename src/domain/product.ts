@@ -100,7 +100,7 @@ export const TEAM_NAME_MAX = 80;
 
 /** Team names are what people type after `/po team`: short, one line. Returns an error text or undefined. */
 export function validateTeamName(name: string): string | undefined {
-  if (name.length === 0) return 'a team needs a name';
+  if (name.trim().length === 0) return 'a team needs a name';
   if (name.length > TEAM_NAME_MAX) return `a team name is at most ${TEAM_NAME_MAX} characters (this one has ${name.length})`;
   if (/[\r\n]/.test(name)) return 'a team name is one line';
   return undefined;

@@ -13,12 +13,16 @@ export const DEFAULT_WORKING_HOURS: Omit<WorkingHours, 'timeZone'> = { startMin:
 const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 export function isValidTimeZone(tz: string): boolean {
+  return canonicalTimeZone(tz) !== undefined;
+}
+
+/** The IANA spelling of a time zone typed in any case ("europe/berlin" → "Europe/Berlin"), or undefined. */
+export function canonicalTimeZone(tz: string): string | undefined {
   try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
+    return new Intl.DateTimeFormat('en', { timeZone: tz }).resolvedOptions().timeZone;
   } catch {
     // Intl throws RangeError for unknown zones: that is the answer, not a failure.
-    return false;
+    return undefined;
   }
 }
 
@@ -33,7 +37,9 @@ function parseClock(text: string): number | undefined {
 export function parseDays(text: string): number[] | undefined {
   const days = new Set<number>();
   for (const part of text.toLowerCase().split(',')) {
-    const [from, to] = part.split('-');
+    const ends = part.split('-');
+    if (ends.length > 2) return undefined;
+    const [from, to] = ends;
     const a = DAY_NAMES.indexOf(from as (typeof DAY_NAMES)[number]);
     const b = to === undefined ? a : DAY_NAMES.indexOf(to as (typeof DAY_NAMES)[number]);
     if (a < 0 || b < 0) return undefined;
@@ -50,7 +56,9 @@ export type HoursParse = { ok: true; hours: Partial<WorkingHours> & Pick<Working
 /** Parses "09:00-17:00 [mon-fri] [Europe/Berlin]". */
 export function parseWorkingHours(text: string): HoursParse {
   const [range, ...rest] = text.trim().split(/\s+/);
-  const [from, to] = (range ?? '').split('-');
+  const ends = (range ?? '').split('-');
+  if (ends.length !== 2) return { ok: false, problem: 'write the hours as HH:MM-HH:MM, e.g. 09:00-17:00' };
+  const [from, to] = ends;
   const startMin = from ? parseClock(from) : undefined;
   const endMin = to ? parseClock(to) : undefined;
   if (startMin === undefined || endMin === undefined) return { ok: false, problem: 'write the hours as HH:MM-HH:MM, e.g. 09:00-17:00' };
@@ -58,8 +66,11 @@ export function parseWorkingHours(text: string): HoursParse {
   const out: Partial<WorkingHours> & Pick<WorkingHours, 'startMin' | 'endMin'> = { startMin, endMin };
   for (const word of rest) {
     const days = parseDays(word);
+    const zone = days ? undefined : canonicalTimeZone(word);
+    if (days && out.days) return { ok: false, problem: 'give the days once, e.g. mon-fri or mon,wed,fri' };
+    if (zone && out.timeZone) return { ok: false, problem: 'give one time zone' };
     if (days) out.days = days;
-    else if (isValidTimeZone(word)) out.timeZone = word;
+    else if (zone) out.timeZone = zone;
     else return { ok: false, problem: `"${word}" is neither days (mon-fri, mon,wed) nor a time zone (Europe/Berlin)` };
   }
   return { ok: true, hours: out };

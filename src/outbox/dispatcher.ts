@@ -56,7 +56,7 @@ export class Dispatcher {
 
   constructor(private readonly o: DispatcherOptions) {
     this.pollMs = o.pollMs ?? 1000;
-    this.leaseMs = o.leaseMs ?? 60_000;
+    this.leaseMs = o.leaseMs ?? 30_000;
     this.batchSize = o.batchSize ?? 20;
     this.backoff = o.backoff ?? { baseMs: 2_000, maxMs: 15 * 60_000 };
   }

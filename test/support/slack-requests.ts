@@ -62,5 +62,13 @@ export async function postToSlackEndpoint(baseUrl: string, body: string, o: Sign
   } catch {
     json = undefined;
   }
-  return { status: res.status, text, json: json as Record<string, any> | undefined };
+  return { status: res.status, text, json: json as SlackReplyBody | undefined };
+}
+
+/** What po-desk answers in an ack: an ephemeral Block Kit message. */
+export interface SlackReplyBody {
+  response_type?: string;
+  text?: string;
+  blocks?: unknown[];
+  [key: string]: unknown;
 }

@@ -3,7 +3,7 @@ import { readConfig } from '../../src/config.js';
 import { renderSlackMessage } from '../../src/messages/render-slack.js';
 import { startPoDesk, type RunningApp } from '../../src/start.js';
 import { FakeSlack } from './fake-slack.js';
-import { postToSlackEndpoint, SIGNING_SECRET, slashCommandBody, type SlashCommandInput } from './slack-requests.js';
+import { postToSlackEndpoint, SIGNING_SECRET, slashCommandBody, type SlackReplyBody, type SlashCommandInput } from './slack-requests.js';
 import { createTestDatabase, type TestDbKind, type TestDatabase } from './test-database.js';
 
 export const TEAM_ID = 'T0PODESK01';
@@ -14,7 +14,7 @@ export interface TestApp {
   database: TestDatabase;
   baseUrl: string;
   /** Sends a signed `/po` command; returns the HTTP status and the ephemeral reply (text of every block). */
-  po(text: string, as: Omit<SlashCommandInput, 'text'>): Promise<{ status: number; reply: string; body: Record<string, any> | undefined }>;
+  po(text: string, as: Omit<SlashCommandInput, 'text'>): Promise<{ status: number; reply: string; body: SlackReplyBody | undefined }>;
   stop(): Promise<void>;
 }
 

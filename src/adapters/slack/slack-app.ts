@@ -27,6 +27,8 @@ export function slackClient(config: SlackConfig, log: Logger): WebClient {
     // The outbox owns retries and honours Retry-After itself; the client must fail fast.
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
+    // Shorter than the outbox lease, so a hung call can never outlive its claim on a message.
+    timeout: 10_000,
   });
 }
 

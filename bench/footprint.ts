@@ -1,0 +1,61 @@
+/**
+ * Footprint: cold start to a 200 from /readyz, and idle RSS after a few seconds, for the embedded
+ * database (fresh and existing data directory) and PostgreSQL (TEST_DATABASE_URL or the local default).
+ * Run: npm run bench:footprint
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+const PORT = 39_000 + Math.floor(Math.random() * 1000);
+const IDLE_MS = 5_000;
+
+async function measure(label: string, env: Record<string, string>) {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', PORT: String(PORT), ...env },
+    stdio: 'ignore',
+  });
+  let readyMs = NaN;
+  for (;;) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${PORT}/readyz`)).status === 200) {
+        readyMs = performance.now() - started;
+        break;
+      }
+    } catch {
+      // not listening yet
+    }
+    if (performance.now() - started > 30_000) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await new Promise((r) => setTimeout(r, IDLE_MS));
+  const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+  const rssMb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
+  child.kill('SIGTERM');
+  await new Promise((r) => child.on('exit', r));
+  return { label, readyMs: Math.round(readyMs), rssMb: Math.round(rssMb) };
+}
+
+const dataDir = await mkdtemp(path.join(tmpdir(), 'po-desk-bench-'));
+const schema = `bench_${randomBytes(4).toString('hex')}`;
+const rows = [];
+try {
+  rows.push(await measure('embedded (PGlite), fresh data dir', { DATA_DIR: dataDir }));
+  rows.push(await measure('embedded (PGlite), existing data dir', { DATA_DIR: dataDir }));
+  rows.push(await measure('PostgreSQL, fresh schema', { DATABASE_URL: `${PG_URL}?schema=${schema}` }));
+  rows.push(await measure('PostgreSQL, migrated schema', { DATABASE_URL: `${PG_URL}?schema=${schema}` }));
+} finally {
+  await rm(dataDir, { recursive: true, force: true });
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect().then(() => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)).finally(() => client.end());
+}
+process.stdout.write(`\nstart via \`npm start\` (tsx), Node ${process.version}; RSS after ${IDLE_MS / 1000} s idle\n\n`);
+process.stdout.write('| database | cold start to /readyz | idle RSS |\n| --- | ---: | ---: |\n');
+for (const r of rows) process.stdout.write(`| ${r.label} | ${r.readyMs} ms | ${r.rssMb} MB |\n`);

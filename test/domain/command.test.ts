@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+
+import { HELP, helpFor, parseCommand, type CommandInput, type ParseResult } from '../../src/domain/command.js';
+
+const CONTRACT = [
+  'help', 'ask', 'request', 'questions', 'queue', 'stats', 'digest', 'sprint',
+  'owner', 'team', 'members', 'stakeholder', 'away', 'daily', 'intercept', 'holiday',
+] as const;
+
+const parse = (sub: string, rest = '', userIds: string[] = []): ParseResult => parseCommand({ sub, rest, userIds } satisfies CommandInput);
+
+function problemOf(result: ParseResult): { problem: string; helpSub: string | undefined } {
+  if (result.ok) throw new Error(`expected a problem, got ${JSON.stringify(result.command)}`);
+  return { problem: result.problem, helpSub: result.help?.sub };
+}
+
+describe('parseCommand: help', () => {
+  it('treats an empty subcommand and "help" as help, ignoring the rest', () => {
+    expect(parse('')).toEqual({ ok: true, command: { name: 'help' } });
+    expect(parse('help')).toEqual({ ok: true, command: { name: 'help' } });
+    expect(parse('help', 'owner please', ['U1'])).toEqual({ ok: true, command: { name: 'help' } });
+  });
+});
+
+describe('parseCommand: owner', () => {
+  it('shows the PO without a mention', () => {
+    expect(parse('owner')).toEqual({ ok: true, command: { name: 'owner', userId: undefined } });
+    expect(parse('owner', '   ')).toEqual({ ok: true, command: { name: 'owner', userId: undefined } });
+  });
+
+  it('hands over to the one mentioned person, ignoring words around the mention', () => {
+    expect(parse('owner', '', ['U1'])).toEqual({ ok: true, command: { name: 'owner', userId: 'U1' } });
+    expect(parse('owner', 'is now', ['U1'])).toEqual({ ok: true, command: { name: 'owner', userId: 'U1' } });
+  });
+
+  it('refuses more than one mention', () => {
+    expect(problemOf(parse('owner', '', ['U1', 'U2']))).toEqual({
+      problem: 'a product has exactly one Product Owner: mention one person',
+      helpSub: 'owner',
+    });
+  });
+
+  it('refuses a plain name instead of a mention, quoting it', () => {
+    expect(problemOf(parse('owner', 'pat'))).toEqual({ problem: 'mention the new PO with @, e.g. @pat (got "pat")', helpSub: 'owner' });
+  });
+});
+
+describe('parseCommand: team', () => {
+  it('takes the trimmed rest as the team name, keeping inner spaces', () => {
+    expect(parse('team', '  Checkout  Europe ')).toEqual({ ok: true, command: { name: 'team', teamName: 'Checkout  Europe' } });
+  });
+
+  it('has no name when nothing follows', () => {
+    expect(parse('team')).toEqual({ ok: true, command: { name: 'team', teamName: undefined } });
+    expect(parse('team', ' \t ')).toEqual({ ok: true, command: { name: 'team', teamName: undefined } });
+  });
+});
+
+describe.each(['members', 'stakeholder'] as const)('parseCommand: %s', (sub) => {
+  it('lists without an operation or with "list"', () => {
+    expect(parse(sub)).toEqual({ ok: true, command: { name: sub, op: 'list' } });
+    expect(parse(sub, 'list')).toEqual({ ok: true, command: { name: sub, op: 'list' } });
+    expect(parse(sub, 'LIST')).toEqual({ ok: true, command: { name: sub, op: 'list' } });
+  });
+
+  it('adds and removes the mentioned people, in any letter case', () => {
+    expect(parse(sub, 'add', ['U1', 'U2'])).toEqual({ ok: true, command: { name: sub, op: 'add', userIds: ['U1', 'U2'] } });
+    expect(parse(sub, 'Remove', ['U3'])).toEqual({ ok: true, command: { name: sub, op: 'remove', userIds: ['U3'] } });
+  });
+
+  it('refuses add or remove without a mention', () => {
+    expect(problemOf(parse(sub, 'add'))).toEqual({ problem: 'mention at least one person to add, e.g. @alice', helpSub: sub });
+    expect(problemOf(parse(sub, 'remove'))).toEqual({ problem: 'mention at least one person to remove, e.g. @alice', helpSub: sub });
+  });
+
+  it('refuses an unknown operation, quoting it as typed', () => {
+    expect(problemOf(parse(sub, 'Kick', ['U1']))).toEqual({
+      problem: `"Kick" is not something ${sub} can do: use add, remove or list`,
+      helpSub: sub,
+    });
+  });
+});
+
+describe('parseCommand: hours', () => {
+  it('passes the trimmed text on, or nothing to show the current hours', () => {
+    expect(parse('hours', ' 09:00-17:00 mon-fri ')).toEqual({ ok: true, command: { name: 'hours', text: '09:00-17:00 mon-fri' } });
+    expect(parse('hours', '  ')).toEqual({ ok: true, command: { name: 'hours', text: undefined } });
+  });
+});
+
+describe('parseCommand: unavailable and unknown subcommands', () => {
+  const unavailable = HELP.filter((h) => !h.available).map((h) => h.sub);
+
+  it('has contract subcommands that this build does not implement yet', () => {
+    expect(unavailable).toEqual(expect.arrayContaining(['ask', 'request', 'queue', 'holiday']));
+  });
+
+  it.each(unavailable)('says /po %s is known but not available yet, with its help', (sub) => {
+    expect(problemOf(parse(sub, 'anything', ['U1']))).toEqual({
+      problem: `\`/po ${sub}\` is not available in this version of po-desk yet`,
+      helpSub: sub,
+    });
+  });
+
+  it('says an unknown subcommand does not exist, without help', () => {
+    expect(parse('frobnicate', 'x')).toEqual({ ok: false, problem: 'there is no `/po frobnicate` command', help: undefined });
+  });
+
+  it('does not mistake a prefix or a plural for a known subcommand', () => {
+    expect(parse('own')).toMatchObject({ ok: false, help: undefined });
+    expect(parse('teams')).toMatchObject({ ok: false, help: undefined });
+  });
+});
+
+describe('HELP', () => {
+  it.each(CONTRACT)('has an entry for /po %s', (sub) => {
+    const entry = helpFor(sub);
+    expect(entry).toBeDefined();
+    expect(entry!.usage.startsWith(sub)).toBe(true);
+    expect(entry!.example.startsWith(`/po ${sub}`)).toBe(true);
+    expect(entry!.summary.length).toBeGreaterThan(0);
+  });
+
+  it('has one entry per subcommand', () => {
+    const subs = HELP.map((h) => h.sub);
+    expect(new Set(subs).size).toBe(subs.length);
+  });
+
+  it('marks as available exactly the subcommands parseCommand implements', () => {
+    for (const entry of HELP) {
+      const result = parse(entry.sub);
+      const notAvailable = !result.ok && result.problem.includes('is not available');
+      expect({ sub: entry.sub, available: !notAvailable }).toEqual({ sub: entry.sub, available: entry.available });
+    }
+  });
+
+  it('implements the basics of this build', () => {
+    for (const sub of ['help', 'owner', 'team', 'members', 'stakeholder', 'hours']) expect(helpFor(sub)?.available).toBe(true);
+  });
+
+  it('has no entry for unknown subcommands', () => {
+    expect(helpFor('frobnicate')).toBeUndefined();
+    expect(helpFor('')).toBeUndefined();
+  });
+});

@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/store/database.js';
+import { startChildApp, type ChildApp } from '../support/child-app.js';
+import { FakeSlack } from '../support/fake-slack.js';
+import { postToSlackEndpoint, SIGNING_SECRET, slashCommandBody } from '../support/slack-requests.js';
+import { testDatabaseKinds } from '../support/test-database.js';
+
+const PAT = 'U0PAT00001';
+const ANN = 'U0ANN00001';
+
+describe.each(testDatabaseKinds())('po-desk as a process (%s)', (kind) => {
+  let fake: FakeSlack;
+  let dataDir: string;
+  let schema: string;
+  const children: ChildApp[] = [];
+
+  const dbEnv = (): Record<string, string> =>
+    kind === 'pglite' ? { DATA_DIR: dataDir } : { DATABASE_URL: `${process.env.TEST_DATABASE_URL}?schema=${schema}` };
+  const slackEnv = () => ({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: fake.url });
+  const start = async (env: Record<string, string>) => {
+    const child = await startChildApp(env);
+    children.push(child);
+    return child;
+  };
+
+  beforeAll(async () => {
+    fake = await FakeSlack.start();
+    fake.addUser({ id: PAT, name: 'pat' });
+    fake.addUser({ id: ANN, name: 'ann' });
+    dataDir = await mkdtemp(path.join(tmpdir(), 'po-desk-restart-'));
+    schema = `t_${randomBytes(6).toString('hex')}`;
+  });
+  afterAll(async () => {
+    for (const c of children) if (c.process.exitCode === null) c.process.kill('SIGKILL');
+    await fake.close();
+    await rm(dataDir, { recursive: true, force: true });
+    if (kind === 'postgres') {
+      const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.end();
+    }
+  });
+
+  it('starts with no chat credentials, serves /healthz, says which surfaces are off, and stops cleanly on SIGTERM', async () => {
+    const app = await start(dbEnv());
+    expect((await fetch(`${app.baseUrl}/healthz`)).status).toBe(200);
+    expect((await fetch(`${app.baseUrl}/readyz`)).status).toBe(200);
+    expect(app.output()).toContain('Slack: off — set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to enable it');
+    expect(app.output()).toContain('Teams: off — set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD to enable it');
+    expect((await fetch(`${app.baseUrl}/slack/events`, { method: 'POST' })).status).toBe(404);
+    app.process.kill('SIGTERM');
+    expect(await app.exited).toBe(0);
+    expect(app.output()).toContain('"msg":"stopped"');
+  });
+
+  it('refuses a wrong setting with one line naming the variable', async () => {
+    await expect(start({ ...dbEnv(), PORT: 'eighty' })).rejects.toThrow(/PORT: expected a number, got "eighty"/);
+  });
+
+  it('delivers messages left undelivered by a SIGKILL exactly once after a restart', async () => {
+    // Slack is rate-limiting DMs, so the PO's welcome stays in the outbox...
+    fake.failNext('conversations.open', { rateLimited: 1 }, 1000);
+    const first = await start({ ...dbEnv(), ...slackEnv() });
+    const res = await postToSlackEndpoint(first.baseUrl, slashCommandBody({ text: `owner <@${PAT}>`, userId: ANN }), { contentType: 'application/x-www-form-urlencoded' });
+    expect(JSON.stringify(res.json)).toContain('is now the Product Owner');
+    await fake.waitFor((calls) => calls.some((c) => c.method === 'conversations.open'));
+    await new Promise((r) => setTimeout(r, 500)); // let it record the postponement (a kill mid-send waits for the lease instead)
+    // ...when the process is killed outright.
+    first.process.kill('SIGKILL');
+    expect(await first.exited).toBe('SIGKILL');
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(0);
+
+    fake.reset();
+    const second = await start({ ...dbEnv(), ...slackEnv() });
+    await fake.waitFor((calls) => calls.some((c) => c.method === 'chat.postMessage'), 15_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    const dms = fake.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${PAT}`);
+    expect(dms).toHaveLength(1);
+    expect(JSON.stringify(dms[0]!.args.blocks)).toContain('You are the Product Owner');
+
+    second.process.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    const db = await openDatabase(kind === 'pglite' ? { kind: 'pglite', dataDir } : { kind: 'postgres', url: process.env.TEST_DATABASE_URL!, schema });
+    try {
+      const rows = await db.prisma.outboxMessage.findMany();
+      expect(rows.map((r) => [r.kind, r.status])).toEqual([['dm', 'sent']]);
+    } finally {
+      await db.close();
+    }
+  });
+});

@@ -1,0 +1,159 @@
+import { WebClient } from '@slack/web-api';
+import pino from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { slackSender } from '../../src/adapters/slack/slack-sender.js';
+import type { Delivery, Store } from '../../src/app/ports.js';
+import { systemClock } from '../../src/clock.js';
+import { message, section } from '../../src/messages/build.js';
+import { Dispatcher } from '../../src/outbox/dispatcher.js';
+import { openDatabase, type Database } from '../../src/store/database.js';
+import { prismaStore } from '../../src/store/prisma-store.js';
+import { FakeSlack } from '../support/fake-slack.js';
+import { replyText } from '../support/test-app.js';
+import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/test-database.js';
+
+const log = pino({ level: 'silent' });
+
+describe.each(testDatabaseKinds())('outbox dispatcher (%s)', (kind) => {
+  let database: TestDatabase;
+  let fake: FakeSlack;
+  let store: Store;
+  const dispatchers: Dispatcher[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    fake = await FakeSlack.start();
+    store = prismaStore(database.db.prisma);
+  });
+  afterEach(async () => {
+    await Promise.all(dispatchers.splice(0).map((d) => d.stop()));
+    await database.db.prisma.outboxMessage.deleteMany();
+    fake.reset();
+  });
+  afterAll(async () => {
+    await database.drop();
+    await fake.close();
+  });
+
+  const client = () => new WebClient('xoxb-test', { slackApiUrl: fake.url, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+  const dispatcher = (db: Database = database.db, maxAttempts = 3) => {
+    const d = new Dispatcher({ db: db.prisma, senders: { slack: slackSender(client()) }, clock: systemClock, log, maxAttempts, pollMs: 20, backoff: { baseMs: 30, maxMs: 200 } });
+    dispatchers.push(d);
+    return d;
+  };
+  const enqueue = (...deliveries: Delivery[]) =>
+    store.transaction(async (tx) => {
+      const ws = await tx.workspace('slack', 'T0PODESK01');
+      for (const d of deliveries) await tx.enqueue(ws, d);
+    });
+  const text = (t: string) => message(section(t));
+  const posted = () => fake.callsTo('chat.postMessage').map((c) => replyText(c.args as never));
+  const rows = () => database.db.prisma.outboxMessage.findMany({ orderBy: { id: 'asc' } });
+
+  it('delivers posts and DMs and records the platform message id', async () => {
+    await enqueue({ kind: 'post', channelId: 'C0TEAMA001', message: text('hello team'), messageKey: 'q1' }, { kind: 'dm', userId: 'U0PAT00001', message: text('hello PO') });
+    const d = dispatcher();
+    d.start();
+    await fake.waitFor(() => fake.callsTo('chat.postMessage').length === 2);
+    await waitUntil(async () => (await rows()).every((r) => r.status === 'sent'));
+    const [post, dm] = await rows();
+    const calls = fake.callsTo('chat.postMessage');
+    expect(post).toMatchObject({ status: 'sent', platformChannelId: 'C0TEAMA001', platformMessageId: (calls[0]!.args as { ts?: string }).ts ?? expect.any(String) });
+    expect(dm).toMatchObject({ status: 'sent', platformChannelId: 'DU0PAT00001' });
+    expect(calls[1]!.args.channel).toBe('DU0PAT00001');
+    expect(posted()).toEqual(['hello team', 'hello PO']);
+  });
+
+  it('edits the same message on update and replies in its thread, by message key', async () => {
+    await enqueue(
+      { kind: 'post', channelId: 'C0TEAMA001', message: text('Question: status open'), messageKey: 'question:1' },
+      { kind: 'post', channelId: 'C0TEAMA001', message: text('an answer'), threadKey: 'question:1' },
+      { kind: 'update', messageKey: 'question:1', message: text('Question: status answered') },
+    );
+    dispatcher().start();
+    await fake.waitFor(() => fake.callsTo('chat.update').length === 1);
+    const [original] = await rows();
+    const update = fake.callsTo('chat.update')[0]!;
+    expect(update.args).toMatchObject({ channel: 'C0TEAMA001', ts: original!.platformMessageId });
+    expect(replyText(update.args as never)).toBe('Question: status answered');
+    expect(fake.callsTo('chat.postMessage')[1]!.args.thread_ts).toBe(original!.platformMessageId);
+  });
+
+  it('honours 429 Retry-After without using up attempts', async () => {
+    fake.failNext('chat.postMessage', { rateLimited: 1 }, 2);
+    await enqueue({ kind: 'post', channelId: 'C0TEAMA001', message: text('patience') });
+    const started = Date.now();
+    dispatcher(database.db, 1).start();
+    await waitUntil(async () => (await rows())[0]!.status === 'sent', 10_000);
+    const attempts = fake.calls.filter((c) => c.method === 'chat.postMessage').map((c) => c.at);
+    expect(attempts).toHaveLength(3);
+    expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(950);
+    expect(attempts[2]! - attempts[1]!).toBeGreaterThanOrEqual(950);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+    expect((await rows())[0]!.attempts).toBe(1); // maxAttempts is 1: rate limits did not count
+  });
+
+  it('retries transient failures with backoff, then dead-letters after N attempts with the reason', async () => {
+    fake.failNext('chat.postMessage', { status: 503 }, 2);
+    await enqueue({ kind: 'post', channelId: 'C0TEAMA001', message: text('second time lucky') });
+    dispatcher().start();
+    await waitUntil(async () => (await rows())[0]!.status === 'sent', 5_000);
+    expect((await rows())[0]!.attempts).toBe(3);
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(3);
+
+    fake.reset();
+    fake.failNext('chat.postMessage', { status: 500 }, 10);
+    await enqueue({ kind: 'post', channelId: 'C0TEAMA001', message: text('never') });
+    await waitUntil(async () => (await rows()).at(-1)!.status === 'dead', 5_000);
+    const dead = (await rows()).at(-1)!;
+    expect(dead.attempts).toBe(3);
+    expect(dead.lastError).toMatch(/gave up after 3 attempts/);
+  });
+
+  it('dead-letters at once what no retry can fix', async () => {
+    fake.failNext('chat.postMessage', { error: 'channel_not_found' });
+    await enqueue({ kind: 'post', channelId: 'C0GONE0001', message: text('lost cause') });
+    dispatcher().start();
+    await waitUntil(async () => (await rows())[0]!.status === 'dead');
+    expect((await rows())[0]).toMatchObject({ attempts: 1, lastError: 'Slack refused: channel_not_found' });
+  });
+
+  it('takes over messages whose claim expired (a dispatcher that died mid-send)', async () => {
+    await enqueue({ kind: 'post', channelId: 'C0TEAMA001', message: text('orphan') });
+    await database.db.prisma.outboxMessage.updateMany({ data: { lockedBy: 'dead-process', lockedUntil: new Date(Date.now() - 1000), attempts: 1 } });
+    dispatcher().start();
+    await fake.waitFor(() => posted().length === 1);
+    expect(posted()).toEqual(['orphan']);
+  });
+
+  it('two dispatchers racing on one database deliver every message exactly once', async () => {
+    const second = await openDatabase(database.options());
+    try {
+      const n = 60;
+      await enqueue(...Array.from({ length: n }, (_, i) => ({ kind: 'post' as const, channelId: 'C0TEAMA001', message: text(`m${i}`) })));
+      const a = dispatcher(database.db);
+      const b = dispatcher(second);
+      a.start();
+      b.start();
+      await fake.waitFor(() => posted().length >= n, 15_000);
+      await waitUntil(async () => (await rows()).every((r) => r.status === 'sent'), 5_000);
+      await new Promise((r) => setTimeout(r, 200));
+      const texts = posted();
+      expect(texts).toHaveLength(n);
+      expect(new Set(texts).size).toBe(n);
+      const by = await database.db.prisma.outboxMessage.groupBy({ by: ['lockedBy'], _count: true });
+      if (kind === 'postgres') expect(by.length).toBe(2); // both took part
+    } finally {
+      await Promise.all(dispatchers.splice(0).map((d) => d.stop()));
+      if (kind === 'postgres') await second.close();
+    }
+  });
+});
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 3000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

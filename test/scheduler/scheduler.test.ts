@@ -1,0 +1,113 @@
+import pino from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Clock } from '../../src/clock.js';
+import { Scheduler, type Job } from '../../src/scheduler/scheduler.js';
+import { openDatabase, type Database } from '../../src/store/database.js';
+import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/test-database.js';
+
+const MIN = 60_000;
+const silent = pino({ level: 'silent' });
+
+function fixedClock(iso: string): Clock & { set(iso: string): void } {
+  let now = new Date(iso);
+  return { now: () => now, set: (v) => (now = new Date(v)) };
+}
+
+function countingJob(name: string, cron: string, timeZone?: string) {
+  const runs: string[] = [];
+  const job: Job = { name, cron, timeZone, run: async (slot) => void runs.push(slot.toISOString()) };
+  return { job, runs };
+}
+
+describe.each(testDatabaseKinds())('scheduler (%s)', (kind) => {
+  let database: TestDatabase;
+  const schedulers: Scheduler[] = [];
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+  });
+  afterEach(async () => {
+    await Promise.all(schedulers.splice(0).map((s) => s.stop()));
+    await database.db.prisma.jobRun.deleteMany();
+  });
+  afterAll(async () => database.drop());
+
+  const scheduler = (jobs: Job[], clock: Clock, db: Database = database.db, graceMinutes = 30, log = silent) => {
+    const s = new Scheduler({ db: db.prisma, clock, log, jobs, graceMinutes });
+    schedulers.push(s);
+    return s;
+  };
+
+  it('runs an occurrence once per slot, however often it ticks', async () => {
+    const clock = fixedClock('2026-11-23T10:00:30Z');
+    const { job, runs } = countingJob('every-5', '*/5 * * * *');
+    const s = scheduler([job], clock);
+    await s.catchUp();
+    await s.tick(new Date('2026-11-23T10:04:00Z'));
+    await s.tick(new Date('2026-11-23T10:05:10Z'));
+    await s.tick(new Date('2026-11-23T10:05:50Z'));
+    await s.tick(new Date('2026-11-23T10:11:00Z')); // a late tick runs 10:10 as well
+    expect(runs).toEqual(['2026-11-23T10:00:00.000Z', '2026-11-23T10:05:00.000Z', '2026-11-23T10:10:00.000Z']);
+    const rows = await database.db.prisma.jobRun.findMany({ orderBy: { slot: 'asc' } });
+    expect(rows.map((r) => r.status)).toEqual(['done', 'done', 'done']);
+  });
+
+  it('two schedulers racing on one database never run the same occurrence twice', async () => {
+    const other = await openDatabase(database.options());
+    try {
+      const clock = fixedClock('2026-11-23T09:00:00Z');
+      const a = countingJob('race', '* * * * *');
+      const b = countingJob('race', '* * * * *');
+      const sa = scheduler([a.job], clock, database.db);
+      const sb = scheduler([b.job], clock, other);
+      for (let m = 1; m <= 20; m++) {
+        const at = new Date(Date.parse('2026-11-23T09:00:00Z') + m * MIN);
+        await Promise.all([sa.tick(at), sb.tick(at)]);
+      }
+      const all = [...a.runs, ...b.runs].sort();
+      expect(all).toHaveLength(20);
+      expect(new Set(all).size).toBe(20);
+      expect(await database.db.prisma.jobRun.count({ where: { job: 'race' } })).toBe(20);
+    } finally {
+      await Promise.all(schedulers.splice(0).map((s) => s.stop()));
+      if (kind === 'postgres') await other.close();
+    }
+  });
+
+  it('on start, runs occurrences missed within the grace window and skips and logs older ones', async () => {
+    const { job, runs } = countingJob('every-10', '*/10 * * * *');
+    await database.db.prisma.jobRun.create({ data: { job: 'every-10', slot: new Date('2026-11-23T08:00:00Z'), claimedBy: 'before-the-crash', status: 'done' } });
+    const lines: { msg: string; skipped?: number }[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const clock = fixedClock('2026-11-23T10:00:20Z');
+    await scheduler([job], clock, database.db, 30, log).catchUp();
+    expect(runs).toEqual(['2026-11-23T09:30:00.000Z', '2026-11-23T09:40:00.000Z', '2026-11-23T09:50:00.000Z', '2026-11-23T10:00:00.000Z']);
+    const skipped = await database.db.prisma.jobRun.findMany({ where: { status: 'skipped' }, orderBy: { slot: 'asc' } });
+    expect(skipped.map((r) => r.slot.toISOString().slice(11, 16))).toEqual(['08:10', '08:20', '08:30', '08:40', '08:50', '09:00', '09:10', '09:20']);
+    expect(lines.some((l) => l.skipped === 8 && /older than the grace window/.test(l.msg))).toBe(true);
+  });
+
+  it('a job seen for the first time has missed nothing', async () => {
+    const { job, runs } = countingJob('new-job', '0 * * * *');
+    await scheduler([job], fixedClock('2026-11-23T10:30:00Z')).catchUp();
+    expect(runs).toEqual([]);
+  });
+
+  it('records a failed occurrence and does not run it again', async () => {
+    let calls = 0;
+    const job: Job = { name: 'flaky', cron: '* * * * *', run: async () => { calls++; throw new Error('boom'); } };
+    const s = scheduler([job], fixedClock('2026-11-23T10:00:00Z'));
+    await s.tick(new Date('2026-11-23T10:01:00Z'));
+    await s.claimAndRun(job, new Date('2026-11-23T10:01:00Z'));
+    expect(calls).toBe(1);
+    const row = await database.db.prisma.jobRun.findFirstOrThrow({ where: { job: 'flaky' } });
+    expect(row).toMatchObject({ status: 'failed', error: 'Error: boom' });
+  });
+
+  it('schedules in the job’s time zone across DST: 09:20 in Berlin all year', async () => {
+    const { job, runs } = countingJob('berlin', '20 9 * * *', 'Europe/Berlin');
+    const s = scheduler([job], fixedClock('2026-03-27T00:00:00Z'));
+    await s.tick(new Date('2026-03-27T00:00:00Z'));
+    await s.tick(new Date('2026-03-31T00:00:00Z')); // DST starts 29 March
+    expect(runs).toEqual(['2026-03-27T08:20:00.000Z', '2026-03-28T08:20:00.000Z', '2026-03-29T07:20:00.000Z', '2026-03-30T07:20:00.000Z']);
+  });
+});
