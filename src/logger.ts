@@ -1,7 +1,7 @@
 import pino, { type Logger } from 'pino';
 
 /** Structured logs. Secrets are redacted wherever they might appear in a logged object. */
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+export function createLogger(level: string, destination?: pino.DestinationStream, pretty = false): Logger {
   return pino(
     {
       level,
@@ -18,7 +18,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         censor: '[redacted]',
       },
     },
-    destination,
+    destination ?? (pretty ? pino.transport({ target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname,service' } }) : undefined),
   );
 }
 

@@ -13,7 +13,8 @@ try {
   throw error;
 }
 
-const log = createLogger(config.logLevel);
+// People reading a terminal get readable lines; everything else (files, log shippers) gets JSON.
+const log = createLogger(config.logLevel, undefined, process.stdout.isTTY && config.env !== 'production');
 const running = await startPoDesk(config, { log }).catch((error: unknown) => {
   log.fatal({ err: error }, 'po-desk could not start');
   process.exit(1);

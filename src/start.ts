@@ -101,7 +101,7 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
   dispatcher.start();
   await scheduler.start();
   log.info(
-    { port, database: db.kind, startupMs: Math.round(performance.now() - started), surfaces: describeSurfaces(config) },
+    { port, database: db.kind, startupMs: Math.round(performance.now() - started) },
     `po-desk is listening on http://localhost:${port} (database: ${db.kind === 'pglite' ? `embedded, ${config.database.kind === 'pglite' ? config.database.dataDir : 'custom'}` : 'PostgreSQL'})`,
   );
   for (const line of describeSurfaces(config)) log.info(line);

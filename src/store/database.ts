@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
@@ -31,10 +33,26 @@ export async function openDatabase(options: DatabaseOptions, migrations?: Migrat
   if (options.kind === 'pglite-instance') {
     pglite = options.pglite;
   } else {
-    if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
-    pglite = await PGlite.create(options.dataDir);
+    pglite = await openPgliteDir(options.dataDir);
   }
   return openPglite(pglite, all);
+}
+
+/**
+ * PGlite keeps Postgres' default 128 MB of shared buffers inside its WASM heap, which never shrinks;
+ * a bot's working set is far smaller. Measured here: 360 MB → 245 MB RSS on opening.
+ */
+const PGLITE_CONF = ['shared_buffers = 16MB', 'wal_buffers = 1MB', 'maintenance_work_mem = 16MB', 'temp_buffers = 2MB'];
+
+async function openPgliteDir(dataDir: string | undefined): Promise<PGlite> {
+  if (dataDir === undefined) return PGlite.create({ postgresqlconf: PGLITE_CONF });
+  await mkdir(dataDir, { recursive: true });
+  const fresh = !existsSync(path.join(dataDir, 'PG_VERSION'));
+  const pglite = await PGlite.create(dataDir, { postgresqlconf: PGLITE_CONF });
+  if (!fresh) return pglite;
+  // initdb grows the WASM heap to ~850 MB and it stays that size: reopen once to start small.
+  await pglite.close();
+  return PGlite.create(dataDir, { postgresqlconf: PGLITE_CONF });
 }
 
 async function openPglite(pglite: PGlite, migrations: Migration[]): Promise<Database> {
