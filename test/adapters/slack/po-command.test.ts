@@ -56,7 +56,7 @@ describe.each(testDatabaseKinds())('/po on Slack (%s)', (kind) => {
     expect(dmsTo(PAT)[0]).toContain('/po hours');
 
     const stake = await t.po(`stakeholder add <@${SAM}>`, { userId: PAT });
-    expect(stake.reply).toContain(`Added <@${SAM}> as stakeholders`);
+    expect(stake.reply).toContain(`Added <@${SAM}> as a stakeholder of *acme*`);
 
     const team = await t.po('team Checkout', { userId: ALI, channelId: CHANNEL });
     expect(team.reply).toContain('This channel is now team *Checkout*');
@@ -118,7 +118,7 @@ describe.each(testDatabaseKinds())('/po on Slack (%s)', (kind) => {
   });
 
   it('lists and removes stakeholders; only the PO or an admin may change them', async () => {
-    expect((await t.po('stakeholder list', { userId: EVE })).reply).toContain(`1 stakeholders: <@${SAM}>`);
+    expect((await t.po('stakeholder list', { userId: EVE })).reply).toContain(`*acme* has 1 stakeholder: <@${SAM}>`);
     expect((await t.po(`stakeholder add <@${EVE}>`, { userId: ALI })).reply).toContain('Only the PO (pat) or an admin (ann) can change the stakeholders');
     expect((await t.po(`stakeholder remove <@${SAM}>`, { userId: PAT })).reply).toContain(`Removed <@${SAM}> from the stakeholders`);
     expect(await prisma().stakeholder.count()).toBe(0);
