@@ -31,7 +31,7 @@ export async function bindTeam(ctx: CommandContext, deps: Deps, teamName: string
     }
     if (existing) {
       if (existing.name === teamName) {
-        return message(section('This channel is already team ', bold(existing.name), '.'), context('See its roster with `/po members`.'));
+        return message(section('This channel is already team ', bold(existing.name), '.'), context('See its roster with ', code('/po members'), '.'));
       }
       await tx.renameTeam(existing.id, teamName);
       await tx.audit(state.id, caller.id, 'team.renamed', { team: existing.id, from: existing.name, to: teamName });
@@ -58,7 +58,7 @@ export async function bindTeam(ctx: CommandContext, deps: Deps, teamName: string
         ? section(`Roster (${onRoster.length}): `, ...mentionList(onRoster), '.')
         : section('The roster is empty: add people with ', code('/po members add @someone'), '.'),
       ...(leftOut.length > 0 ? [section('Not on the roster (the PO and stakeholders): ', ...mentionList(leftOut), '.')] : []),
-      context('The roster is who counts as the team: keep it current with `/po members add @a` and `/po members remove @a`.'),
+      context('The roster is who counts as the team: keep it current with ', code('/po members add @a'), ' and ', code('/po members remove @a'), '.'),
     );
   });
   return reply!;
@@ -68,7 +68,7 @@ async function showTeam(ctx: CommandContext, deps: Deps): Promise<Message> {
   const reply = await withProduct(ctx, deps, { create: false }, async ({ state }) => {
     const team = teamOfChannel(state, ctx.channelId);
     if (!team) return undefined;
-    return message(section('This channel is team ', bold(team.name), ` (${team.memberIds.length} on the roster).`), context('`/po members` lists them.'));
+    return message(section('This channel is team ', bold(team.name), ` (${team.memberIds.length} on the roster).`), context(code('/po members'), ' lists them.'));
   });
   return reply ?? message(section('This channel is not a team yet. Make it one with ', code('/po team <name>'), '.'));
 }

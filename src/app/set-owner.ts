@@ -57,7 +57,7 @@ async function showOwner(ctx: CommandContext, deps: Deps): Promise<Message> {
       ? message(section(mention(state.owner), ' is the Product Owner of ', bold(state.name), '.'), context(ONE_PO))
       : undefined,
   );
-  return reply ?? message(section('This product has no Product Owner yet. Set one with `/po owner @user`.'));
+  return reply ?? message(section('This product has no Product Owner yet. Set one with ', code('/po owner @user'), '.'));
 }
 
 function welcomeMessage(productName: string, handedOverBy: Parameters<typeof mention>[0] | undefined): Message {
