@@ -115,6 +115,7 @@ export class Dispatcher {
          WHERE "status" = 'pending' AND "nextAttemptAt" <= $3
            AND ("lockedUntil" IS NULL OR "lockedUntil" < $3)
            AND NOT ("platform" || ':' || "workspaceId" = ANY($4::text[]))
+           AND "platform" = ANY($6::text[])
          ORDER BY "id" LIMIT $5 FOR UPDATE SKIP LOCKED)
        RETURNING "id", "platform", "workspaceId", "kind", "channelId", "userId", "threadKey", "threadId", "messageKey", "payload", "attempts"`,
       new Date(now.getTime() + this.leaseMs),
@@ -122,13 +123,15 @@ export class Dispatcher {
       now,
       paused,
       this.batchSize,
+      // Messages for a platform this process cannot reach wait for one that can (or for a restart
+      // with its credentials): dead-lettering them would lose acknowledged work.
+      Object.keys(this.o.senders),
     ).then((rows) => rows.sort((a, b) => (a.id < b.id ? -1 : 1)));
   }
 
   private async process(row: Row): Promise<void> {
     const log = this.o.log.child({ outboxId: String(row.id), platform: row.platform, kind: row.kind });
-    const sender = this.o.senders[row.platform as Platform];
-    if (!sender) return this.deadLetter(row, `no sender for platform ${row.platform} is configured`, log);
+    const sender = this.o.senders[row.platform as Platform]!;
     const item: OutboxItem = {
       id: row.id,
       platform: row.platform as Platform,

@@ -118,6 +118,17 @@ describe.each(testDatabaseKinds())('outbox dispatcher (%s)', (kind) => {
     expect((await rows())[0]).toMatchObject({ attempts: 1, lastError: 'Slack refused: channel_not_found' });
   });
 
+  it('leaves messages for a platform it cannot reach pending, for a process that can', async () => {
+    await enqueue({ kind: 'post', channelId: 'C0TEAMA001', message: text('for later') });
+    const blind = new Dispatcher({ db: database.db.prisma, senders: {}, clock: systemClock, log, maxAttempts: 1, pollMs: 20 });
+    dispatchers.push(blind);
+    expect(await blind.drainOnce()).toBe(0);
+    expect((await rows())[0]).toMatchObject({ status: 'pending', attempts: 0, lockedBy: null });
+    dispatcher().start();
+    await waitUntil(async () => (await rows())[0]!.status === 'sent');
+    expect(posted()).toEqual(['for later']);
+  });
+
   it('takes over messages whose claim expired (a dispatcher that died mid-send)', async () => {
     await enqueue({ kind: 'post', channelId: 'C0TEAMA001', message: text('orphan') });
     await database.db.prisma.outboxMessage.updateMany({ data: { lockedBy: 'dead-process', lockedUntil: new Date(Date.now() - 1000), attempts: 1 } });
