@@ -16,9 +16,18 @@ export default defineConfig({
   schema: path.join('prisma', 'schema.prisma'),
   migrations: { path: path.join('prisma', 'migrations') },
   async adapter() {
-    const url = process.env.DATABASE_URL;
-    if (url && !url.includes('placeholder')) return new PrismaPg({ connectionString: url });
+    const raw = process.env.DATABASE_URL;
+    if (raw && !raw.includes('placeholder')) {
+      // Honour Prisma's `?schema=` as the app does (src/store/database.ts); pg itself ignores it.
+      const url = new URL(raw);
+      const schema = url.searchParams.get('schema') ?? undefined;
+      url.searchParams.delete('schema');
+      return new PrismaPg({ connectionString: url.toString() }, { schema });
+    }
+    // An in-memory database: the CLI must never open the app's data directory, which a running
+    // po-desk may hold (two processes on one PGlite directory corrupt it). `migrate diff` from
+    // schema files needs no database at all; the app's own state is reported by /readyz.
     // Typed against an older driver-adapter-utils than Prisma 6.19; same runtime interface.
-    return new PrismaPGlite(new PGlite(process.env.DATA_DIR ?? '.data')) as unknown as SqlMigrationAwareDriverAdapterFactory;
+    return new PrismaPGlite(new PGlite()) as unknown as SqlMigrationAwareDriverAdapterFactory;
   },
 });
