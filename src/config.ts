@@ -37,7 +37,8 @@ const envSchema = z.object({
 });
 
 export interface SlackConfig {
-  signingSecret: string;
+  /** Verifies HTTP requests; unused (and optional) in Socket Mode. */
+  signingSecret: string | undefined;
   botToken: string;
   appToken: string | undefined;
   apiUrl: string | undefined;
@@ -90,9 +91,12 @@ export function readConfig(rawEnv: Env = process.env): Config {
 
   let slack: SlackConfig | undefined;
   if (e.SLACK_SIGNING_SECRET || e.SLACK_BOT_TOKEN || e.SLACK_APP_TOKEN) {
-    if (!e.SLACK_SIGNING_SECRET) fail('SLACK_SIGNING_SECRET', 'required when SLACK_BOT_TOKEN or SLACK_APP_TOKEN is set (Basic Information → Signing Secret)');
-    if (!e.SLACK_BOT_TOKEN) fail('SLACK_BOT_TOKEN', 'required when SLACK_SIGNING_SECRET is set (OAuth & Permissions → Bot User OAuth Token, xoxb-…)');
-    slack = { signingSecret: e.SLACK_SIGNING_SECRET!, botToken: e.SLACK_BOT_TOKEN!, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL };
+    if (!e.SLACK_BOT_TOKEN) fail('SLACK_BOT_TOKEN', 'required to enable Slack (OAuth & Permissions → Bot User OAuth Token, xoxb-…)');
+    // Socket Mode (an app-level token) receives no HTTP requests, so it has nothing to verify.
+    if (!e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) {
+      fail('SLACK_SIGNING_SECRET', 'required when SLACK_BOT_TOKEN is set (Basic Information → Signing Secret), unless SLACK_APP_TOKEN selects Socket Mode');
+    }
+    slack = { signingSecret: e.SLACK_SIGNING_SECRET, botToken: e.SLACK_BOT_TOKEN!, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL };
   }
 
   let teams: TeamsConfig | undefined;

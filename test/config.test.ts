@@ -124,7 +124,7 @@ describe('readConfig: Slack', () => {
   });
 
   it('refuses a signing secret without a bot token', () => {
-    expectConfigMessage({ SLACK_SIGNING_SECRET: 'sign-s3cr3t' }, 'SLACK_BOT_TOKEN', 'required when SLACK_SIGNING_SECRET is set', ['sign-s3cr3t']);
+    expectConfigMessage({ SLACK_SIGNING_SECRET: 'sign-s3cr3t' }, 'SLACK_BOT_TOKEN', 'required to enable Slack', ['sign-s3cr3t']);
   });
 
   it('refuses a bot token without a signing secret', () => {
@@ -132,7 +132,12 @@ describe('readConfig: Slack', () => {
   });
 
   it('refuses an app token on its own', () => {
-    expectConfigMessage({ SLACK_APP_TOKEN: 'xapp-1-app' }, 'SLACK_SIGNING_SECRET', 'required', ['xapp-1-app']);
+    expectConfigMessage({ SLACK_APP_TOKEN: 'xapp-1-app' }, 'SLACK_BOT_TOKEN', 'required to enable Slack', ['xapp-1-app']);
+  });
+
+  it('needs no signing secret in Socket Mode, which receives no HTTP requests', () => {
+    const config = readConfig({ SLACK_BOT_TOKEN: 'xoxb-bot', SLACK_APP_TOKEN: 'xapp-1-app' });
+    expect(config.slack).toMatchObject({ botToken: 'xoxb-bot', appToken: 'xapp-1-app', signingSecret: undefined });
   });
 
   it('refuses an API URL that is not http(s)', () => {

@@ -54,7 +54,7 @@ export function createSlackSurface(options: {
     app = new App({ token: config.botToken, receiver, logger: boltLogger(slackLog), clientOptions });
   } else {
     const receiver = new ExpressReceiver({
-      signingSecret: config.signingSecret,
+      signingSecret: config.signingSecret!, // required by the config whenever there is no app token
       endpoints: '/slack/events',
       app: options.express,
       // Ack after the listener finished: a command's reply is its ack, and events are acked only once
