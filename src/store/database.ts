@@ -92,7 +92,6 @@ async function openPostgres(
   const withClient = async <T>(fn: (session: SqlSession) => Promise<T>) => {
     const client = await pool.connect();
     try {
-      if (schema !== 'public') await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema.replaceAll('"', '')}"`);
       return await fn({
         query: async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as R[],
         exec: async (sql) => {
@@ -106,7 +105,8 @@ async function openPostgres(
   return {
     kind: 'postgres',
     prisma,
-    migrate: () => withClient((s) => applyMigrations(s, migrations)),
+    // The schema is created under the migration lock: replicas starting together would race on it.
+    migrate: () => withClient((s) => applyMigrations(s, migrations, `CREATE SCHEMA IF NOT EXISTS "${schema.replaceAll('"', '')}"`)),
     ready: () => withClient((s) => isReady(s, migrations)).catch(() => false),
     async close() {
       await prisma.$disconnect();

@@ -37,9 +37,10 @@ export async function loadMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
  * because `prisma migrate deploy` through @prisma/adapter-pg fails on PostgreSQL (prisma/orm#27403)
  * and the native engine cannot be downloaded here. Returns the names applied now.
  */
-export async function applyMigrations(session: SqlSession, migrations: Migration[]): Promise<string[]> {
+export async function applyMigrations(session: SqlSession, migrations: Migration[], setupSql?: string): Promise<string[]> {
   await session.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK_KEY]);
   try {
+    if (setupSql) await session.exec(setupSql);
     await session.exec(`
       CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
         "id" VARCHAR(36) PRIMARY KEY NOT NULL,

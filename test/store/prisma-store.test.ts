@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store, WorkspaceRef } from '../../src/app/ports.js';
+import { message, section } from '../../src/messages/build.js';
+import { loadMigrations, MigrationError } from '../../src/store/migrate.js';
+import { openDatabase } from '../../src/store/database.js';
+import { prismaStore } from '../../src/store/prisma-store.js';
+import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/test-database.js';
+
+describe.each(testDatabaseKinds())('store and migrations (%s)', (kind) => {
+  let database: TestDatabase;
+  let store: Store;
+  let notified = 0;
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    store = prismaStore(database.db.prisma, () => notified++);
+  });
+  afterAll(async () => database.drop());
+  const prisma = () => database.db.prisma;
+
+  async function product(): Promise<{ workspace: WorkspaceRef; productId: string }> {
+    return store.transaction(async (tx) => {
+      const ws = await tx.workspace('slack', `T${Math.random().toString(36).slice(2, 10)}`, 'acme');
+      const productId = await tx.createProduct(ws.id, 'acme');
+      return { workspace: { ...ws, productId }, productId };
+    });
+  }
+
+  it('commits a change and its outgoing message together, or neither', async () => {
+    const { workspace, productId } = await product();
+    const before = notified;
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.ensurePersons(productId, workspace.id, [{ platformUserId: 'U0ROLLBACK', displayName: 'rb', timeZone: 'UTC' }]);
+        await tx.enqueue(workspace, { kind: 'dm', userId: 'U0ROLLBACK', message: message(section('never sent')) });
+        throw new Error('the use case failed after enqueueing');
+      }),
+    ).rejects.toThrow('the use case failed');
+    expect(await prisma().person.count({ where: { platformUserId: 'U0ROLLBACK' } })).toBe(0);
+    expect(await prisma().outboxMessage.count({ where: { userId: 'U0ROLLBACK' } })).toBe(0);
+    expect(notified).toBe(before); // the dispatcher is woken only after a commit
+
+    await store.transaction(async (tx) => {
+      await tx.ensurePersons(productId, workspace.id, [{ platformUserId: 'U0COMMIT01', displayName: 'c', timeZone: 'UTC' }]);
+      await tx.enqueue(workspace, { kind: 'dm', userId: 'U0COMMIT01', message: message(section('sent')) });
+    });
+    expect(await prisma().outboxMessage.findFirstOrThrow({ where: { userId: 'U0COMMIT01' } })).toMatchObject({ kind: 'dm', status: 'pending', workspaceId: workspace.externalId });
+    expect(notified).toBe(before + 1);
+  });
+
+  it('keeps one person per platform user, updates the name, keeps their own time zone', async () => {
+    const { workspace, productId } = await product();
+    const [first] = await store.transaction((tx) => tx.ensurePersons(productId, workspace.id, [{ platformUserId: 'U0SAME0001', displayName: 'Al', timeZone: 'Europe/Berlin' }]));
+    await store.transaction((tx) => tx.setWorkingHours(first!.id, { timeZone: 'Asia/Tokyo', startMin: 600, endMin: 1080, days: [1, 2, 3] }));
+    const [again] = await store.transaction((tx) => tx.ensurePersons(productId, workspace.id, [{ platformUserId: 'U0SAME0001', displayName: 'Alice', timeZone: 'UTC' }]));
+    expect(again).toEqual({ id: first!.id, platformUserId: 'U0SAME0001', displayName: 'Alice' });
+    expect(await store.transaction((tx) => tx.workingHours(first!.id))).toEqual({ timeZone: 'Asia/Tokyo', startMin: 600, endMin: 1080, days: [1, 2, 3] });
+  });
+
+  it('replaces the one PO, ignores duplicate members and stakeholders, and reads the product back', async () => {
+    const { workspace, productId } = await product();
+    const state = await store.transaction(async (tx) => {
+      const [a, b, c] = await tx.ensurePersons(productId, workspace.id, ['U0A', 'U0B', 'U0C'].map((id) => ({ platformUserId: id, displayName: id, timeZone: undefined })));
+      await tx.setOwner(productId, a!.id, undefined);
+      await tx.setOwner(productId, b!.id, a!.id);
+      await tx.addAdmin(productId, a!.id);
+      await tx.addAdmin(productId, a!.id);
+      const team = await tx.createTeam(productId, workspace.id, 'C0X', 'X');
+      await tx.addMembers(team, [a!.id, c!.id]);
+      await tx.addMembers(team, [c!.id]);
+      await tx.addStakeholders(productId, [c!.id, c!.id]);
+      await tx.removeFromAllTeams(productId, a!.id);
+      return tx.productState(productId);
+    });
+    expect(state.owner?.platformUserId).toBe('U0B');
+    expect(state.admins.map((p) => p.platformUserId)).toEqual(['U0A']);
+    expect(state.teams).toHaveLength(1);
+    expect(state.teams[0]!.memberIds).toHaveLength(1);
+    expect(state.stakeholders.map((p) => p.platformUserId)).toEqual(['U0C']);
+    expect(await prisma().productOwner.count({ where: { productId } })).toBe(1);
+  });
+
+  it('refuses a second team on the same channel and a second team of the same name', async () => {
+    const { workspace, productId } = await product();
+    await store.transaction((tx) => tx.createTeam(productId, workspace.id, 'C0DUP', 'Dup'));
+    await expect(store.transaction((tx) => tx.createTeam(productId, workspace.id, 'C0DUP', 'Other'))).rejects.toThrow();
+    await expect(store.transaction((tx) => tx.createTeam(productId, workspace.id, 'C0DUP2', 'Dup'))).rejects.toThrow();
+  });
+
+  it('applies migrations once: a second run applies nothing and the database is ready', async () => {
+    expect(await database.db.migrate()).toEqual([]);
+    expect(await database.db.ready()).toBe(true);
+    const rows = await prisma().$queryRawUnsafe<{ migration_name: string; checksum: string }[]>('SELECT migration_name, checksum FROM "_prisma_migrations"');
+    const committed = await loadMigrations();
+    expect(rows.map((r) => [r.migration_name, r.checksum])).toEqual(committed.map((m) => [m.name, m.checksum]));
+  });
+
+  it('refuses to start on a migration edited after it was applied', async () => {
+    const committed = await loadMigrations();
+    const edited = committed.map((m, i) => (i === 0 ? { ...m, checksum: 'f'.repeat(64) } : m));
+    // A second connection to the same database (on PGlite: the same instance, so it is not closed here).
+    const db = await openDatabase(database.options(), edited);
+    try {
+      await expect(db.migrate()).rejects.toThrow(MigrationError);
+      await expect(db.migrate()).rejects.toThrow(/was changed after it was applied/);
+    } finally {
+      if (kind === 'postgres') await db.close();
+    }
+  });
+
+  it.runIf(kind === 'postgres')('replicas migrating a new database at once apply each migration exactly once', async () => {
+    const fresh = await createTestDatabaseWithoutMigrations();
+    try {
+      const replicas = await Promise.all([0, 1, 2].map(() => openDatabase(fresh.options)));
+      const applied = await Promise.all(replicas.map((r) => r.migrate()));
+      expect(applied.flat()).toEqual((await loadMigrations()).map((m) => m.name));
+      for (const r of replicas) expect(await r.ready()).toBe(true);
+      await Promise.all(replicas.map((r) => r.close()));
+    } finally {
+      await fresh.drop();
+    }
+  });
+});
+
+async function createTestDatabaseWithoutMigrations() {
+  const { randomBytes } = await import('node:crypto');
+  const pg = (await import('pg')).default;
+  const url = process.env.TEST_DATABASE_URL!;
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  return {
+    options: { kind: 'postgres' as const, url, schema, poolSize: 2 },
+    async drop() {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.end();
+    },
+  };
+}
