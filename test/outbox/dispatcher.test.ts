@@ -26,6 +26,7 @@ describe.each(testDatabaseKinds())('outbox dispatcher (%s)', (kind) => {
     store = prismaStore(database.db.prisma);
   });
   afterEach(async () => {
+    expect(fake.unexpected).toEqual([]);
     await Promise.all(dispatchers.splice(0).map((d) => d.stop()));
     await database.db.prisma.outboxMessage.deleteMany();
     fake.reset();

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { replyText, startTestApp, type TestApp } from '../../support/test-app.js';
 import { testDatabaseKinds } from '../../support/test-database.js';
 
@@ -24,6 +24,8 @@ describe.each(testDatabaseKinds())('/po on Slack (%s)', (kind) => {
   });
   afterAll(async () => t?.stop());
   beforeEach(() => t.fake.reset());
+  // Any Web API call the app makes that the fake does not know is a bug in the app or the fake.
+  afterEach(() => expect(t.fake.unexpected).toEqual([]));
 
   const prisma = () => t.app.db.prisma;
   const dmsTo = (userId: string) =>

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { postToSlackEndpoint, sign, slashCommandBody } from '../../support/slack-requests.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
 import { testDatabaseKinds } from '../../support/test-database.js';
@@ -22,6 +22,8 @@ describe.each(testDatabaseKinds())('Slack requests (%s)', (kind) => {
   });
   afterAll(async () => t?.stop());
   beforeEach(() => t.fake.reset());
+  // Any Web API call the app makes that the fake does not know is a bug in the app or the fake.
+  afterEach(() => expect(t.fake.unexpected).toEqual([]));
 
   const form = 'application/x-www-form-urlencoded';
   const ownerCommand = slashCommandBody({ text: `owner <@${PAT}>`, userId: PAT });
