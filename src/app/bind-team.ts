@@ -6,6 +6,15 @@ import { toNewPerson, withProduct, type CommandContext, type Deps } from './cont
 import type { UserProfile } from './ports.js';
 import { mentionList, refusalMessage } from './replies.js';
 
+// Lookups run a few at a time: a large channel must not fire hundreds of users.info calls at once.
+const LOOKUP_BATCH = 10;
+
+async function mapInBatches<T, R>(items: T[], size: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += size) out.push(...(await Promise.all(items.slice(i, i + size).map(fn))));
+  return out;
+}
+
 /** `/po team [name]` in a channel: shows the channel's team, or binds the channel as a team. */
 export async function bindTeam(ctx: CommandContext, deps: Deps, teamName: string | undefined): Promise<Message> {
   if (ctx.inDirectMessage) {
@@ -17,7 +26,7 @@ export async function bindTeam(ctx: CommandContext, deps: Deps, teamName: string
 
   // Read the channel before the transaction: network calls never hold a database transaction open.
   const memberIds = await deps.directory.channelMembers(ctx.channelId);
-  const profiles = (await Promise.all(memberIds.map((id) => deps.directory.lookupUser(id)))).filter(
+  const profiles = (await mapInBatches(memberIds, LOOKUP_BATCH, (id) => deps.directory.lookupUser(id))).filter(
     (p): p is UserProfile => p !== undefined,
   );
 

@@ -1,4 +1,4 @@
-import type { WebClient } from '@slack/web-api';
+import { ErrorCode, type WebClient } from '@slack/web-api';
 import type { Directory, UserProfile } from '../../app/ports.js';
 import { UserError } from '../../user-error.js';
 
@@ -23,7 +23,7 @@ export function slackDirectory(client: WebClient): Directory {
         return res.user ? toProfile(res.user as SlackUser) : undefined;
       } catch (error) {
         if (slackError(error) === 'user_not_found') return undefined;
-        throw error;
+        throw busyOr(error);
       }
     },
     async channelMembers(channelId) {
@@ -41,11 +41,18 @@ export function slackDirectory(client: WebClient): Directory {
             { cause: error },
           );
         }
-        throw error;
+        throw busyOr(error);
       }
       return members;
     },
   };
+}
+
+/** A rate-limited lookup becomes a message the person can act on; nothing was changed yet. */
+function busyOr(error: unknown): unknown {
+  const e = error as { code?: string; retryAfter?: number };
+  if (e.code !== ErrorCode.RateLimitedError) return error;
+  return new UserError('slack_busy', `Slack asked me to slow down. Nothing was changed; please try again in ${Math.max(1, e.retryAfter ?? 1)} seconds.`, { cause: error });
 }
 
 export function toProfile(u: SlackUser): UserProfile {

@@ -146,6 +146,14 @@ describe.each(testDatabaseKinds())('/po on Slack (%s)', (kind) => {
     expect((await t.po('hours 09:00-17:00 Mars/Olympus', { userId: PAT })).reply).toContain('neither days');
   });
 
+  it('says when Slack is rate-limiting lookups, and changes nothing', async () => {
+    t.fake.failNext('users.info', { rateLimited: 7 });
+    const before = await prisma().auditEvent.count();
+    const { reply } = await t.po(`stakeholder add <@${EVE}>`, { userId: PAT });
+    expect(reply).toContain('Slack asked me to slow down. Nothing was changed; please try again in 7 seconds.');
+    expect(await prisma().auditEvent.count()).toBe(before);
+  });
+
   it('escapes user text so a reply can never ping @channel or inject a mention', async () => {
     const { reply } = await t.po('team <!channel> &lt;@U0EVIL&gt; @here', { userId: ALI, channelId: 'C0OTHER001' });
     expect(reply).not.toContain('<!channel>');
