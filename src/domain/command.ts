@@ -94,3 +94,18 @@ export function parseCommand({ sub, rest, userIds }: CommandInput): ParseResult 
     }
   }
 }
+
+/** Splits command text (after the platform stripped its own syntax) into the subcommand and its arguments. */
+export interface CommandWords {
+  /** The first word, lowercased; '' for empty text. */
+  sub: string;
+  /** Everything after the first word, trimmed (inner whitespace kept). */
+  args: string;
+}
+
+export function splitCommand(text: string): CommandWords {
+  const match = /^(\S+)\s*([\s\S]*)$/.exec(text.trim());
+  if (!match) return { sub: '', args: '' };
+  const [, sub = '', args = ''] = match;
+  return { sub: sub.toLowerCase(), args: args.trim() };
+}

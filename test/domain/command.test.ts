@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { HELP, helpFor, parseCommand, type CommandInput, type ParseResult } from '../../src/domain/command.js';
+import { HELP, helpFor, parseCommand, splitCommand, type CommandInput, type ParseResult } from '../../src/domain/command.js';
 
 const CONTRACT = [
   'help', 'ask', 'request', 'questions', 'queue', 'stats', 'digest', 'sprint',
@@ -141,5 +141,33 @@ describe('HELP', () => {
   it('has no entry for unknown subcommands', () => {
     expect(helpFor('frobnicate')).toBeUndefined();
     expect(helpFor('')).toBeUndefined();
+  });
+});
+
+describe('splitCommand', () => {
+  it('lowercases the subcommand and trims the arguments', () => {
+    expect(splitCommand('ASK <@U1> what is the goal?')).toEqual({ sub: 'ask', args: '<@U1> what is the goal?' });
+  });
+
+  it('handles leading, trailing and repeated whitespace of any kind', () => {
+    expect(splitCommand('  \t Status \n\n  sprint   42 \t\n')).toEqual({ sub: 'status', args: 'sprint   42' });
+  });
+
+  it('keeps newlines inside the arguments', () => {
+    expect(splitCommand('note first line\nsecond line')).toEqual({ sub: 'note', args: 'first line\nsecond line' });
+  });
+
+  it('returns an empty subcommand for empty or blank text', () => {
+    expect(splitCommand('')).toEqual({ sub: '', args: '' });
+    expect(splitCommand(' \t\n ')).toEqual({ sub: '', args: '' });
+  });
+
+  it('returns empty args for a lone word', () => {
+    expect(splitCommand('help')).toEqual({ sub: 'help', args: '' });
+    expect(splitCommand('\nHELP\n')).toEqual({ sub: 'help', args: '' });
+  });
+
+  it('treats a non-breaking space as whitespace', () => {
+    expect(splitCommand('ask\u00a0now')).toEqual({ sub: 'ask', args: 'now' });
   });
 });

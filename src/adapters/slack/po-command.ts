@@ -2,12 +2,13 @@ import type { App, SlashCommand } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { CommandContext, Deps } from '../../app/context.js';
 import { runCommand } from '../../app/run-command.js';
-import { parseSlackMentions, splitCommand } from '../../domain/mentions.js';
+import { splitCommand } from '../../domain/command.js';
 import { message, section } from '../../messages/build.js';
 import type { Message } from '../../messages/model.js';
 import { renderSlackMessage } from '../../messages/render-slack.js';
 import type { Metrics } from '../../metrics.js';
 import { UserError } from '../../user-error.js';
+import { parseSlackMentions, unescapeSlackText } from './slack-text.js';
 
 const MAX_COMMAND_TEXT = 4000;
 
@@ -23,8 +24,9 @@ export function registerPoCommand(app: App, deps: Deps, log: Logger, metrics: Me
       if ((command.text ?? '').length > MAX_COMMAND_TEXT) {
         throw new UserError('text_too_long', `That is too long for a command (${command.text.length} characters; at most ${MAX_COMMAND_TEXT}).`);
       }
+      // Mentions first (they are Slack syntax), then decode what the person typed into plain text.
       const { userIds, rest } = parseSlackMentions(args);
-      reply = await runCommand(contextOf(command), deps, { sub, rest, userIds });
+      reply = await runCommand(contextOf(command), deps, { sub, rest: unescapeSlackText(rest), userIds });
     } catch (error) {
       outcome = error instanceof UserError ? 'refused' : 'error';
       reply = replyForError(error, reqLog);

@@ -21,6 +21,8 @@ describe.each(testDatabaseKinds())('/po on Slack (%s)', (kind) => {
     }
     t.fake.addUser({ id: BOT, name: 'deploybot', is_bot: true });
     t.fake.setChannelMembers(CHANNEL, [ANN, PAT, ALI, BOB, SAM, BOT, 'U0PODESKBOT']);
+    t.fake.setChannelMembers('C0RND00001', [ALI]);
+    t.fake.setChannelMembers('C0OTHER001', [ALI]);
   });
   afterAll(async () => t?.stop());
   beforeEach(() => t.fake.reset());
@@ -154,10 +156,27 @@ describe.each(testDatabaseKinds())('/po on Slack (%s)', (kind) => {
     expect(await prisma().auditEvent.count()).toBe(before);
   });
 
+  it('asks to be invited when it cannot read a channel’s members, and binds nothing', async () => {
+    const { reply } = await t.po('team Ghosts', { userId: ALI, channelId: 'C0PRIVATE1' });
+    expect(reply).toContain('Invite me first (`/invite @po-desk`)');
+    expect(await prisma().team.count({ where: { channelId: 'C0PRIVATE1' } })).toBe(0);
+  });
+
+  it('stores what people typed, decoded from Slack’s escapes, and shows it escaped once', async () => {
+    // Slack sends `R&D <beta>` typed by a person as `R&amp;D &lt;beta&gt;`.
+    const { reply } = await t.po('team R&amp;D &lt;beta&gt;', { userId: ALI, channelId: 'C0RND00001' });
+    expect(reply).toContain('This channel is now team *R&amp;D &lt;beta&gt;*');
+    expect((await prisma().team.findFirstOrThrow({ where: { channelId: 'C0RND00001' } })).name).toBe('R&D <beta>');
+  });
+
   it('escapes user text so a reply can never ping @channel or inject a mention', async () => {
+    // What a person typed as `<@U0EVIL> @here` arrives escaped; after decoding it must be escaped again.
     const { reply } = await t.po('team <!channel> &lt;@U0EVIL&gt; @here', { userId: ALI, channelId: 'C0OTHER001' });
+    expect(reply).toContain('team *');
     expect(reply).not.toContain('<!channel>');
     expect(reply).not.toMatch(/(^|[^\u2060])@here/);
     expect(reply).not.toContain('<@U0EVIL>');
+    expect(reply).toContain('&lt;@U0EVIL&gt;');
+    expect((await prisma().team.findFirstOrThrow({ where: { channelId: 'C0OTHER001' } })).name).toBe('<!channel> <@U0EVIL> @here');
   });
 });

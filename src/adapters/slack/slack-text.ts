@@ -1,5 +1,6 @@
 /**
- * Pure parsing of Slack command text (slash commands, app mentions). No Slack types, no I/O.
+ * Slack's text conventions in commands and events: mention tokens and HTML-style escapes.
+ * Pure string work, but Slack's format, so it lives with the Slack adapter, not in the domain.
  */
 
 export interface SlackMentions {
@@ -7,13 +8,6 @@ export interface SlackMentions {
   userIds: string[];
   /** The text with mention tokens removed and runs of whitespace collapsed to one space. */
   rest: string;
-}
-
-export interface SlackCommand {
-  /** The first word, lowercased; '' for empty text. */
-  sub: string;
-  /** Everything after the first word, trimmed (inner whitespace kept). */
-  args: string;
 }
 
 /** `<@U123>` or `<@U123|name>`; user ids start with U, or W on Enterprise Grid. */
@@ -26,13 +20,6 @@ export function parseSlackMentions(text: string): SlackMentions {
     return ' ';
   });
   return { userIds, rest: rest.replace(/\s+/g, ' ').trim() };
-}
-
-export function splitCommand(text: string): SlackCommand {
-  const match = /^(\S+)\s*([\s\S]*)$/.exec(text.trim());
-  if (!match) return { sub: '', args: '' };
-  const [, sub = '', args = ''] = match;
-  return { sub: sub.toLowerCase(), args: args.trim() };
 }
 
 /**

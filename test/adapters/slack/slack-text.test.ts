@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { parseSlackMentions, splitCommand, unescapeSlackText } from '../../src/domain/mentions.js';
+import { parseSlackMentions, unescapeSlackText } from '../../../src/adapters/slack/slack-text.js';
 
 describe('parseSlackMentions', () => {
   it('extracts mentions with and without a name, in order', () => {
@@ -34,34 +34,6 @@ describe('parseSlackMentions', () => {
 
   it('keeps escaped entities as Slack sent them', () => {
     expect(parseSlackMentions('<@U1> R&amp;D &lt;now&gt;').rest).toBe('R&amp;D &lt;now&gt;');
-  });
-});
-
-describe('splitCommand', () => {
-  it('lowercases the subcommand and trims the arguments', () => {
-    expect(splitCommand('ASK <@U1> what is the goal?')).toEqual({ sub: 'ask', args: '<@U1> what is the goal?' });
-  });
-
-  it('handles leading, trailing and repeated whitespace of any kind', () => {
-    expect(splitCommand('  \t Status \n\n  sprint   42 \t\n')).toEqual({ sub: 'status', args: 'sprint   42' });
-  });
-
-  it('keeps newlines inside the arguments', () => {
-    expect(splitCommand('note first line\nsecond line')).toEqual({ sub: 'note', args: 'first line\nsecond line' });
-  });
-
-  it('returns an empty subcommand for empty or blank text', () => {
-    expect(splitCommand('')).toEqual({ sub: '', args: '' });
-    expect(splitCommand(' \t\n ')).toEqual({ sub: '', args: '' });
-  });
-
-  it('returns empty args for a lone word', () => {
-    expect(splitCommand('help')).toEqual({ sub: 'help', args: '' });
-    expect(splitCommand('\nHELP\n')).toEqual({ sub: 'help', args: '' });
-  });
-
-  it('treats a non-breaking space as whitespace', () => {
-    expect(splitCommand('ask\u00a0now')).toEqual({ sub: 'ask', args: 'now' });
   });
 });
 
