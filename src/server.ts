@@ -50,12 +50,3 @@ export function createHttpServer(options: { log: Logger; metrics: Metrics; ready
     },
   };
 }
-
-/** Error handler for the routes we own: a clear 400 for bad input, never a crash or a stack trace. */
-export function jsonErrorHandler(log: Logger): express.ErrorRequestHandler {
-  return (error: { status?: number; type?: string }, _req, res, _next) => {
-    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
-    if (status === 500) log.error({ err: error }, 'http: request failed');
-    res.status(status).json({ error: status === 500 ? 'internal error' : 'bad request' });
-  };
-}

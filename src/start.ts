@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { slackDirectory } from './adapters/slack/slack-directory.js';
-import { createSlackSurface, type SlackSurface } from './adapters/slack/slack-app.js';
+import { createSlackSurface, slackClient, type SlackSurface } from './adapters/slack/slack-app.js';
 import { slackSender } from './adapters/slack/slack-sender.js';
 import type { Deps } from './app/context.js';
 import type { Directory } from './app/ports.js';
@@ -57,8 +57,9 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
   }
 
   const metrics = createMetrics();
-  const senders: Partial<Record<'slack' | 'teams' | 'playground', Sender>> = {};
-  let directory = noDirectory;
+  const slackApi = config.slack ? slackClient(config.slack, log.child({ platform: 'slack' })) : undefined;
+  const senders: Partial<Record<'slack' | 'teams' | 'playground', Sender>> = slackApi ? { slack: slackSender(slackApi) } : {};
+  const directory: Directory = slackApi ? slackDirectory(slackApi) : noDirectory;
   const dispatcher = new Dispatcher({
     db: db.prisma,
     senders,
@@ -70,21 +71,12 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
     backoff: options.outboxBackoff,
   });
   const store = prismaStore(db.prisma, () => dispatcher.wake());
-  const deps: Deps = {
-    store,
-    get directory() {
-      return directory;
-    },
-    clock,
-    notifyOutbox: () => dispatcher.wake(),
-  };
+  const deps: Deps = { store, directory, clock };
 
   const http = createHttpServer({ log, metrics, ready: () => db.ready() });
   let slack: SlackSurface | undefined;
   if (config.slack) {
     slack = createSlackSurface({ config: config.slack, express: http.express, deps, db: db.prisma, log, metrics });
-    senders.slack = slackSender(slack.client);
-    directory = slackDirectory(slack.client);
   }
 
   const scheduler = new Scheduler({

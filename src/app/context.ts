@@ -17,8 +17,6 @@ export interface Deps {
   store: Store;
   directory: Directory;
   clock: Clock;
-  /** Wakes the outbox dispatcher after a commit that enqueued messages. */
-  notifyOutbox: () => void;
 }
 
 export interface Loaded {

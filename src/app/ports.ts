@@ -67,6 +67,3 @@ export interface Tx {
 export interface Store {
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
 }
-
-/** Called after a transaction that enqueued messages commits, so delivery starts at once. */
-export type OutboxNotifier = () => void;

@@ -1,6 +1,6 @@
-import { HELP, type HelpEntry } from '../domain/command.js';
+import type { HelpEntry } from '../domain/command.js';
 import type { PersonRef } from '../domain/product.js';
-import { bold, code, context, header, message, rich, section, user } from '../messages/build.js';
+import { code, context, message, rich, section, user } from '../messages/build.js';
 import type { Message, Span } from '../messages/model.js';
 
 export const mention = (p: PersonRef): Span => user(p.platformUserId, p.displayName);
@@ -17,15 +17,6 @@ export function mentionList(people: PersonRef[]): Span[] {
 
 export function helpLine(h: HelpEntry): Span[] {
   return rich(code(`/po ${h.usage}`), ` — ${h.summary} e.g. `, code(h.example));
-}
-
-export function helpMessage(): Message {
-  const available = HELP.filter((h) => h.available);
-  return message(
-    header('po-desk — the Product Owner’s front desk'),
-    { type: 'list', items: available.map(helpLine) },
-    context('Only you can see this. More commands (ask, request, daily, sprint, digest…) arrive as po-desk grows.'),
-  );
 }
 
 export function problemMessage(problem: string, help: HelpEntry | undefined): Message {
@@ -45,4 +36,3 @@ export function refusalMessage(what: string, whoMay: string, why?: string): Mess
 export const ONE_PO =
   'A product has exactly one Product Owner — no co-owners, no committee. Handing over replaces the current PO.';
 
-export { bold };

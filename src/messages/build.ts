@@ -17,32 +17,3 @@ export const actions = (...buttons: Button[]): Block => ({ type: 'actions', butt
 export function message(...blocks: Block[]): Message {
   return { blocks };
 }
-
-/** The plain-text form of rich text: used for notification fallbacks and tests. */
-export function plainText(text: Rich): string {
-  return text
-    .map((s) => {
-      switch (s.type) {
-        case 'text':
-          return s.text;
-        case 'user':
-          return `@${s.name ?? s.userId}`;
-        case 'channel':
-          return `#${s.name ?? s.channelId}`;
-        case 'link':
-          return s.label;
-        case 'date':
-          return s.at.toISOString();
-      }
-    })
-    .join('');
-}
-
-/** A one-line summary of a message: the first textual block. */
-export function summary(m: Message): string {
-  for (const b of m.blocks) {
-    if (b.type === 'header') return b.text;
-    if (b.type === 'section' || b.type === 'context') return plainText(b.text);
-  }
-  return '';
-}

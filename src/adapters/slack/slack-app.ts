@@ -13,12 +13,11 @@ import { registerPoCommand } from './po-command.js';
 
 export interface SlackSurface {
   app: App;
-  /** For the outbox and the directory: a client that never retries or queues by itself. */
-  client: WebClient;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
+/** For the outbox and the directory: a client that never retries or queues by itself. */
 export function slackClient(config: SlackConfig, log: Logger): WebClient {
   return new WebClient(config.botToken, {
     slackApiUrl: config.apiUrl,
@@ -73,7 +72,6 @@ export function createSlackSurface(options: {
 
   return {
     app,
-    client: slackClient(config, slackLog),
     async start() {
       if (config.appToken) await app.start();
     },
