@@ -1,10 +1,11 @@
 import { authorize, teamOfChannel } from '../domain/product.js';
-import { bold, code, context, message, section } from '../messages/build.js';
+import { bold, code, message, section } from '../messages/build.js';
 import type { Message } from '../messages/model.js';
+import { UserError } from '../user-error.js';
 import { withProduct, type CommandContext, type Deps } from './context.js';
 import { planAdd, planRemove, profilesToAdd } from './people-change.js';
 import type { UserProfile } from './ports.js';
-import { mentionList, refusalMessage } from './replies.js';
+import { mentionList, refusalMessage, undoButton } from './replies.js';
 
 const NOT_A_TEAM = message(section('This channel is not a team yet: make it one with ', code('/po team <name>'), ' first.'));
 
@@ -42,7 +43,7 @@ export async function manageMembers(
     return message(
       ...(removed.length > 0 ? [section('Removed ', ...mentionList(removed), ' from ', bold(team.name), '.')] : []),
       ...(notMembers.length > 0 ? [section('Not on the roster: ', ...mentionList(notMembers), '.')] : []),
-      context('Undo with ', code('/po members add'), ' and the same names.'),
+      ...(removed.length > 0 ? [undoButton('members.undo-remove', `${team.id}:${removed.map((p) => p.id).join(',')}`)] : []),
     );
   });
   return reply ?? NOT_A_TEAM;
@@ -60,4 +61,24 @@ async function listMembers(ctx: CommandContext, deps: Deps): Promise<Message> {
     );
   });
   return reply ?? NOT_A_TEAM;
+}
+
+/** The Undo button of a roster removal (value "teamId:personId,…"): puts the people back on that team. */
+export async function undoMembersRemoval(ctx: CommandContext, deps: Deps, value: string): Promise<Message> {
+  const [teamId = '', list = ''] = value.split(':');
+  const ids = list.split(',').filter(Boolean);
+  const reply = await withProduct(ctx, deps, { create: false }, async ({ tx, state, caller, actor }) => {
+    const team = state.teams.find((t) => t.id === teamId);
+    if (!team) return message(section('Nothing to undo: that team no longer exists.'));
+    const decision = authorize(state, actor, { kind: 'team', team });
+    // Thrown, not returned: a refusal is a private reply and must not replace the message holding the button.
+    if (!decision.allowed) throw new UserError('not_allowed', `Only ${decision.whoMay} can change the roster of ${team.name}.`);
+    const people = await tx.personsByIds(state.id, ids);
+    const back = people.filter((p) => !team.memberIds.includes(p.id) && p.id !== state.owner?.id);
+    if (back.length === 0) return message(section('Nothing to undo: they are back on ', bold(team.name), ' already, or one of them is now the PO.'));
+    await tx.addMembers(team.id, back.map((p) => p.id));
+    await tx.audit(state.id, caller.id, 'team.members.added', { team: team.id, persons: back.map((p) => p.id), undo: true });
+    return message(section('Undone: ', ...mentionList(back), ' ', back.length === 1 ? 'is' : 'are', ' back on ', bold(team.name), '.'));
+  });
+  return reply ?? message(section('po-desk is not set up in this workspace any more.'));
 }

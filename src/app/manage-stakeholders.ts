@@ -1,10 +1,11 @@
 import { authorize } from '../domain/product.js';
 import { bold, code, context, message, section } from '../messages/build.js';
 import type { Message } from '../messages/model.js';
+import { UserError } from '../user-error.js';
 import { withProduct, type CommandContext, type Deps } from './context.js';
 import { planAdd, planRemove, profilesToAdd } from './people-change.js';
 import type { UserProfile } from './ports.js';
-import { mentionList, refusalMessage } from './replies.js';
+import { mentionList, refusalMessage, undoButton } from './replies.js';
 
 /** `/po stakeholder add|remove|list [@user…]`: product-wide, so the PO or an admin changes it. */
 export async function manageStakeholders(
@@ -39,7 +40,7 @@ export async function manageStakeholders(
     return message(
       ...(removed.length > 0 ? [section('Removed ', ...mentionList(removed), ' from the stakeholders.')] : []),
       ...(notMembers.length > 0 ? [section('Not stakeholders: ', ...mentionList(notMembers), '.')] : []),
-      context('Undo with ', code('/po stakeholder add'), ' and the same names.'),
+      ...(removed.length > 0 ? [undoButton('stakeholder.undo-remove', removed.map((p) => p.id).join(','))] : []),
     );
   });
   return reply!;
@@ -52,4 +53,22 @@ async function listStakeholders(ctx: CommandContext, deps: Deps): Promise<Messag
     return message(section(bold(state.name), ` has ${n} ${n === 1 ? 'stakeholder' : 'stakeholders'}: `, ...mentionList(state.stakeholders), '.'));
   });
   return reply ?? message(section('No stakeholders yet. Add them with ', code('/po stakeholder add @someone'), '.'));
+}
+
+/** The Undo button of a removal: puts back the people it removed who are still not stakeholders. */
+export async function undoStakeholdersRemoval(ctx: CommandContext, deps: Deps, value: string): Promise<Message> {
+  const ids = value.split(',').filter(Boolean);
+  const reply = await withProduct(ctx, deps, { create: false }, async ({ tx, state, caller, actor }) => {
+    const decision = authorize(state, actor, { kind: 'product' });
+    // Thrown, not returned: a refusal is a private reply and must not replace the message holding the button.
+    if (!decision.allowed) throw new UserError('not_allowed', `Only ${decision.whoMay} can change the stakeholders.`);
+    const current = new Set(state.stakeholders.map((s) => s.id));
+    const people = await tx.personsByIds(state.id, ids);
+    const back = people.filter((p) => !current.has(p.id) && p.id !== state.owner?.id);
+    if (back.length === 0) return message(section('Nothing to undo: they are stakeholders again already, or one of them is now the PO.'));
+    await tx.addStakeholders(state.id, back.map((p) => p.id));
+    await tx.audit(state.id, caller.id, 'stakeholders.added', { persons: back.map((p) => p.id), undo: true });
+    return message(section('Undone: ', ...mentionList(back), back.length === 1 ? ' is a stakeholder of ' : ' are stakeholders of ', bold(state.name), ' again.'));
+  });
+  return reply ?? message(section('po-desk is not set up in this workspace any more.'));
 }

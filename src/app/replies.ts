@@ -1,7 +1,8 @@
+import { UserError } from '../user-error.js';
 import type { HelpEntry } from '../domain/command.js';
 import type { PersonRef } from '../domain/product.js';
-import { code, context, message, rich, section, user } from '../messages/build.js';
-import type { Message, Span } from '../messages/model.js';
+import { actions, code, context, message, rich, section, user } from '../messages/build.js';
+import type { Block, Message, Span } from '../messages/model.js';
 
 export const mention = (p: PersonRef): Span => user(p.platformUserId, p.displayName);
 
@@ -36,3 +37,20 @@ export function refusalMessage(what: string, whoMay: string, why?: string): Mess
 export const ONE_PO =
   'A product has exactly one Product Owner — no co-owners, no committee. Handing over replaces the current PO.';
 
+
+/** An Undo button for a change that is easy to make by mistake; the value says what to put back. */
+export const undoButton = (actionId: string, value: string): Block => actions({ actionId, label: 'Undo', value });
+
+const APOLOGY = 'Sorry, something went wrong on my side and nothing was changed. Please try again in a moment.';
+
+/** What a person is told when their command, click or form failed: their mistake, or a short apology (logged). */
+export function errorText(error: unknown, log: { error(details: object, text: string): void }): string {
+  if (error instanceof UserError) return error.message;
+  log.error({ err: error }, 'request failed');
+  return APOLOGY;
+}
+
+/** The one error boundary of a command or a click, as a reply. */
+export function replyForError(error: unknown, log: { error(details: object, text: string): void }): Message {
+  return message(section(errorText(error, log)));
+}

@@ -11,7 +11,9 @@ export type Command =
   | { name: 'members'; op: 'add' | 'remove'; userIds: string[] }
   | { name: 'stakeholder'; op: 'list' }
   | { name: 'stakeholder'; op: 'add' | 'remove'; userIds: string[] }
-  | { name: 'hours'; text: string | undefined };
+  | { name: 'hours'; text: string | undefined }
+  /** `/po hours edit`: the same as a form. */
+  | { name: 'hours-form' };
 
 export type Subcommand =
   | 'help' | 'ask' | 'request' | 'questions' | 'queue' | 'stats' | 'digest' | 'sprint'
@@ -32,7 +34,7 @@ export const HELP: HelpEntry[] = [
   { sub: 'team', usage: 'team <name>', example: '/po team Checkout', summary: "Make this channel one of the product's teams.", available: true },
   { sub: 'members', usage: 'members [add|remove @user…]', example: '/po members add @alice @bob', summary: "Show or change this team's roster.", available: true },
   { sub: 'stakeholder', usage: 'stakeholder add|remove|list [@user…]', example: '/po stakeholder add @sam', summary: "Manage the product's stakeholders.", available: true },
-  { sub: 'hours', usage: 'hours [HH:MM-HH:MM] [days] [time zone]', example: '/po hours 08:30-16:30 mon-fri Europe/Berlin', summary: 'Show or set your working hours (used for response times and reminders).', available: true },
+  { sub: 'hours', usage: 'hours [edit | HH:MM-HH:MM [days] [time zone]]', example: '/po hours 08:30-16:30 mon-fri Europe/Berlin', summary: 'Show or set your working hours (used for response times and reminders).', available: true },
   { sub: 'ask', usage: 'ask <question>', example: '/po ask Should guests see prices?', summary: 'Ask the PO a question from your team channel.', available: false },
   { sub: 'request', usage: 'request [title]', example: '/po request Export to CSV', summary: "Send a work request to the PO's intake queue.", available: false },
   { sub: 'questions', usage: 'questions', example: '/po questions', summary: 'List open questions to the PO.', available: false },
@@ -86,6 +88,7 @@ export function parseCommand({ sub, rest, userIds }: CommandInput): ParseResult 
       return { ok: true, command: { name: sub, op, userIds } };
     }
     case 'hours':
+      if (rest.trim().toLowerCase() === 'edit') return { ok: true, command: { name: 'hours-form' } };
       return { ok: true, command: { name: 'hours', text: rest.trim() === '' ? undefined : rest.trim() } };
     default: {
       const known = helpFor(sub);

@@ -26,7 +26,7 @@ export function canonicalTimeZone(tz: string): string | undefined {
   }
 }
 
-function parseClock(text: string): number | undefined {
+export function parseClock(text: string): number | undefined {
   const m = /^([01]?\d|2[0-4]):([0-5]\d)$/.exec(text);
   if (!m) return undefined;
   const minutes = Number(m[1]) * 60 + Number(m[2]);

@@ -30,6 +30,8 @@ export interface Button {
   value: string;
   style?: 'primary' | 'danger';
   confirm?: Confirm;
+  /** Clicking opens a form (Slack: a modal; Teams: a dialog fetched with task/fetch). */
+  opensForm?: boolean;
 }
 
 export type Block =

@@ -72,6 +72,7 @@ export class SlackRenderError extends Error {
 const ELLIPSIS = '…';
 const WORD_JOINER = '\u2060';
 const MODAL_CLOSE_LABEL = 'Cancel';
+const INFO_MODAL_CLOSE_LABEL = 'Done';
 
 // ---------------------------------------------------------------------------------------------
 // Messages
@@ -261,6 +262,22 @@ export function renderSlackModal(form: Form): Slack.ModalView {
     close: plain(MODAL_CLOSE_LABEL, SLACK_LIMITS.modalButton),
     ...(form.metadata !== undefined ? { private_metadata: form.metadata } : {}),
     blocks: form.inputs.map(renderInput),
+  };
+}
+
+/**
+ * A modal that only shows a message: what a submitted form turns into (`response_action: 'update'`).
+ * It has a "Done" close button and no submit button, so it cannot be submitted again. The message is
+ * rendered as for chat (so at most 50 blocks, well within a modal's 100).
+ */
+export function renderSlackInfoModal(title: string, m: Message): Slack.ModalView {
+  const { blocks } = renderSlackMessage(m);
+  return {
+    type: 'modal',
+    title: plain(title.trim() || 'po-desk', SLACK_LIMITS.modalTitle),
+    close: plain(INFO_MODAL_CLOSE_LABEL, SLACK_LIMITS.modalButton),
+    // A message whose blocks were all blank would leave the modal empty; say at least that it is done.
+    blocks: blocks.length > 0 ? blocks : [{ type: 'section', text: mrkdwn('Done.') }],
   };
 }
 

@@ -17,9 +17,16 @@ const BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'users:read', 'channel
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
 interface Manifest {
-  features: { slash_commands: { command: string; url: string }[] };
+  features: {
+    app_home: { home_tab_enabled: boolean; messages_tab_enabled: boolean; messages_tab_read_only_enabled: boolean };
+    slash_commands: { command: string; url: string }[];
+  };
   oauth_config: { scopes: { bot: string[] } };
-  settings: { event_subscriptions: { request_url: string; bot_events: string[] }; interactivity: { request_url: string } };
+  settings: {
+    event_subscriptions: { request_url: string; bot_events: string[] };
+    interactivity: { is_enabled: boolean; request_url: string };
+    socket_mode_enabled: boolean;
+  };
 }
 
 function readJson(name: string): unknown {
@@ -100,6 +107,28 @@ describe('Slack app manifest', () => {
       ['features.slash_commands[0].url', 'settings.event_subscriptions.request_url', 'settings.interactivity.request_url'].sort(),
     );
     for (const { path, url } of urls) expect(new URL(url).pathname, path).toBe(EVENTS_PATH);
+  });
+
+  it('enables interactivity on the same endpoint, for buttons and modals', () => {
+    expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: manifest.settings.event_subscriptions.request_url });
+    expect(manifest.settings.socket_mode_enabled).toBe(false);
+  });
+
+  it('shows the Messages tab, where po-desk’s DMs arrive and /po can be typed, and no Home tab yet', () => {
+    expect(manifest.features.app_home).toEqual({ home_tab_enabled: false, messages_tab_enabled: true, messages_tab_read_only_enabled: false });
+  });
+
+  it('would reject a misspelt App Home or interactivity setting (the schema really checks these parts)', () => {
+    const appHome = structuredClone(manifest) as Manifest & { features: { app_home: Record<string, unknown> } };
+    appHome.features.app_home.messages_tab_readonly = true;
+    const interactivity = structuredClone(manifest) as unknown as { settings: { interactivity: Record<string, unknown> } };
+    delete interactivity.settings.interactivity.is_enabled;
+    interactivity.settings.interactivity.enabled = true;
+
+    expect(validate(appHome)).toBe(false);
+    expect(validate.errors).toContainEqual(expect.objectContaining({ params: { additionalProperty: 'messages_tab_readonly' } }));
+    expect(validate(interactivity)).toBe(false);
+    expect(validate.errors).toContainEqual(expect.objectContaining({ params: { missingProperty: 'is_enabled' } }));
   });
 
   it('asks for exactly the bot scopes po-desk uses and subscribes to app_mention', () => {

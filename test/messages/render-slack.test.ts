@@ -6,6 +6,7 @@ import { actions, bold, code, context, header, message, rich, section, user } fr
 import type { Block, Button, Form, Input, Message, Rich } from '../../src/messages/model.js';
 import {
   readSlackFormValues,
+  renderSlackInfoModal,
   renderSlackMessage,
   renderSlackModal,
   SLACK_LIMITS,
@@ -667,6 +668,45 @@ describe('renderSlackModal', () => {
     expect(() => renderSlackModal(form({ inputs: [{ id: 's', type: 'select', label: 'S', options: [{ value: 'v'.repeat(151), label: 'x' }] }] }))).toThrow(SlackRenderError);
     expect(() => renderSlackModal(form({ inputs: [{ id: 'd', type: 'date', label: 'D', initial: '31/03/2025' }] }))).toThrow(/YYYY-MM-DD/);
     expect(() => renderSlackModal(form({ inputs: [{ id: 't', type: 'time', label: 'T', initial: '9:30' }] }))).toThrow(/HH:mm/);
+  });
+});
+
+describe('renderSlackInfoModal', () => {
+  /** A modal that only shows blocks: title, a close button, no submit, no callback. */
+  function expectValidInfoModal(view: unknown): unknown[] {
+    const o = obj(view, 'view', ['type', 'title', 'close', 'blocks']);
+    expect(o.type).toBe('modal');
+    textObject(o.title, 'title', 24, 'plain_text');
+    textObject(o.close, 'close', 24, 'plain_text');
+    const blocks = o.blocks as unknown[];
+    expect(blocks.length).toBeGreaterThan(0);
+    expect(blocks.length).toBeLessThanOrEqual(100);
+    const actionIds = new Set<string>();
+    blocks.forEach((b, i) => messageBlock(b, `blocks[${i}]`, actionIds));
+    return blocks;
+  }
+
+  it('shows a message under the form’s title with a Done button and no submit', () => {
+    const confirmation = message(section('Your working hours are now ', bold('09:00–17:00'), '.'), context('po-desk <counts> @here'));
+    const view = renderSlackInfoModal('Working hours', confirmation);
+    const blocks = expectValidInfoModal(view);
+    expect(view.title).toEqual({ type: 'plain_text', text: 'Working hours', emoji: true });
+    expect(view.close).toEqual({ type: 'plain_text', text: 'Done', emoji: true });
+    expect(view.submit).toBeUndefined();
+    expect(blocks).toEqual(renderSlackMessage(confirmation).blocks); // escaped exactly as in chat
+  });
+
+  it('truncates a long title and never leaves the modal empty', () => {
+    const view = renderSlackInfoModal('A title far longer than Slack allows', message(section('   ')));
+    expectValidInfoModal(view);
+    expect(view.title.text).toHaveLength(24);
+    expect(view.blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: 'Done.' } }]);
+    expect(renderSlackInfoModal('  ', message(section('x'))).title.text).toBe('po-desk');
+  });
+
+  it('keeps a long message within the limits', () => {
+    const long = message(...Array.from({ length: 80 }, (_, i) => section(`line ${i} ${'x'.repeat(4000)}`)));
+    expect(expectValidInfoModal(renderSlackInfoModal('Long', long))).toHaveLength(50);
   });
 });
 

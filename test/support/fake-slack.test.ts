@@ -1,4 +1,4 @@
-import { type ConversationsMembersResponse, ErrorCode, WebClient, type WebAPIHTTPError, type WebAPIPlatformError, type WebAPIRateLimitedError } from '@slack/web-api';
+import { type ConversationsMembersResponse, ErrorCode, LogLevel, WebClient, type WebAPIHTTPError, type WebAPIPlatformError, type WebAPIRateLimitedError } from '@slack/web-api';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { FakeSlack } from './fake-slack.js';
@@ -127,6 +127,60 @@ describe('FakeSlack', () => {
     expect(opened.view).toMatchObject({ id: expect.stringMatching(/^V/), type: 'modal', title: view.title });
     expect(fake.callsTo('views.open')[0]?.args.view).toEqual(view);
     expect(published.view).toMatchObject({ id: expect.stringMatching(/^V/), type: 'home' });
+  });
+
+  it('rejects views.open of views Slack would refuse, like Slack does', async () => {
+    const title = { type: 'plain_text' as const, text: 'Working hours' };
+    const input = { type: 'input' as const, block_id: 'start', label: title, element: { type: 'timepicker' as const, action_id: 'start' } };
+    // The client prints Slack's `[ERROR] …` messages itself; keep this test's expected refusals quiet.
+    const quiet = { debug() {}, info() {}, warn() {}, error() {}, setLevel() {}, getLevel: () => LogLevel.ERROR, setName() {} };
+    const quietClient = new WebClient(TOKEN, { slackApiUrl: fake.url, retryConfig: { retries: 0 }, logger: quiet });
+    const refusal = (view: object) =>
+      quietClient.views.open({ trigger_id: '1.2.3', view: view as never }).then(
+        () => 'accepted',
+        (e: WebAPIPlatformError) => `${e.data.error}: ${String(e.data.response_metadata?.messages)}`,
+      );
+
+    expect(await refusal({ type: 'home', blocks: [] })).toMatch(/^invalid_arguments: .*type modal.*\/view\/type/);
+    expect(await refusal({ type: 'modal', blocks: [] })).toMatch(/\/view\/title/);
+    expect(await refusal({ type: 'modal', title: { ...title, text: 'x'.repeat(25) }, blocks: [] })).toMatch(/less than 25 characters \[json-pointer:\/view\/title\/text\]/);
+    expect(await refusal({ type: 'modal', title, blocks: Array.from({ length: 101 }, () => ({ type: 'divider' })) })).toMatch(/no more than 100 items/);
+    expect(await refusal({ type: 'modal', title, blocks: [input] })).toMatch(/submit/);
+    expect(await refusal({ type: 'modal', title, submit: title, blocks: [input, input] })).toMatch(/not unique/);
+    expect(await refusal({ type: 'modal', title, submit: title, blocks: [input], private_metadata: 'm'.repeat(3001) })).toMatch(/private_metadata/);
+    expect(await refusal({ type: 'modal', title, submit: title, close: title, blocks: Array.from({ length: 100 }, (_, i) => ({ ...input, block_id: `b${i}` })) })).toBe('accepted');
+    expect(fake.callsTo('views.open')).toHaveLength(8); // refused calls are recorded too
+    expect(fake.unexpected).toEqual([]);
+  });
+
+  it('records what is posted to a response_url and answers like Slack', async () => {
+    const url = fake.responseUrl('abc');
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/response\/abc$/);
+    const post = (body: string, contentType = 'application/json') => fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body });
+
+    const ok = await post(JSON.stringify({ replace_original: true, text: 'Undone', blocks: [] }));
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ ok: true });
+    expect((await post(JSON.stringify({ response_type: 'ephemeral' }))).status).toBe(400); // nothing to show
+    expect((await post('text=hi', 'application/x-www-form-urlencoded')).status).toBe(400);
+    expect((await post(JSON.stringify({ delete_original: true }))).status).toBe(200);
+    fake.failNext('response_url', { error: 'expired_url' });
+    const expired = await post(JSON.stringify({ text: 'late' }));
+    expect([expired.status, await expired.text()]).toEqual([404, 'expired_url']);
+
+    expect(fake.responsesTo('abc')).toEqual([
+      { replace_original: true, text: 'Undone', blocks: [] },
+      { response_type: 'ephemeral' },
+      { _raw: 'text=hi' },
+      { delete_original: true },
+      { text: 'late' },
+    ]);
+    expect(fake.responsesTo('other')).toEqual([]);
+    expect(fake.unexpected).toEqual([]);
+    expect(() => fake.responseUrl('../api/chat.postMessage')).toThrow(/letters, digits/);
+    // GET, or any other path outside /api/, is still unexpected.
+    await fetch(`${fake.origin}/response/`, { method: 'POST', body: '{}' });
+    expect(fake.unexpected).toHaveLength(1);
   });
 
   it('surfaces an injected 429 with its Retry-After as a rate-limited error', async () => {

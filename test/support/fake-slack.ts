@@ -4,6 +4,9 @@
  * The app's WebClient is pointed at it with `slackApiUrl` (SLACK_API_URL = `fake.url`). It answers the methods
  * po-desk uses with the shapes real Slack returns, records every call, and answers anything else with
  * `unknown_method` while recording it in `unexpected`, so a test can fail on calls nobody planned for.
+ *
+ * It also stands in for the response_url of interactive payloads: put `fake.responseUrl('abc')` into a
+ * test payload, and what the app POSTs there (Bolt's `respond`) is recorded as a `response_url` call.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +16,8 @@ export interface RecordedCall {
   args: Record<string, unknown>;
   token: string | undefined;
   at: number;
+  /** For `response_url` calls: the id in the URL the app posted to. */
+  responseId?: string;
 }
 
 export interface FakeUser {
@@ -66,9 +71,16 @@ const JSON_ARGS = new Set(['blocks', 'attachments', 'view', 'metadata', 'user_au
 const DEFAULT_PAGE_SIZE = 100;
 const MAX_PAGE_SIZE = 1000;
 const FIRST_TS_SECONDS = 1_700_000_000;
+/** The pseudo-method under which posts to a response_url are recorded (and failed with `failNext`). */
+export const RESPONSE_URL = 'response_url';
+const RESPONSE_PATH = /^\/response\/([A-Za-z0-9._-]+)$/;
+/** Slack's view limits that views.open enforces here (https://api.slack.com/reference/surfaces/views). */
+const VIEW_LIMITS = { blocks: 100, title: 24, button: 24, callbackId: 255, privateMetadata: 3000 } as const;
 
 export class FakeSlack {
   readonly url: string;
+  /** http://127.0.0.1:port, without the /api/ of the Web API. */
+  readonly origin: string;
   readonly teamId: string;
   readonly botUserId: string;
   readonly botId: string;
@@ -91,7 +103,8 @@ export class FakeSlack {
     options: FakeSlackOptions,
     private readonly now: () => number,
   ) {
-    this.url = `http://127.0.0.1:${port}/api/`;
+    this.origin = `http://127.0.0.1:${port}`;
+    this.url = `${this.origin}/api/`;
     this.teamId = options.teamId ?? 'T0PODESK01';
     this.botUserId = options.botUserId ?? 'U0PODESKBOT';
     this.botId = 'B0PODESKBOT';
@@ -133,6 +146,17 @@ export class FakeSlack {
     return this.calls.filter((call) => call.method === method);
   }
 
+  /** A response_url for a test payload (`[A-Za-z0-9._-]+` ids); posts to it are recorded, see `responsesTo`. */
+  responseUrl(id: string): string {
+    if (!/^[A-Za-z0-9._-]+$/.test(id)) throw new Error(`FakeSlack.responseUrl: use an id of letters, digits, ".", "_" or "-", got "${id}"`);
+    return `${this.origin}/response/${id}`;
+  }
+
+  /** The JSON bodies the app posted to `responseUrl(id)`, oldest first. */
+  responsesTo(id: string): Record<string, unknown>[] {
+    return this.callsTo(RESPONSE_URL).filter((call) => call.responseId === id).map((call) => call.args);
+  }
+
   addUser(user: FakeUser): void {
     if (user.tz !== undefined) tzOffsetSeconds(user.tz, new Date(this.now())); // throws RangeError on a bad zone
     this.users.set(user.id, user);
@@ -143,8 +167,8 @@ export class FakeSlack {
   }
 
   failNext(method: string, failure: FakeFailure, times = 1): void {
-    if (!(method in this.handlers)) {
-      throw new Error(`FakeSlack.failNext: ${method} is not implemented by the fake (known: ${Object.keys(this.handlers).join(', ')})`);
+    if (!(method in this.handlers) && method !== RESPONSE_URL) {
+      throw new Error(`FakeSlack.failNext: ${method} is not implemented by the fake (known: ${[...Object.keys(this.handlers), RESPONSE_URL].join(', ')})`);
     }
     if ('status' in failure && (!Number.isInteger(failure.status) || failure.status < 400 || failure.status > 599 || failure.status === 429)) {
       throw new Error(`FakeSlack.failNext: status must be an HTTP error status other than 429 (use { rateLimited }), got ${failure.status}`);
@@ -199,6 +223,9 @@ export class FakeSlack {
     const raw = await readBody(req);
     const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
 
+    const responseId = RESPONSE_PATH.exec(requestUrl.pathname)?.[1];
+    if (responseId !== undefined && req.method === 'POST') return this.handleResponseUrl(responseId, req, raw, token, res);
+
     if (!requestUrl.pathname.startsWith('/api/')) {
       const call: RecordedCall = { method: requestUrl.pathname, args: {}, token, at: this.now() };
       this.record(call, true);
@@ -226,6 +253,38 @@ export class FakeSlack {
     }
 
     sendJson(res, 200, handler(parsed.args));
+  }
+
+  /**
+   * A post to a response_url, as Bolt's `respond` makes it: a JSON message that may replace or delete the
+   * original. Slack answers 200 when it took the message; it rejects a body it cannot show.
+   */
+  private handleResponseUrl(id: string, req: IncomingMessage, raw: string, token: string | undefined, res: ServerResponse): void {
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch (_notJson) {
+      body = undefined; // recorded as _raw below and answered like Slack answers it
+    }
+    const args: Args = isObject(body) ? body : { _raw: raw };
+    this.record({ method: RESPONSE_URL, args, token, at: this.now(), responseId: id }, false);
+
+    const failure = this.takeFailure(RESPONSE_URL);
+    if (failure !== undefined) {
+      if ('rateLimited' in failure) {
+        res.setHeader('retry-after', String(failure.rateLimited));
+        return sendText(res, 429, 'rate_limited');
+      }
+      if ('status' in failure) return sendText(res, failure.status, 'FakeSlack: injected failure');
+      return sendText(res, 404, failure.error);
+    }
+    const mediaType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (mediaType !== 'application/json' || !isObject(body)) return sendText(res, 400, 'invalid_payload');
+    if (body.delete_original !== true && !hasContent(body)) return sendText(res, 400, 'no_text');
+    if (body.response_type !== undefined && body.response_type !== 'ephemeral' && body.response_type !== 'in_channel') {
+      return sendText(res, 400, 'invalid_payload');
+    }
+    sendJson(res, 200, { ok: true });
   }
 
   private record(call: RecordedCall, unexpected: boolean): void {
@@ -427,6 +486,8 @@ export class FakeSlack {
   private openView(args: Args): SlackBody {
     if (stringArg(args.trigger_id) === undefined) return invalidArguments('trigger_id');
     if (!isObject(args.view)) return invalidArguments('view');
+    const problem = modalProblem(args.view);
+    if (problem !== undefined) return slackError('invalid_arguments', problem);
     return { ok: true, view: this.storedView(args.view) };
   }
 
@@ -466,6 +527,43 @@ export class FakeSlack {
 
 function slackError(error: string, message?: string): SlackBody {
   return message === undefined ? { ok: false, error } : { ok: false, error, response_metadata: { messages: [message] } };
+}
+
+/** What Slack would say about a view passed to views.open, in its `[ERROR] … [json-pointer:…]` style; undefined if it takes it. */
+function modalProblem(view: Record<string, unknown>): string | undefined {
+  const error = (text: string, pointer: string) => `[ERROR] ${text} [json-pointer:/view${pointer}]`;
+  if (view.type !== 'modal') return error('views.open only accepts views of type modal', '/type');
+  const plainText = (key: 'title' | 'submit' | 'close', required: boolean): string | undefined => {
+    const value = view[key];
+    if (value === undefined) return required ? error('missing required field: text', `/${key}`) : undefined;
+    if (!isObject(value) || value.type !== 'plain_text' || typeof value.text !== 'string' || value.text.trim() === '') {
+      return error('must be a plain_text object with text', `/${key}`);
+    }
+    if (value.text.length > VIEW_LIMITS[key === 'title' ? 'title' : 'button']) {
+      return error(`must be less than ${VIEW_LIMITS[key === 'title' ? 'title' : 'button'] + 1} characters`, `/${key}/text`);
+    }
+    return undefined;
+  };
+  const textProblem = plainText('title', true) ?? plainText('submit', false) ?? plainText('close', false);
+  if (textProblem !== undefined) return textProblem;
+  if (!Array.isArray(view.blocks)) return error('missing required field: blocks', '/blocks');
+  if (view.blocks.length > VIEW_LIMITS.blocks) return error(`no more than ${VIEW_LIMITS.blocks} items allowed`, '/blocks');
+  const blockIds = new Set<string>();
+  for (const [i, block] of view.blocks.entries()) {
+    if (!isObject(block) || typeof block.type !== 'string') return error('must be a block object', `/blocks/${i}`);
+    if (typeof block.block_id === 'string') {
+      if (blockIds.has(block.block_id)) return error(`${block.block_id} is not unique`, `/blocks/${i}/block_id`);
+      blockIds.add(block.block_id);
+    }
+    if (block.type === 'input' && view.submit === undefined) return error('must provide a submit property when an input is included', '/submit');
+  }
+  if (view.callback_id !== undefined && (typeof view.callback_id !== 'string' || view.callback_id.length > VIEW_LIMITS.callbackId)) {
+    return error(`must be a string of at most ${VIEW_LIMITS.callbackId} characters`, '/callback_id');
+  }
+  if (view.private_metadata !== undefined && (typeof view.private_metadata !== 'string' || view.private_metadata.length > VIEW_LIMITS.privateMetadata)) {
+    return error(`must be a string of at most ${VIEW_LIMITS.privateMetadata} characters`, '/private_metadata');
+  }
+  return undefined;
 }
 
 function invalidArguments(field: string): SlackBody {

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 
@@ -15,6 +16,9 @@ export interface SlashCommandInput {
   channelName?: string;
   teamId?: string;
   teamDomain?: string;
+  /** Where `respond` posts; defaults to a hooks.slack.com URL nothing should post to. */
+  responseUrl?: string;
+  triggerId?: string;
 }
 
 export function slashCommandBody(c: SlashCommandInput): string {
@@ -30,8 +34,8 @@ export function slashCommandBody(c: SlashCommandInput): string {
     text: c.text,
     api_app_id: 'A0PODESK01',
     is_enterprise_install: 'false',
-    response_url: 'https://hooks.slack.com/commands/T0PODESK01/1/abc',
-    trigger_id: '13345224609.738474920.8088930838d88f008e0',
+    response_url: c.responseUrl ?? 'https://hooks.slack.com/commands/T0PODESK01/1/abc',
+    trigger_id: c.triggerId ?? '13345224609.738474920.8088930838d88f008e0',
   }).toString();
 }
 
@@ -71,4 +75,123 @@ export interface SlackReplyBody {
   text?: string;
   blocks?: unknown[];
   [key: string]: unknown;
+}
+
+// --- interactivity ----------------------------------------------------------------------------------------------
+// Slack posts clicks and form submissions to the same endpoint, form-encoded with one field `payload` holding
+// JSON. The payloads below start from real ones (test/fixtures/slack, see SOURCES.txt) with our ids put in.
+
+type Json = Record<string, unknown>;
+
+function fixture(name: string): Json {
+  return JSON.parse(readFileSync(new URL(`../fixtures/slack/${name}`, import.meta.url), 'utf8')) as Json;
+}
+
+/** `payload=<json>`, as Slack sends interactivity requests. */
+export function interactionBody(payload: unknown): string {
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+/** POSTs a signed interactivity payload to /slack/events. */
+export function postInteraction(baseUrl: string, payload: unknown, o: Omit<SignedRequestOptions, 'contentType'> = {}) {
+  return postToSlackEndpoint(baseUrl, interactionBody(payload), { contentType: 'application/x-www-form-urlencoded', ...o });
+}
+
+export interface ButtonClick {
+  userId: string;
+  actionId: string;
+  value?: string;
+  /** Where the app answers (`fake.responseUrl(id)`). */
+  responseUrl: string;
+  teamId?: string;
+  teamDomain?: string;
+  channelId?: string;
+  triggerId?: string;
+  /** The message holding the button: ephemeral (a /po reply) unless said otherwise. */
+  ephemeral?: boolean;
+}
+
+/** A block_actions payload for a click on a button of a message, based on bolt-python's real one. */
+export function blockActionsPayload(c: ButtonClick): Json {
+  const body = fixture('block_actions.payload.json');
+  const teamId = c.teamId ?? 'T0PODESK01';
+  const channelId = c.channelId ?? 'C0TEAMA001';
+  const [action] = body.actions as Json[];
+  return {
+    ...body,
+    api_app_id: 'A0PODESK01',
+    user: { id: c.userId, username: c.userId.toLowerCase(), name: c.userId.toLowerCase(), team_id: teamId },
+    team: { id: teamId, domain: c.teamDomain ?? 'acme' },
+    container: { type: 'message', message_ts: '1700000000.000100', channel_id: channelId, is_ephemeral: c.ephemeral ?? true },
+    channel: { id: channelId, name: channelId.startsWith('D') ? 'directmessage' : 'team-a' },
+    trigger_id: c.triggerId ?? '13345224609.738474920.8088930838d88f008e1',
+    response_url: c.responseUrl,
+    actions: [{ ...action, action_id: c.actionId, block_id: 'b1', ...(c.value !== undefined ? { value: c.value } : { value: undefined }) }],
+  };
+}
+
+/** Slack's state entry for each input element type, as a person filled it in. */
+function stateEntry(element: Json, value: string): Json {
+  switch (element.type) {
+    case 'plain_text_input':
+      return { type: 'plain_text_input', value };
+    case 'timepicker':
+      return { type: 'timepicker', selected_time: value };
+    case 'datepicker':
+      return { type: 'datepicker', selected_date: value };
+    case 'users_select':
+      return { type: 'users_select', selected_user: value };
+    case 'static_select': {
+      const option = (element.options as Json[]).find((o) => o.value === value);
+      if (!option) throw new Error(`no option ${value} in ${JSON.stringify(element.options)}`);
+      return { type: 'static_select', selected_option: option };
+    }
+    default:
+      throw new Error(`stateEntry: unknown element type ${String(element.type)}`);
+  }
+}
+
+/** The initial value of an input element, as Slack reports an untouched one in the state. */
+function initialOf(element: Json): string | undefined {
+  const initial = element.initial_value ?? element.initial_time ?? element.initial_date ?? element.initial_user ?? (element.initial_option as Json | undefined)?.value;
+  return typeof initial === 'string' ? initial : undefined;
+}
+
+export interface FormSubmission {
+  userId: string;
+  /** The view the app opened (the `view` argument of its views.open call). */
+  view: Json;
+  /** What the person typed or picked, by block id; other inputs keep their initial values. */
+  values?: Record<string, string>;
+  teamId?: string;
+  teamDomain?: string;
+}
+
+/** A view_submission payload for a modal the app opened, based on bolt-python's real one. */
+export function viewSubmissionPayload(s: FormSubmission): Json {
+  const body = fixture('view_submission.payload.json');
+  const teamId = s.teamId ?? 'T0PODESK01';
+  const values: Record<string, Record<string, Json>> = {};
+  for (const block of (s.view.blocks as Json[] | undefined) ?? []) {
+    if (block.type !== 'input') continue;
+    const blockId = block.block_id as string;
+    const element = block.element as Json;
+    const value = s.values?.[blockId] ?? initialOf(element);
+    values[blockId] = { [element.action_id as string]: value === undefined ? { type: element.type } : stateEntry(element, value) };
+  }
+  return {
+    ...body,
+    api_app_id: 'A0PODESK01',
+    team: { id: teamId, domain: s.teamDomain ?? 'acme' },
+    user: { id: s.userId, username: s.userId.toLowerCase(), name: s.userId.toLowerCase(), team_id: teamId },
+    view: {
+      ...(body.view as Json),
+      team_id: teamId,
+      app_installed_team_id: teamId,
+      app_id: 'A0PODESK01',
+      private_metadata: '',
+      ...s.view,
+      state: { values },
+    },
+  };
 }

@@ -1,24 +1,28 @@
 import type { App, SlashCommand } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { CommandContext, Deps } from '../../app/context.js';
+import { reply, type Shown } from '../../app/interactions.js';
 import { runCommand } from '../../app/run-command.js';
 import { splitCommand } from '../../domain/command.js';
-import { message, section } from '../../messages/build.js';
-import type { Message } from '../../messages/model.js';
 import { renderSlackMessage } from '../../messages/render-slack.js';
 import type { Metrics } from '../../metrics.js';
 import { UserError } from '../../user-error.js';
+import { openSlackForm } from './open-slack-form.js';
+import { replyForError } from '../../app/replies.js';
 import { parseSlackMentions, unescapeSlackText } from './slack-text.js';
 
 const MAX_COMMAND_TEXT = 4000;
 
-/** `/po …`: map the slash command in, run the use case, answer privately in the ack. */
+/**
+ * `/po …`: map the slash command in, run the use case, answer privately in the ack. A command that
+ * shows a form is acked empty and opens the form as a modal (or says privately why it could not).
+ */
 export function registerPoCommand(app: App, deps: Deps, log: Logger, metrics: Metrics): void {
-  app.command('/po', async ({ command, ack }) => {
+  app.command('/po', async ({ command, ack, client, respond }) => {
     const started = performance.now();
     const { sub, args } = splitCommand(command.text ?? '');
-    const reqLog = log.child({ platform: 'slack', team: command.team_id, user: command.user_id, sub });
-    let reply: Message;
+    const reqLog = log.child({ team: command.team_id, user: command.user_id, sub });
+    let shown: Shown;
     let outcome = 'ok';
     try {
       if ((command.text ?? '').length > MAX_COMMAND_TEXT) {
@@ -26,12 +30,24 @@ export function registerPoCommand(app: App, deps: Deps, log: Logger, metrics: Me
       }
       // Mentions first (they are Slack syntax), then decode what the person typed into plain text.
       const { userIds, rest } = parseSlackMentions(args);
-      reply = await runCommand(contextOf(command), deps, { sub, rest: unescapeSlackText(rest), userIds });
+      shown = await runCommand(contextOf(command), deps, { sub, rest: unescapeSlackText(rest), userIds });
     } catch (error) {
       outcome = error instanceof UserError ? 'refused' : 'error';
-      reply = replyForError(error, reqLog);
+      shown = reply(replyForError(error, reqLog));
     }
-    await ack({ response_type: 'ephemeral', ...renderSlackMessage(reply) });
+    if (shown.kind === 'form') {
+      await ack();
+      const failed = await openSlackForm(client, command.trigger_id, shown.form, command.channel_id, reqLog);
+      if (failed) {
+        outcome = 'error';
+        await respond({ response_type: 'ephemeral', ...renderSlackMessage(failed) }).catch((error: unknown) => {
+          reqLog.error({ err: error }, 'slack: could not say through response_url that the form did not open');
+        });
+      }
+    } else {
+      // A command has no earlier message to replace, so 'replace' is a reply too.
+      await ack({ response_type: 'ephemeral', ...renderSlackMessage(shown.message) });
+    }
     metrics.commands.inc({ platform: 'slack', sub: sub || 'help', outcome });
     metrics.ackSeconds.observe({ platform: 'slack', kind: 'command' }, (performance.now() - started) / 1000);
   });
@@ -46,11 +62,4 @@ function contextOf(c: SlashCommand): CommandContext {
     inDirectMessage: c.channel_name === 'directmessage' || c.channel_id.startsWith('D'),
     userId: c.user_id,
   };
-}
-
-/** The one error boundary of a command: people see their mistake, or a short apology. */
-export function replyForError(error: unknown, log: Logger): Message {
-  if (error instanceof UserError) return message(section(error.message));
-  log.error({ err: error }, 'command failed');
-  return message(section('Sorry, something went wrong on my side and nothing was changed. Please try again in a moment.'));
 }

@@ -1,4 +1,4 @@
-import { App, ExpressReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { App, AuthorizationError, ExpressReceiver, HTTPModuleFunctions, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
@@ -9,6 +9,7 @@ import type { Db } from '../../store/database.js';
 import { registerAppMention } from './app-mention.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerRetryDedupe } from './dedupe-retries.js';
+import { registerInteractions } from './interactions.js';
 import { registerPoCommand } from './po-command.js';
 
 export interface SlackSurface {
@@ -60,6 +61,15 @@ export function createSlackSurface(options: {
       // they are safely in the database (Slack redelivers otherwise).
       processBeforeResponse: true,
       logger: boltLogger(slackLog),
+      // Bolt throws here only before any listener ran (listener errors go to app.error): for a signed body it
+      // cannot route, such as an interactivity payload without a user. That is the request's fault: 400, not 500.
+      processEventErrorHandler: async (args) => {
+        if (args.response.headersSent || args.error instanceof AuthorizationError) return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
+        slackLog.warn({ err: args.error }, 'slack: a signed request Bolt could not process; answered 400');
+        args.response.writeHead(400);
+        args.response.end();
+        return true;
+      },
     });
     app = new App({ token: config.botToken, receiver, logger: boltLogger(slackLog), clientOptions });
   }
@@ -68,6 +78,7 @@ export function createSlackSurface(options: {
   });
   registerRetryDedupe(app, options.db, slackLog);
   registerPoCommand(app, options.deps, slackLog, options.metrics);
+  registerInteractions(app, options.deps, slackLog, options.metrics);
   registerAppMention(app, options.deps.store);
 
   return {

@@ -12,6 +12,13 @@ const EVE = 'U0EVE00001'; // nobody in particular
 const BOT = 'U0OTHERBOT';
 const CHANNEL = 'C0TEAMA001';
 
+/** The actions block holding a reply's Undo button. */
+const undoButton = (actionId: string) =>
+  expect.objectContaining({
+    type: 'actions',
+    elements: [expect.objectContaining({ type: 'button', action_id: actionId, text: expect.objectContaining({ text: 'Undo' }), value: expect.any(String) })],
+  });
+
 describe.each(testDatabaseKinds())('/po on Slack (%s)', (kind) => {
   let t: TestApp;
   beforeAll(async () => {
@@ -111,6 +118,9 @@ describe.each(testDatabaseKinds())('/po on Slack (%s)', (kind) => {
 
     const remove = await t.po(`members remove <@${EVE}>`, { userId: ALI, channelId: CHANNEL });
     expect(remove.reply).toContain(`Removed <@${EVE}> from *Checkout*`);
+    // Undone with a button now (test/adapters/slack/interactions.test.ts clicks it), no longer by retyping.
+    expect(remove.body?.blocks).toContainEqual(undoButton('members.undo-remove'));
+    expect(remove.reply).not.toContain('Undo with');
 
     const refused = await t.po(`members add <@${SAM}>`, { userId: SAM, channelId: CHANNEL });
     expect(refused.reply).toContain('Only the PO (pat), an admin (ann) or a member of Checkout can change the roster of Checkout');
@@ -124,7 +134,12 @@ describe.each(testDatabaseKinds())('/po on Slack (%s)', (kind) => {
   it('lists and removes stakeholders; only the PO or an admin may change them', async () => {
     expect((await t.po('stakeholder list', { userId: EVE })).reply).toContain(`*acme* has 1 stakeholder: <@${SAM}>`);
     expect((await t.po(`stakeholder add <@${EVE}>`, { userId: ALI })).reply).toContain('Only the PO (pat) or an admin (ann) can change the stakeholders');
-    expect((await t.po(`stakeholder remove <@${SAM}>`, { userId: PAT })).reply).toContain(`Removed <@${SAM}> from the stakeholders`);
+    const removed = await t.po(`stakeholder remove <@${SAM}>`, { userId: PAT });
+    expect(removed.reply).toContain(`Removed <@${SAM}> from the stakeholders`);
+    expect(removed.body?.blocks).toContainEqual(undoButton('stakeholder.undo-remove'));
+    expect(removed.reply).not.toContain('Undo with');
+    // Removing nobody offers nothing to undo.
+    expect((await t.po(`stakeholder remove <@${EVE}>`, { userId: PAT })).body?.blocks).not.toContainEqual(expect.objectContaining({ type: 'actions' }));
     expect(await prisma().stakeholder.count()).toBe(0);
     expect((await t.po(`stakeholder add <@${BOT}>`, { userId: PAT })).reply).toContain('is a bot');
   });
@@ -141,6 +156,11 @@ describe.each(testDatabaseKinds())('/po on Slack (%s)', (kind) => {
   });
 
   it('sets working hours per person, and rejects nonsense with a reason', async () => {
+    const shown = await t.po('hours', { userId: PAT });
+    expect(shown.reply).toContain('Your working hours: 09:00–17:00 mon-fri (Europe/Berlin)');
+    expect(shown.body?.blocks).toContainEqual(
+      expect.objectContaining({ type: 'actions', elements: [expect.objectContaining({ action_id: 'hours.edit', text: expect.objectContaining({ text: 'Change working hours' }) })] }),
+    );
     expect((await t.po('hours 08:30-16:30 mon-thu America/New_York', { userId: PAT })).reply).toContain('08:30–16:30 mon-thu (America/New_York)');
     const pat = await prisma().person.findFirstOrThrow({ where: { platformUserId: PAT } });
     expect(pat).toMatchObject({ timeZone: 'America/New_York', workStartMin: 510, workEndMin: 990, workDays: [1, 2, 3, 4] });

@@ -1,0 +1,303 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { blockActionsPayload, interactionBody, postInteraction, viewSubmissionPayload, type ButtonClick } from '../../support/slack-requests.js';
+import { replyText, startTestApp, type TestApp } from '../../support/test-app.js';
+import { testDatabaseKinds } from '../../support/test-database.js';
+
+// Slack user ids of the cast.
+const ANN = 'U0ANN00001'; // first configurer → admin
+const PAT = 'U0PAT00001'; // the PO
+const ALI = 'U0ALI00001'; // team member
+const BOB = 'U0BOB00001'; // team member
+const SAM = 'U0SAM00001'; // stakeholder
+const EVE = 'U0EVE00001'; // nobody in particular
+const CHANNEL = 'C0TEAMA001';
+
+type Json = Record<string, unknown>;
+
+/** The buttons of a Block Kit message, as Slack would show them. */
+function buttonsOf(body: { blocks?: unknown[] } | undefined): { action_id: string; value?: string; label: string }[] {
+  return (body?.blocks ?? [])
+    .filter((b): b is { type: 'actions'; elements: Json[] } => (b as Json).type === 'actions')
+    .flatMap((b) => b.elements)
+    .map((e) => ({ action_id: e.action_id as string, value: e.value as string | undefined, label: (e.text as { text: string }).text }));
+}
+
+describe.each(testDatabaseKinds())('Slack buttons and forms (%s)', (kind) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(kind);
+    for (const [id, name] of [[ANN, 'ann'], [PAT, 'pat'], [ALI, 'alice'], [BOB, 'bob'], [SAM, 'sam'], [EVE, 'eve']] as const) {
+      t.fake.addUser({ id, name, tz: 'Europe/Berlin' });
+    }
+    t.fake.setChannelMembers(CHANNEL, [ANN, PAT, ALI, BOB, SAM]);
+    await t.po(`owner <@${PAT}>`, { userId: ANN });
+    await t.po(`stakeholder add <@${SAM}>`, { userId: PAT });
+    await t.po('team Checkout', { userId: ALI, channelId: CHANNEL });
+  });
+  afterAll(async () => t?.stop());
+  beforeEach(() => t.fake.reset());
+  // Any Web API call the app makes that the fake does not know is a bug in the app or the fake.
+  afterEach(() => expect(t.fake.unexpected).toEqual([]));
+
+  const prisma = () => t.app.db.prisma;
+  const click = (c: Omit<ButtonClick, 'responseUrl'> & { responseId: string }) =>
+    postInteraction(t.baseUrl, blockActionsPayload({ ...c, responseUrl: t.fake.responseUrl(c.responseId) }));
+  const openedViews = () => t.fake.callsTo('views.open').map((c) => c.args as { trigger_id: string; view: Json });
+  const hoursOf = (userId: string) =>
+    prisma().person.findFirstOrThrow({ where: { platformUserId: userId }, select: { timeZone: true, workStartMin: true, workEndMin: true, workDays: true } });
+
+  /** Opens the working-hours modal with `/po hours edit` and returns the view Slack was given. */
+  async function openHoursForm(userId: string): Promise<Json> {
+    const res = await t.po('hours edit', { userId, triggerId: `trigger-${userId}` });
+    expect(res.status).toBe(200);
+    const opened = openedViews().at(-1);
+    if (!opened) throw new Error('no views.open call');
+    return opened.view;
+  }
+
+  describe('the working-hours form', () => {
+    it('opens from /po hours edit with an empty ack, prefilled with the current hours', async () => {
+      const res = await t.po('hours edit', { userId: PAT, triggerId: '111.222.hours', channelId: CHANNEL });
+
+      expect(res.status).toBe(200);
+      expect(res.body).toBeUndefined(); // acked without a body: Slack shows nothing in the channel
+      const [opened] = openedViews();
+      expect(openedViews()).toHaveLength(1);
+      expect(opened?.trigger_id).toBe('111.222.hours');
+      expect(opened?.view).toMatchObject({ type: 'modal', callback_id: 'hours', title: { text: 'Working hours' }, submit: { text: 'Save' } });
+      const blocks = opened?.view.blocks as Json[];
+      expect(blocks.map((b) => [b.block_id, b.element])).toEqual([
+        ['start', { type: 'timepicker', action_id: 'start', initial_time: '09:00' }],
+        ['end', { type: 'timepicker', action_id: 'end', initial_time: '17:00' }],
+        ['days', expect.objectContaining({ type: 'plain_text_input', initial_value: 'mon-fri' })],
+        ['timeZone', expect.objectContaining({ type: 'plain_text_input', initial_value: 'Europe/Berlin' })],
+      ]);
+      // The channel travels in private_metadata, because a submission does not say where the form came from.
+      expect(JSON.parse(opened?.view.private_metadata as string)).toEqual({ c: CHANNEL });
+    });
+
+    it('opens from the “Change working hours” button under /po hours', async () => {
+      const shown = await t.po('hours', { userId: ALI });
+      expect(shown.reply).toContain('Your working hours: 09:00–17:00 mon-fri (Europe/Berlin)');
+      const [button] = buttonsOf(shown.body);
+      expect(button).toMatchObject({ action_id: 'hours.edit', label: 'Change working hours' });
+
+      const res = await click({ userId: ALI, actionId: button!.action_id, value: button!.value, triggerId: '333.444.click', responseId: 'hours-button' });
+
+      expect(res.status).toBe(200);
+      expect(openedViews()).toEqual([expect.objectContaining({ trigger_id: '333.444.click', view: expect.objectContaining({ callback_id: 'hours' }) })]);
+      expect(t.fake.responsesTo('hours-button')).toEqual([]); // the modal is the answer; nothing is posted
+    });
+
+    it('saves a valid submission and turns the modal into the confirmation', async () => {
+      const view = await openHoursForm(BOB);
+      const res = await postInteraction(
+        t.baseUrl,
+        viewSubmissionPayload({ userId: BOB, view, values: { start: '08:30', end: '16:30', days: 'Mon-Thu', timeZone: 'america/new_york' } }),
+      );
+
+      expect(res.status).toBe(200);
+      expect(res.json).toMatchObject({
+        response_action: 'update',
+        view: { type: 'modal', title: { type: 'plain_text', text: 'Working hours' }, close: { type: 'plain_text', text: 'Done' } },
+      });
+      expect((res.json?.view as Json).submit).toBeUndefined();
+      expect(replyText(res.json?.view as Json)).toContain('Your working hours are now 08:30–16:30 mon-thu (America/New_York)');
+      expect(await hoursOf(BOB)).toEqual({ timeZone: 'America/New_York', workStartMin: 510, workEndMin: 990, workDays: [1, 2, 3, 4] });
+    });
+
+    it('answers invalid values with errors on the right inputs and changes nothing', async () => {
+      const view = await openHoursForm(ANN);
+      const before = await hoursOf(ANN);
+      const blockIds = (view.blocks as Json[]).map((b) => b.block_id);
+
+      const res = await postInteraction(
+        t.baseUrl,
+        viewSubmissionPayload({ userId: ANN, view, values: { start: '17:00', end: '09:00', days: 'someday', timeZone: 'Mars/Olympus' } }),
+      );
+
+      expect(res.status).toBe(200);
+      expect(res.json).toEqual({
+        response_action: 'errors',
+        errors: {
+          end: 'The end of the working day must be after its start',
+          days: expect.stringContaining('mon-fri'),
+          timeZone: expect.stringContaining('Not a time zone I know'),
+        },
+      });
+      for (const id of Object.keys(res.json?.errors as Json)) expect(blockIds).toContain(id);
+      expect(await hoursOf(ANN)).toEqual(before);
+    });
+
+    it('keeps the form round trip when the form is submitted unchanged', async () => {
+      const view = await openHoursForm(EVE);
+      const res = await postInteraction(t.baseUrl, viewSubmissionPayload({ userId: EVE, view }));
+      expect(res.json).toMatchObject({ response_action: 'update' });
+      expect(await hoursOf(EVE)).toEqual({ timeZone: 'Europe/Berlin', workStartMin: 540, workEndMin: 1020, workDays: [1, 2, 3, 4, 5] });
+    });
+
+    it('says privately, and honestly, when Slack will not open the form, and how to type it instead', async () => {
+      t.fake.failNext('views.open', { error: 'expired_trigger_id' });
+      const res = await t.po('hours edit', { userId: PAT, responseUrl: t.fake.responseUrl('cmd-expired') });
+
+      expect(res.status).toBe(200);
+      const [answer] = t.fake.responsesTo('cmd-expired');
+      expect(answer).toMatchObject({ response_type: 'ephemeral' });
+      expect(replyText(answer)).toContain('I could not open the “Working hours” form: Slack lets me open a form only within 3 seconds');
+      expect(replyText(answer)).toContain('`/po hours 09:00-17:00 mon-fri Europe/Berlin`');
+
+      t.fake.failNext('views.open', { error: 'invalid_arguments' });
+      await click({ userId: PAT, actionId: 'hours.edit', value: 'edit', responseId: 'click-refused' });
+      const [clickAnswer] = t.fake.responsesTo('click-refused');
+      expect(clickAnswer).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+      expect(replyText(clickAnswer)).toContain('Slack did not accept it. Nothing was changed.');
+    });
+
+    it('refuses a submission whose private_metadata is not ours, and saves nothing', async () => {
+      const view = await openHoursForm(PAT);
+      const before = await hoursOf(PAT);
+      const res = await postInteraction(t.baseUrl, viewSubmissionPayload({ userId: PAT, view: { ...view, private_metadata: 'This is for you!' }, values: { start: '07:00' } }));
+
+      expect(res.json).toMatchObject({ response_action: 'update', view: { type: 'modal', title: { text: 'Working hours' } } });
+      expect(replyText(res.json?.view as Json)).toContain('comes from an older version of po-desk, so nothing was saved');
+      expect(await hoursOf(PAT)).toEqual(before);
+    });
+
+    it('says so in the modal when Slack rate-limits the lookup on submit, and saves nothing', async () => {
+      const view = await openHoursForm(PAT);
+      const before = await hoursOf(PAT);
+      t.fake.failNext('users.info', { rateLimited: 4 });
+      const res = await postInteraction(t.baseUrl, viewSubmissionPayload({ userId: PAT, view, values: { start: '06:00' } }));
+
+      expect(res.json).toMatchObject({ response_action: 'update', view: { title: { text: 'Working hours' } } });
+      expect(replyText(res.json?.view as Json)).toContain('Slack asked me to slow down. Nothing was changed; please try again in 4 seconds.');
+      expect(await hoursOf(PAT)).toEqual(before);
+    });
+
+    it('answers a form it does not know with a modal that says so', async () => {
+      const res = await postInteraction(
+        t.baseUrl,
+        viewSubmissionPayload({ userId: PAT, view: { callback_id: 'request.create', title: { type: 'plain_text', text: 'New request' }, private_metadata: '{}', blocks: [] } }),
+      );
+      expect(res.json).toMatchObject({ response_action: 'update', view: { title: { text: 'New request' } } });
+      expect(replyText(res.json?.view as Json)).toContain('That form no longer exists');
+    });
+  });
+
+  describe('Undo', () => {
+    it('puts a removed stakeholder back and replaces the original reply', async () => {
+      const removed = await t.po(`stakeholder remove <@${SAM}>`, { userId: PAT });
+      expect(removed.reply).toContain(`Removed <@${SAM}> from the stakeholders`);
+      expect(await prisma().stakeholder.count()).toBe(0);
+      const [undo] = buttonsOf(removed.body);
+      expect(undo).toMatchObject({ action_id: 'stakeholder.undo-remove', label: 'Undo' });
+
+      const res = await click({ userId: PAT, actionId: undo!.action_id, value: undo!.value, responseId: 'undo-stakeholder' });
+
+      expect(res.status).toBe(200);
+      const [answer] = t.fake.responsesTo('undo-stakeholder');
+      expect(answer).toMatchObject({ replace_original: true });
+      expect(replyText(answer)).toContain(`Undone: <@${SAM}> is a stakeholder of *acme* again.`);
+      expect(buttonsOf(answer)).toEqual([]); // the Undo button is gone with the message it replaced
+      const back = await prisma().stakeholder.findMany({ include: { person: true } });
+      expect(back.map((s) => s.person.platformUserId)).toEqual([SAM]);
+      const audit = await prisma().auditEvent.findFirstOrThrow({ orderBy: { id: 'desc' } });
+      expect(audit).toMatchObject({ action: 'stakeholders.added' });
+
+      // A second click finds nothing left to undo and changes nothing.
+      await click({ userId: PAT, actionId: undo!.action_id, value: undo!.value, responseId: 'undo-again' });
+      expect(replyText(t.fake.responsesTo('undo-again')[0])).toContain('Nothing to undo');
+      expect(await prisma().stakeholder.count()).toBe(1);
+    });
+
+    it('refuses an Undo by someone who may not change the stakeholders, privately, and changes nothing', async () => {
+      const removed = await t.po(`stakeholder remove <@${SAM}>`, { userId: ANN });
+      const [undo] = buttonsOf(removed.body);
+
+      await click({ userId: EVE, actionId: undo!.action_id, value: undo!.value, responseId: 'undo-by-eve' });
+
+      const [answer] = t.fake.responsesTo('undo-by-eve');
+      expect(answer).toMatchObject({ response_type: 'ephemeral', replace_original: false }); // the original reply stays
+      expect(replyText(answer)).toContain('Only the PO (pat) or an admin (ann) can change the stakeholders.');
+      expect(await prisma().stakeholder.count()).toBe(0);
+
+      await click({ userId: ANN, actionId: undo!.action_id, value: undo!.value, responseId: 'undo-by-ann' });
+      expect(await prisma().stakeholder.count()).toBe(1);
+    });
+
+    it('puts a removed team member back on the roster', async () => {
+      const removed = await t.po(`members remove <@${BOB}>`, { userId: ALI, channelId: CHANNEL });
+      const [undo] = buttonsOf(removed.body);
+      expect(undo).toMatchObject({ action_id: 'members.undo-remove', label: 'Undo' });
+
+      await click({ userId: ALI, channelId: CHANNEL, actionId: undo!.action_id, value: undo!.value, responseId: 'undo-members' });
+
+      const [answer] = t.fake.responsesTo('undo-members');
+      expect(answer).toMatchObject({ replace_original: true });
+      expect(replyText(answer)).toContain(`Undone: <@${BOB}> is back on *Checkout*.`);
+      const team = await prisma().team.findFirstOrThrow({ include: { members: { include: { person: true } } } });
+      expect(team.members.map((m) => m.person.platformUserId)).toContain(BOB);
+    });
+  });
+
+  describe('malformed and unknown clicks', () => {
+    it('answers an unknown action id privately and kindly', async () => {
+      const res = await click({ userId: EVE, actionId: 'digest.snooze', value: '1', responseId: 'unknown' });
+
+      expect(res.status).toBe(200);
+      const [answer] = t.fake.responsesTo('unknown');
+      expect(answer).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+      expect(replyText(answer)).toContain('That button no longer does anything');
+    });
+
+    it('routes a de-duplicated action id (hours.edit:2) like its base id', async () => {
+      await click({ userId: EVE, actionId: 'hours.edit:2', value: 'edit', responseId: 'suffixed' });
+      expect(openedViews()).toHaveLength(1);
+    });
+
+    it('answers a click without action id, value, channel or user kindly instead of failing', async () => {
+      const noAction = blockActionsPayload({ userId: EVE, actionId: 'x', responseUrl: t.fake.responseUrl('no-action-id') });
+      noAction.actions = [{ type: 'button', block_id: 'b1', action_ts: '1700000000.000200' }];
+      const noUser = { ...blockActionsPayload({ userId: EVE, actionId: 'stakeholder.undo-remove', responseUrl: t.fake.responseUrl('no-user') }), user: {} };
+      const noChannel = blockActionsPayload({ userId: EVE, actionId: 'stakeholder.undo-remove', responseUrl: t.fake.responseUrl('no-channel') });
+      delete noChannel.channel;
+      delete noChannel.container;
+
+      for (const payload of [noAction, noUser, noChannel]) expect((await postInteraction(t.baseUrl, payload)).status).toBe(200);
+
+      expect(replyText(t.fake.responsesTo('no-action-id')[0])).toContain('That button no longer does anything');
+      expect(replyText(t.fake.responsesTo('no-user')[0])).toContain('Slack did not tell me enough about that click');
+      expect(replyText(t.fake.responsesTo('no-channel')[0])).toContain('Only the PO (pat) or an admin (ann) can change the stakeholders');
+      expect(await prisma().stakeholder.count()).toBe(1);
+    });
+
+    it('answers at once, not after Slack’s 3 s timeout, when a click names no element at all', async () => {
+      const payload = { ...blockActionsPayload({ userId: EVE, actionId: 'x', responseUrl: t.fake.responseUrl('no-actions') }), actions: [] };
+      const started = Date.now();
+      expect((await postInteraction(t.baseUrl, payload)).status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(replyText(t.fake.responsesTo('no-actions')[0])).toContain('Slack did not tell me which button you clicked');
+    });
+
+    it('answers 400, not 500, to signed payloads Bolt cannot route, and keeps serving', async () => {
+      const noUser = { ...blockActionsPayload({ userId: EVE, actionId: 'hours.edit', responseUrl: t.fake.responseUrl('x') }), user: undefined, team: null };
+      const noView = { ...viewSubmissionPayload({ userId: EVE, view: { callback_id: 'hours', blocks: [] } }), view: undefined };
+      for (const payload of [noUser, noView]) expect((await postInteraction(t.baseUrl, payload)).status).toBe(400);
+      expect((await fetch(`${t.baseUrl}/healthz`)).status).toBe(200);
+      expect(t.fake.calls).toEqual([]);
+    });
+
+    it('refuses an unsigned interactivity request with 401 and changes nothing', async () => {
+      const payload = blockActionsPayload({ userId: PAT, actionId: 'stakeholder.undo-remove', value: 'x', responseUrl: t.fake.responseUrl('unsigned') });
+
+      const res = await fetch(`${t.baseUrl}/slack/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: interactionBody(payload),
+      });
+
+      expect(res.status).toBe(401);
+      expect(t.fake.calls).toEqual([]);
+    });
+  });
+});
