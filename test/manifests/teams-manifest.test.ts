@@ -1,0 +1,219 @@
+import { mkdtemp, readFile, rm, writeFile, cp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { crc32, inflateSync } from 'node:zlib';
+
+import { unzipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { drawTeamsIcons, type Icon } from '../../scripts/make-teams-icons.js';
+import { MANIFEST_DIR, PackageError, packageTeamsApp, validateTeamsManifest } from '../../scripts/package-teams.js';
+import { HELP } from '../../src/domain/command.js';
+
+const APP_ID = '11111111-2222-3333-4444-555555555555';
+const SCOPES = ['team', 'personal', 'groupChat'];
+
+interface Manifest {
+  id: string;
+  icons: { color: string; outline: string };
+  bots: { botId: string; scopes: string[]; commandLists: { scopes: string[]; commands: { title: string; description: string }[] }[] }[];
+  composeExtensions: { botId: string; commands: { id: string; type?: string; title: string; context?: string[]; fetchTask?: boolean }[] }[];
+}
+
+async function readManifest(dir = MANIFEST_DIR): Promise<Manifest> {
+  return JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
+}
+
+interface Png extends Icon {
+  colourType: number;
+}
+
+/** Decodes the PNGs make-teams-icons writes: 8-bit, not interlaced, any of the five scanline filters. */
+function decodePng(bytes: Uint8Array): Png {
+  const data = Buffer.from(bytes);
+  expect(data.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  let header: Buffer | undefined;
+  const idat: Buffer[] = [];
+  for (let at = 8; at < data.length; ) {
+    const length = data.readUInt32BE(at);
+    const type = data.toString('latin1', at + 4, at + 8);
+    const body = data.subarray(at + 8, at + 8 + length);
+    expect(data.readUInt32BE(at + 8 + length), `CRC of ${type}`).toBe(crc32(data.subarray(at + 4, at + 8 + length)));
+    if (type === 'IHDR') header = body;
+    if (type === 'IDAT') idat.push(body);
+    at += 12 + length;
+  }
+  if (!header) throw new Error('no IHDR chunk');
+  const width = header.readUInt32BE(0);
+  const height = header.readUInt32BE(4);
+  const [bitDepth, colourType, , , interlace] = header.subarray(8);
+  expect({ bitDepth, interlace }).toEqual({ bitDepth: 8, interlace: 0 });
+  const channels = colourType === 6 ? 4 : colourType === 2 ? 3 : NaN;
+  const stride = width * channels;
+  const raw = inflateSync(Buffer.concat(idat));
+  expect(raw.length).toBe((stride + 1) * height);
+
+  const pixels = new Uint8Array(stride * height);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)];
+    for (let x = 0; x < stride; x++) {
+      const left = x >= channels ? pixels[y * stride + x - channels]! : 0;
+      const up = y > 0 ? pixels[(y - 1) * stride + x]! : 0;
+      const upLeft = x >= channels && y > 0 ? pixels[(y - 1) * stride + x - channels]! : 0;
+      const p = left + up - upLeft;
+      const paeth = [left, up, upLeft].sort((a, b) => Math.abs(p - a) - Math.abs(p - b))[0]!;
+      const predictor = [0, left, up, (left + up) >> 1, paeth][filter!];
+      if (predictor === undefined) throw new Error(`row ${y}: unknown filter type ${filter}`);
+      pixels[y * stride + x] = (raw[y * (stride + 1) + 1 + x]! + predictor) & 0xff;
+    }
+  }
+  const rgba = new Uint8Array(width * height * 4);
+  for (let i = 0; i < width * height; i++) {
+    rgba.set(pixels.subarray(i * channels, i * channels + 3), i * 4);
+    rgba[i * 4 + 3] = channels === 4 ? pixels[i * channels + 3]! : 255;
+  }
+  return { width, height, colourType: colourType!, rgba };
+}
+
+describe('Teams app manifest', () => {
+  let manifest: Manifest;
+
+  beforeAll(async () => {
+    manifest = await readManifest();
+  });
+
+  it('is valid against the Teams manifest schema 1.17', async () => {
+    expect(await validateTeamsManifest(manifest)).toEqual([]);
+  });
+
+  it('uses a validator that enforces the schema (e.g. at most 10 commands per list)', async () => {
+    const tooMany = structuredClone(manifest);
+    const commands = tooMany.bots[0]!.commandLists[0]!.commands;
+    commands.push({ title: 'members', description: "Show or change this team's roster" });
+
+    expect(await validateTeamsManifest(tooMany)).toEqual(['/bots/0/commandLists/0/commands: must NOT have more than 10 items']);
+    expect(await validateTeamsManifest({ ...manifest, id: 'not-a-guid' })).toEqual(['/id: must match pattern "^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$"']);
+  });
+
+  it('offers the bot in teams, personal chats and group chats, with a command list for each scope', () => {
+    const [bot] = manifest.bots;
+
+    expect(bot!.scopes).toEqual(SCOPES);
+    expect(bot!.commandLists.flatMap((list) => list.scopes).sort()).toEqual([...SCOPES].sort());
+    for (const list of bot!.commandLists) {
+      expect(list.commands.length, `commands for ${list.scopes.join(', ')}`).toBeLessThanOrEqual(10);
+      expect(list.commands[0]?.title).toBe('help');
+    }
+  });
+
+  it('lists only subcommands po-desk knows', () => {
+    // Every title must be a `/po` subcommand from HELP. Some are planned rather than `available` in this build
+    // (ask, request, questions, queue, stats, digest, sprint at the time of writing): po-desk answers those with
+    // "not available in this version yet", and the manifest already lists them so that it does not have to
+    // change (and be re-uploaded by every admin) as they arrive.
+    const known = new Set<string>(HELP.map((entry) => entry.sub));
+    const titles = manifest.bots[0]!.commandLists.flatMap((list) => list.commands.map((command) => command.title));
+
+    expect(titles.filter((title) => !known.has(title))).toEqual([]);
+  });
+
+  it('has the "Send to PO intake" message action, backed by the bot', () => {
+    const [extension] = manifest.composeExtensions;
+
+    expect(extension!.botId).toBe(manifest.id);
+    expect(extension!.commands).toContainEqual(
+      expect.objectContaining({ id: 'sendToIntake', type: 'action', title: 'Send to PO intake', context: ['message'], fetchTask: true }),
+    );
+  });
+
+  it('keeps the all-zero placeholder as app id and bot id (npm run package:teams fills in the real one)', () => {
+    expect(manifest.id).toBe('00000000-0000-0000-0000-000000000000');
+    expect(manifest.bots[0]!.botId).toBe(manifest.id);
+  });
+});
+
+describe('Teams app icons', () => {
+  let color: Png;
+  let outline: Png;
+
+  beforeAll(async () => {
+    color = decodePng(await readFile(path.join(MANIFEST_DIR, 'color.png')));
+    outline = decodePng(await readFile(path.join(MANIFEST_DIR, 'outline.png')));
+  });
+
+  it('has a 192×192 colour icon', () => {
+    expect({ width: color.width, height: color.height }).toEqual({ width: 192, height: 192 });
+  });
+
+  it('has a 32×32 outline icon with an alpha channel, only white and transparent pixels', () => {
+    expect({ width: outline.width, height: outline.height, colourType: outline.colourType }).toEqual({ width: 32, height: 32, colourType: 6 });
+    const kinds = new Set<string>();
+    for (let i = 0; i < outline.rgba.length; i += 4) {
+      const [r, g, b, a] = outline.rgba.subarray(i, i + 4);
+      kinds.add(a === 0 ? 'transparent' : r === 255 && g === 255 && b === 255 && a === 255 ? 'white' : `rgba(${r}, ${g}, ${b}, ${a})`);
+    }
+
+    expect([...kinds].sort()).toEqual(['transparent', 'white']);
+  });
+
+  it('are what scripts/make-teams-icons.ts draws (rerun it after changing the glyph)', () => {
+    const drawn = drawTeamsIcons();
+
+    expect(Buffer.from(color.rgba).equals(Buffer.from(drawn.color.rgba))).toBe(true);
+    expect(Buffer.from(outline.rgba).equals(Buffer.from(drawn.outline.rgba))).toBe(true);
+  });
+});
+
+describe('packageTeamsApp', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'po-desk-teams-'));
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes a zip with the app id in the manifest and the icons at the root', async () => {
+    const outFile = path.join(dir, 'out/po-desk-teams.zip');
+
+    await packageTeamsApp({ appId: APP_ID, outFile });
+
+    const entries = unzipSync(await readFile(outFile));
+    expect(Object.keys(entries).sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
+    const packaged = JSON.parse(Buffer.from(entries['manifest.json']!).toString('utf8')) as Manifest;
+    expect(packaged.id).toBe(APP_ID);
+    expect(packaged.bots[0]!.botId).toBe(APP_ID);
+    expect(packaged.composeExtensions.map((extension) => extension.botId)).toEqual([APP_ID]);
+    expect({ ...packaged, id: '', bots: [], composeExtensions: [] }).toEqual({ ...(await readManifest()), id: '', bots: [], composeExtensions: [] });
+    expect(Buffer.from(entries['color.png']!).equals(await readFile(path.join(MANIFEST_DIR, 'color.png')))).toBe(true);
+    expect(Buffer.from(entries['outline.png']!).equals(await readFile(path.join(MANIFEST_DIR, 'outline.png')))).toBe(true);
+  });
+
+  it.each([
+    ['not a GUID', 'po-desk-bot', /^MICROSOFT_APP_ID: expected a GUID/],
+    ['missing', undefined, /^MICROSOFT_APP_ID: required/],
+    ['blank', '  ', /^MICROSOFT_APP_ID: required/],
+    ['the placeholder', '00000000-0000-0000-0000-000000000000', /^MICROSOFT_APP_ID: the all-zero GUID/],
+  ])('refuses an app id that is %s, naming MICROSOFT_APP_ID', async (_case, appId, message) => {
+    const outFile = path.join(dir, 'refused.zip');
+
+    const failure = packageTeamsApp({ appId, outFile });
+
+    await expect(failure).rejects.toThrow(PackageError);
+    await expect(failure).rejects.toThrow(message);
+    await expect(readFile(outFile)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('refuses a manifest that does not match the schema, listing the problems', async () => {
+    const manifestDir = path.join(dir, 'broken');
+    await cp(MANIFEST_DIR, manifestDir, { recursive: true });
+    const broken = { ...(await readManifest()), accentColor: 'blue' };
+    await writeFile(path.join(manifestDir, 'manifest.json'), JSON.stringify(broken));
+
+    await expect(packageTeamsApp({ appId: APP_ID, outFile: path.join(dir, 'broken.zip'), manifestDir })).rejects.toThrow(
+      'manifest.json does not match the Teams manifest schema 1.17:\n  /accentColor: must match pattern "^#[0-9a-fA-F]{6}$"',
+    );
+  });
+});
