@@ -160,9 +160,9 @@ export function describeSurfaces(config: Config): string[] {
     lines.push('Slack: off — set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to enable it');
   }
   if (config.teams?.authOff) {
-    lines.push('Teams: TEAMS_AUTH=off accepted, but this build has no Teams surface yet (it comes with the Teams adapter)');
+    lines.push('Teams: on at POST /api/messages without authentication (TEAMS_AUTH=off, local testing only)');
   } else if (config.teams) {
-    lines.push('Teams: credentials accepted, but this build has no Teams surface yet (it comes with the Teams adapter)');
+    lines.push(`Teams: on at POST /api/messages (app ${config.teams.appId}, ${config.teams.appType})`);
   } else {
     lines.push('Teams: off — set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD to enable it');
   }

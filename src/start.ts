@@ -2,6 +2,10 @@ import type { Logger } from 'pino';
 import { slackDirectory } from './adapters/slack/slack-directory.js';
 import { createSlackSurface, slackClient, type SlackSurface } from './adapters/slack/slack-app.js';
 import { slackSender } from './adapters/slack/slack-sender.js';
+import { BotConnector } from './adapters/teams/bot-connector.js';
+import { createTeamsSurface } from './adapters/teams/teams-app.js';
+import { teamsAuth, type TeamsAuthEndpoints } from './adapters/teams/teams-auth.js';
+import { teamsSender } from './adapters/teams/teams-sender.js';
 import type { Deps } from './app/context.js';
 import type { Directory } from './app/ports.js';
 import { systemClock, type Clock } from './clock.js';
@@ -14,6 +18,7 @@ import { Scheduler } from './scheduler/scheduler.js';
 import { createHttpServer } from './server.js';
 import { openDatabase, type Database, type DatabaseOptions } from './store/database.js';
 import { prismaStore } from './store/prisma-store.js';
+import { teamsConversations } from './store/teams-conversations.js';
 
 export interface RunningApp {
   port: number;
@@ -32,6 +37,8 @@ export interface StartOptions {
   database?: DatabaseOptions;
   dispatcherPollMs?: number;
   outboxBackoff?: { baseMs: number; maxMs: number };
+  /** Where the Bot Framework's identity services are (tests point them at local fakes). */
+  teamsEndpoints?: TeamsAuthEndpoints;
 }
 
 const noDirectory: Directory = {
@@ -59,6 +66,10 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
   const metrics = createMetrics();
   const slackApi = config.slack ? slackClient(config.slack, log.child({ platform: 'slack' })) : undefined;
   const senders: Partial<Record<'slack' | 'teams' | 'playground', Sender>> = slackApi ? { slack: slackSender(slackApi) } : {};
+  const conversations = teamsConversations(db.prisma);
+  const teams = config.teams ? { auth: teamsAuth(config.teams, options.teamsEndpoints) } : undefined;
+  const connector = teams ? new BotConnector(teams.auth.connectorToken) : undefined;
+  if (connector) senders.teams = teamsSender(connector, conversations);
   const directory: Directory = slackApi ? slackDirectory(slackApi) : noDirectory;
   const dispatcher = new Dispatcher({
     db: db.prisma,
@@ -79,6 +90,10 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
     slack = createSlackSurface({ config: config.slack, express: http.express, deps, db: db.prisma, log, metrics });
   }
 
+  if (config.teams && teams && connector) {
+    createTeamsSurface({ config: config.teams, express: http.express, deps, db: db.prisma, conversations, log, metrics, auth: teams.auth, connector });
+  }
+
   const scheduler = new Scheduler({
     db: db.prisma,
     clock,
@@ -97,6 +112,9 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
     `po-desk is listening on http://localhost:${port} (database: ${db.kind === 'pglite' ? `embedded, ${config.database.kind === 'pglite' ? config.database.dataDir : 'custom'}` : 'PostgreSQL'})`,
   );
   for (const line of describeSurfaces(config)) log.info(line);
+  if (config.teams?.authOff) {
+    log.warn('Teams: TEAMS_AUTH=off — /api/messages accepts activities WITHOUT authentication. Use this only for local testing.');
+  }
 
   let stopping: Promise<void> | undefined;
   return {

@@ -336,9 +336,10 @@ describe('describeSurfaces', () => {
     expect(describeSurfaces(readConfig({ ...SLACK, SLACK_APP_TOKEN: 'xapp-1' }))[0]).toBe('Slack: on (Socket Mode)');
   });
 
-  it('acknowledges Teams credentials and a disabled playground', () => {
+  it('says Teams is on with credentials, and whether authentication is off', () => {
     const lines = describeSurfaces(readConfig(TEAMS));
-    expect(lines[1]).toMatch(/^Teams: credentials accepted/);
+    expect(lines[1]).toBe('Teams: on at POST /api/messages (app 00000000-0000-0000-0000-000000000001, MultiTenant)');
+    expect(describeSurfaces(readConfig({ TEAMS_AUTH: 'off' }))[1]).toBe('Teams: on at POST /api/messages without authentication (TEAMS_AUTH=off, local testing only)');
     expect(lines[2]).toBe('Playground: off');
   });
 

@@ -22,9 +22,16 @@ export type Platform = 'slack' | 'teams' | 'playground';
 /** An outgoing message as a use case sees it; the dispatcher resolves keys to platform ids. */
 export type Delivery =
   | { kind: 'post'; channelId: string; message: Message; messageKey?: string; threadKey?: string; threadId?: string }
-  | { kind: 'dm'; userId: string; message: Message; messageKey?: string }
+  | { kind: 'dm'; userId: string; message: Message; messageKey?: string; reportTo?: ReportTo }
   | { kind: 'ephemeral'; channelId: string; userId: string; message: Message }
   | { kind: 'update'; messageKey: string; message: Message };
+
+/** Who to tell, and where, when a private message can never be delivered (e.g. Teams cannot open a 1:1). */
+export interface ReportTo {
+  userId: string;
+  channelId: string;
+  recipientName: string;
+}
 
 export interface WorkspaceRef {
   id: string;

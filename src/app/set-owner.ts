@@ -1,4 +1,4 @@
-import { authorize, isStakeholder } from '../domain/product.js';
+import { authorize, isStakeholder, type PersonRef } from '../domain/product.js';
 import { bold, code, context, header, message, section } from '../messages/build.js';
 import type { Message } from '../messages/model.js';
 import { UserError } from '../user-error.js';
@@ -29,11 +29,18 @@ export async function setOwner(ctx: CommandContext, deps: Deps, targetUserId: st
     if (wasStakeholder) await tx.removeStakeholders(productId, [next!.id]);
     await tx.audit(productId, caller.id, 'owner.set', { from: previous?.id ?? null, to: next!.id });
 
-    await tx.enqueue(workspace, { kind: 'dm', userId: next!.platformUserId, message: welcomeMessage(state.name, caller.id === next!.id ? undefined : caller) });
+    const reportTo = (p: PersonRef) => ({ userId: caller.platformUserId, channelId: ctx.channelId, recipientName: p.displayName });
+    await tx.enqueue(workspace, {
+      kind: 'dm',
+      userId: next!.platformUserId,
+      message: welcomeMessage(state.name, caller.id === next!.id ? undefined : caller),
+      reportTo: reportTo(next!),
+    });
     if (previous) {
       await tx.enqueue(workspace, {
         kind: 'dm',
         userId: previous.platformUserId,
+        reportTo: reportTo(previous),
         message: message(
           section(mention(next!), ' is now the Product Owner of ', bold(state.name), ', handed over by ', mention(caller), '.'),
           context('po-desk will send questions, requests and the weekly digest to the new PO from now on.'),

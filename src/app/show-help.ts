@@ -1,5 +1,5 @@
 import { HELP } from '../domain/command.js';
-import { context, header, message } from '../messages/build.js';
+import { context, header, message, section } from '../messages/build.js';
 import type { Message } from '../messages/model.js';
 import { helpLine } from './replies.js';
 
@@ -10,5 +10,23 @@ export function showHelp(): Message {
     header('po-desk — the Product Owner’s front desk'),
     { type: 'list', items: available.map(helpLine) },
     context('Only you can see this. More commands (ask, request, daily, sprint, digest…) arrive as po-desk grows.'),
+  );
+}
+
+/** How po-desk introduces itself when added to a conversation; Teams has no slash commands. */
+export function installGreeting(surface: 'teams' | 'teams-personal'): Message {
+  const how =
+    surface === 'teams'
+      ? 'Here, mention me and write the command after it, e.g. @po-desk owner @Pat. In a chat with me, leave out the mention.'
+      : 'Write the commands here without /po, e.g. owner @Pat or help. In a team channel, mention me first: @po-desk help.';
+  return message(
+    header('Hi, I’m po-desk — the Product Owner’s front desk'),
+    section(
+      'I bring the teams’ questions to the Product Owner and track how quickly they are answered, catch work requests that bypass the PO, ',
+      'remind teams before the Daily Scrum, invite stakeholders to sprint reviews, and send the PO a weekly digest.',
+    ),
+    section(how),
+    { type: 'list', items: HELP.filter((h) => h.available).map(helpLine) },
+    context('Start by naming the Product Owner (owner @someone), then make each team’s channel a team (team <name>).'),
   );
 }

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Platform } from '../app/ports.js';
+import type { Platform, ReportTo } from '../app/ports.js';
 import type { Clock } from '../clock.js';
 import type { Message } from '../messages/model.js';
 import type { Db } from '../store/database.js';
 import type { Metrics } from '../metrics.js';
+import { bold, context, message, section } from '../messages/build.js';
+import { outboxRow } from '../store/prisma-store.js';
 import { SendError, type OutboxItem, type PlatformMessageRef, type Sender } from './sender.js';
 
 export interface DispatcherOptions {
@@ -33,6 +35,7 @@ interface Row {
   threadId: string | null;
   messageKey: string | null;
   payload: unknown;
+  reportTo: unknown;
   attempts: number;
 }
 
@@ -117,7 +120,7 @@ export class Dispatcher {
            AND NOT ("platform" || ':' || "workspaceId" = ANY($4::text[]))
            AND "platform" = ANY($6::text[])
          ORDER BY "id" LIMIT $5 FOR UPDATE SKIP LOCKED)
-       RETURNING "id", "platform", "workspaceId", "kind", "channelId", "userId", "threadKey", "threadId", "messageKey", "payload", "attempts"`,
+       RETURNING "id", "platform", "workspaceId", "kind", "channelId", "userId", "threadKey", "threadId", "messageKey", "payload", "reportTo", "attempts"`,
       new Date(now.getTime() + this.leaseMs),
       this.id,
       now,
@@ -198,7 +201,7 @@ export class Dispatcher {
       log.warn({ retryAfterMs: wait }, 'outbox: rate limited; waiting as the platform asked');
       return this.postpone(row, wait, false, reason);
     }
-    if (failure === 'permanent') return this.deadLetter(row, reason, log);
+    if (failure === 'permanent') return this.deadLetter(row, reason, log, (error as SendError).explanation);
     if (row.attempts >= this.o.maxAttempts) return this.deadLetter(row, `gave up after ${row.attempts} attempts: ${reason}`, log);
     const delay = Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** (row.attempts - 1));
     const jittered = Math.round(delay * (0.8 + Math.random() * 0.4));
@@ -218,12 +221,37 @@ export class Dispatcher {
     });
   }
 
-  private async deadLetter(row: Row, reason: string, log: Logger): Promise<void> {
-    await this.o.db.outboxMessage.updateMany({
-      where: { id: row.id, lockedBy: this.id },
-      data: { status: 'dead', lockedUntil: null, lastError: reason.slice(0, 1000) },
+  private async deadLetter(row: Row, reason: string, log: Logger, explanation?: string): Promise<void> {
+    const reportTo = parseReportTo(row.reportTo);
+    await this.o.db.$transaction(async (tx) => {
+      const dead = await tx.outboxMessage.updateMany({
+        where: { id: row.id, lockedBy: this.id },
+        data: { status: 'dead', lockedUntil: null, lastError: reason.slice(0, 1000) },
+      });
+      // Whoever caused a private message learns that it could not reach its recipient, and why.
+      if (dead.count === 1 && reportTo) {
+        await tx.outboxMessage.create({
+          data: outboxRow(
+            { platform: row.platform as Platform, externalId: row.workspaceId },
+            { kind: 'ephemeral', channelId: reportTo.channelId, userId: reportTo.userId, message: undeliverableNotice(reportTo, explanation ?? reason) },
+          ),
+        });
+      }
     });
     this.o.metrics?.outboxDead.inc({ platform: row.platform });
     log.error({ reason, attempts: row.attempts }, 'outbox: message dead-lettered');
   }
+}
+
+function parseReportTo(value: unknown): ReportTo | undefined {
+  const v = (typeof value === 'string' ? JSON.parse(value) : value) as Partial<ReportTo> | null;
+  if (!v || typeof v.userId !== 'string' || typeof v.channelId !== 'string') return undefined;
+  return { userId: v.userId, channelId: v.channelId, recipientName: typeof v.recipientName === 'string' ? v.recipientName : 'them' };
+}
+
+function undeliverableNotice(to: ReportTo, why: string): Message {
+  return message(
+    section('I could not send ', bold(to.recipientName), ' a private message: ', why),
+    context('Nothing else was affected: everything you changed is saved.'),
+  );
 }

@@ -44,9 +44,12 @@ export class SendError extends Error {
     readonly failure: SendFailure,
     message: string,
     readonly retryAfterMs?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; explanation?: string },
   ) {
     super(message, options);
+    this.explanation = options?.explanation;
   }
+  /** For permanent failures: why, in words a person understands (shown to whoever is told). */
+  readonly explanation: string | undefined;
   readonly code = 'SEND_FAILED';
 }

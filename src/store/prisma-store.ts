@@ -67,12 +67,23 @@ function prismaTx(db: PrismaTx, markEnqueued: () => void): Tx {
     async ensurePersons(productId, workspaceId, people: NewPerson[]) {
       const out: PersonRef[] = [];
       for (const p of people) {
+        const key = { workspaceId_platformUserId: { workspaceId, platformUserId: p.platformUserId } };
         const row = await db.person.upsert({
-          where: { workspaceId_platformUserId: { workspaceId, platformUserId: p.platformUserId } },
-          create: { productId, workspaceId, platformUserId: p.platformUserId, displayName: p.displayName, timeZone: p.timeZone ?? 'UTC' },
+          where: key,
+          create: {
+            productId,
+            workspaceId,
+            platformUserId: p.platformUserId,
+            displayName: p.displayName,
+            timeZone: p.timeZone ?? 'UTC',
+            timeZoneSource: p.timeZone ? 'platform' : 'unknown',
+          },
           // Names change; keep the latest. Time zones are the person's own setting once made, so left alone.
           update: { displayName: p.displayName },
         });
+        if (row.timeZoneSource === 'unknown' && p.timeZone) {
+          await db.person.update({ where: key, data: { timeZone: p.timeZone, timeZoneSource: 'platform' } });
+        }
         out.push(personRef(row));
       }
       return out;
@@ -95,7 +106,7 @@ function prismaTx(db: PrismaTx, markEnqueued: () => void): Tx {
     },
 
     async setWorkingHours(personId, h) {
-      await db.person.update({ where: { id: personId }, data: { timeZone: h.timeZone, workStartMin: h.startMin, workEndMin: h.endMin, workDays: h.days } });
+      await db.person.update({ where: { id: personId }, data: { timeZone: h.timeZone, timeZoneSource: 'person', workStartMin: h.startMin, workEndMin: h.endMin, workDays: h.days } });
     },
 
     async setOwner(productId, personId, assignedById) {
@@ -162,5 +173,6 @@ export function outboxRow(workspace: Pick<WorkspaceRef, 'platform' | 'externalId
     threadId: d.kind === 'post' ? (d.threadId ?? null) : null,
     messageKey: d.kind === 'ephemeral' ? null : (d.messageKey ?? null),
     payload: JSON.parse(JSON.stringify(d.message)) as Prisma.InputJsonValue,
+    ...(d.kind === 'dm' && d.reportTo ? { reportTo: { ...d.reportTo } } : {}),
   };
 }

@@ -1,0 +1,321 @@
+import { ActivityTypes, TurnContext, type Activity, type InvokeResponse } from 'botbuilder';
+import type { Logger } from 'pino';
+import type { CommandContext, Deps } from '../../app/context.js';
+import { openForm, runAction, submitForm, type Shown } from '../../app/interactions.js';
+import type { Delivery, UserProfile } from '../../app/ports.js';
+import { runCommand } from '../../app/run-command.js';
+import { installGreeting } from '../../app/show-help.js';
+import { splitCommand } from '../../domain/command.js';
+import { canonicalTimeZone } from '../../domain/working-hours.js';
+import type { Form, FormValues, Message } from '../../messages/model.js';
+import { readTeamsAction, readTeamsFormValues, renderTeamsCard, renderTeamsFormCard, renderTeamsText, type AdaptiveCard } from '../../messages/render-teams.js';
+import type { Metrics } from '../../metrics.js';
+import type { Db } from '../../store/database.js';
+import type { TeamsConversationKind, TeamsConversations } from '../../store/teams-conversations.js';
+import { UserError } from '../../user-error.js';
+import { replyForError } from '../../app/replies.js';
+import type { BotConnector, ConnectorActivity } from './bot-connector.js';
+import { resolveMentions, seenUser, teamsDirectory, type TurnScope } from './teams-directory.js';
+import { baseConversationId } from './teams-ids.js';
+import { ADAPTIVE_CARD, cardActivity } from './teams-sender.js';
+import { parseTeamsCommandText, type MentionEntity } from './teams-text.js';
+
+const MAX_COMMAND_TEXT = 4000;
+
+export interface TeamsTurnDeps {
+  deps: Deps;
+  db: Db;
+  connector: BotConnector;
+  conversations: TeamsConversations;
+  log: Logger;
+  metrics: Metrics;
+}
+
+/** Where an activity happened, in the terms po-desk stores. */
+interface Where extends TurnScope {
+  kind: TeamsConversationKind;
+  /** The channel (or chat) id a team is bound to and replies go to. */
+  channelId: string;
+  /** For channel messages: the thread's root message id, so replies stay in the thread. */
+  threadId: string | undefined;
+}
+
+/**
+ * One Teams activity, after botbuilder's CloudAdapter authenticated it. Commands and clicks run the
+ * same use cases as Slack; replies go through the outbox; invoke responses (card refreshes, dialogs)
+ * are answered in the HTTP response, as Teams requires.
+ */
+export async function handleTurn(turn: TurnContext, t: TeamsTurnDeps): Promise<void> {
+  const a = turn.activity;
+  const where = whereOf(a);
+  const log = t.log.child({ activity: a.type, name: a.name, tenant: where?.tenantId, conversation: where?.conversationId });
+  if (!where) {
+    log.warn('teams: activity without a tenant or conversation ignored');
+    if (a.type === ActivityTypes.Invoke) await respond(turn, 400, { error: 'missing tenant' });
+    return;
+  }
+  if (!(await firstDelivery(t.db, a))) {
+    log.info({ activityId: a.id }, 'teams: duplicate activity dropped');
+    if (a.type === ActivityTypes.Invoke) await respond(turn, 200, {});
+    return;
+  }
+  await remember(t.conversations, a, where);
+
+  switch (a.type) {
+    case ActivityTypes.Message:
+      return a.value !== undefined && !a.text?.trim() ? onCardSubmit(turn, t, where, log) : onCommand(turn, t, where, log);
+    case ActivityTypes.ConversationUpdate:
+      return onConversationUpdate(turn, t, where);
+    case ActivityTypes.InstallationUpdate:
+      if (a.action === 'add' || a.action === 'add-upgrade') await greetOnce(t, where);
+      return;
+    case ActivityTypes.Invoke:
+      return onInvoke(turn, t, where, log);
+    default:
+      return;
+  }
+}
+
+function whereOf(a: Activity): Where | undefined {
+  const channelData = (a.channelData ?? {}) as { tenant?: { id?: string }; team?: { id?: string }; channel?: { id?: string } };
+  const tenantId = a.conversation?.tenantId ?? channelData.tenant?.id ?? (a.channelId === 'emulator' ? 'emulator' : undefined);
+  if (!tenantId || !a.conversation?.id || !a.serviceUrl) return undefined;
+  const type = a.conversation.conversationType;
+  const kind: TeamsConversationKind = type === 'channel' ? 'channel' : type === 'groupChat' ? 'groupChat' : 'personal';
+  const conversationId = baseConversationId(a.conversation.id);
+  const threadMatch = /;messageid=(\d+)/.exec(a.conversation.id);
+  return {
+    tenantId,
+    serviceUrl: a.serviceUrl,
+    conversationId,
+    teamId: channelData.team?.id,
+    kind,
+    channelId: kind === 'channel' ? (channelData.channel?.id ?? conversationId) : conversationId,
+    threadId: kind === 'channel' ? (threadMatch?.[1] ?? a.id) : undefined,
+  };
+}
+
+/** Teams redelivers an activity it did not see acknowledged; the same activity id is handled once. */
+async function firstDelivery(db: Db, a: Activity): Promise<boolean> {
+  if (!a.id) return true;
+  const first = await db.inboundReceipt.createMany({ data: [{ key: `teams:${a.conversation.id}:${a.id}` }], skipDuplicates: true });
+  return first.count === 1;
+}
+
+async function remember(conversations: TeamsConversations, a: Activity, where: Where): Promise<void> {
+  await conversations.remember({
+    id: where.conversationId,
+    tenantId: where.tenantId,
+    serviceUrl: where.serviceUrl,
+    kind: where.kind,
+    teamId: where.teamId,
+    userAadId: where.kind === 'personal' ? a.from?.aadObjectId : undefined,
+    reference: { ...TurnContext.getConversationReference(a), conversation: { ...a.conversation, id: where.conversationId } },
+  });
+  const from = a.from ? seenUser(where, a.from) : undefined;
+  if (from) await conversations.rememberUsers([from]);
+}
+
+function commandContext(a: Activity, where: Where): CommandContext {
+  const channelData = (a.channelData ?? {}) as { team?: { name?: string } };
+  return {
+    platform: 'teams',
+    workspaceExternalId: where.tenantId,
+    workspaceName: channelData.team?.name,
+    channelId: where.channelId,
+    inDirectMessage: where.kind === 'personal',
+    userId: a.from.aadObjectId ?? a.from.id,
+  };
+}
+
+/** The caller's profile comes with the activity: no lookup needed. */
+function callerProfile(a: Activity): UserProfile {
+  const zone = typeof a.localTimezone === 'string' ? canonicalTimeZone(a.localTimezone) : undefined;
+  return { platformUserId: a.from.aadObjectId ?? a.from.id, displayName: a.from.name || 'Someone', timeZone: zone, isBot: false, isAdmin: false, deleted: false };
+}
+
+function turnDeps(t: TeamsTurnDeps, a: Activity, where: Where, known: Map<string, UserProfile>): Deps {
+  const caller = callerProfile(a);
+  known.set(caller.platformUserId, caller);
+  return { ...t.deps, directory: teamsDirectory({ connector: t.connector, conversations: t.conversations, scope: where, known }) };
+}
+
+async function onCommand(turn: TurnContext, t: TeamsTurnDeps, where: Where, log: Logger): Promise<void> {
+  const a = turn.activity;
+  const started = performance.now();
+  const known = new Map<string, UserProfile>();
+  const deps = turnDeps(t, a, where, known);
+  const parsed = parseTeamsCommandText(a.text ?? '', (a.entities ?? []) as MentionEntity[], a.recipient.id);
+  const { sub, args } = splitCommand(parsed.text);
+  let shown: Shown;
+  let outcome = 'ok';
+  try {
+    if ((a.text ?? '').length > MAX_COMMAND_TEXT) {
+      throw new UserError('text_too_long', `That is too long for a command (${(a.text ?? '').length} characters; at most ${MAX_COMMAND_TEXT}).`);
+    }
+    const userIds = await resolveMentions(t.connector, t.conversations, where, parsed.mentionedIds, known);
+    shown = await runCommand(commandContext(a, where), deps, { sub, rest: args, userIds });
+  } catch (error) {
+    outcome = error instanceof UserError ? 'refused' : 'error';
+    shown = { kind: 'reply', message: replyForError(error, log) };
+  }
+  await show(turn, t, where, shown);
+  t.metrics.commands.inc({ platform: 'teams', sub: sub || 'help', outcome });
+  t.metrics.ackSeconds.observe({ platform: 'teams', kind: 'command' }, (performance.now() - started) / 1000);
+}
+
+/** An Action.Submit from a card in the conversation (an inline form, or a button on an older client). */
+async function onCardSubmit(turn: TurnContext, t: TeamsTurnDeps, where: Where, log: Logger): Promise<void> {
+  const a = turn.activity;
+  const deps = turnDeps(t, a, where, new Map());
+  const ctx = commandContext(a, where);
+  const action = readTeamsAction(a.value);
+  try {
+    if (!action) throw new UserError('unknown_action', 'That card is from an older version of po-desk and no longer does anything.');
+    if (action.kind === 'action') return await show(turn, t, where, await runAction(ctx, deps, action.actionId, action.value));
+    const { card } = await submitAndRender(ctx, deps, action.callbackId, action.metadata, a.value as Record<string, unknown>);
+    await replaceCard(turn, t, where, card);
+  } catch (error) {
+    await show(turn, t, where, { kind: 'reply', message: replyForError(error, log) });
+  }
+}
+
+/** Submits a form and returns the card to show next: the form again with errors, or the outcome. */
+async function submitAndRender(
+  ctx: CommandContext,
+  deps: Deps,
+  callbackId: string,
+  metadata: string | undefined,
+  data: Record<string, unknown>,
+): Promise<{ title: string; card: AdaptiveCard; done: boolean }> {
+  const form = await openForm(ctx, deps, callbackId);
+  const values = readTeamsFormValues(form, data);
+  const outcome = await submitForm(ctx, deps, callbackId, values, metadata);
+  if (outcome.kind === 'invalid') return { title: form.title, card: renderTeamsFormCard(withValues(form, values), outcome.errors), done: false };
+  return { title: form.title, card: renderTeamsCard(outcome.message), done: true };
+}
+
+/** The form as the person left it, so a correction does not mean typing everything again. */
+function withValues(form: Form, values: FormValues): Form {
+  return { ...form, inputs: form.inputs.map((input) => ({ ...input, initial: values[input.id] ?? undefined })) };
+}
+
+async function onInvoke(turn: TurnContext, t: TeamsTurnDeps, where: Where, log: Logger): Promise<void> {
+  const a = turn.activity;
+  const ctx = commandContext(a, where);
+  const deps = turnDeps(t, a, where, new Map());
+  const value = (a.value ?? {}) as { action?: { data?: unknown }; data?: unknown };
+  switch (a.name) {
+    case 'adaptiveCard/action': {
+      // Action.Execute: the answer is the card that replaces the one clicked (universal actions).
+      const action = readTeamsAction(value.action?.data);
+      try {
+        if (!action) throw new UserError('unknown_action', 'That button is from an older version of po-desk and no longer does anything.');
+        if (action.kind === 'form') {
+          const next = await submitAndRender(ctx, deps, action.callbackId, action.metadata, (value.action?.data ?? {}) as Record<string, unknown>);
+          return await respond(turn, 200, cardRefresh(next.card));
+        }
+        const shown = await runAction(ctx, deps, action.actionId, action.value);
+        if (shown.kind === 'replace') return await respond(turn, 200, cardRefresh(renderTeamsCard(shown.message)));
+        if (shown.kind === 'form') return await respond(turn, 200, cardRefresh(renderTeamsFormCard(shown.form)));
+        await enqueueReply(t, where, shown.message);
+        return await respond(turn, 200, { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: renderTeamsText(shown.message) });
+      } catch (error) {
+        return respond(turn, 200, { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: renderTeamsText(replyForError(error, log)) });
+      }
+    }
+    case 'task/fetch': {
+      // A form-opening button: the dialog shows the form.
+      const action = readTeamsAction(value.data);
+      try {
+        if (!action || action.kind !== 'action') throw new UserError('unknown_action', 'That button is from an older version of po-desk and no longer does anything.');
+        const shown = await runAction(ctx, deps, action.actionId, action.value);
+        if (shown.kind === 'form') return await respond(turn, 200, dialog(shown.form.title, renderTeamsFormCard(shown.form)));
+        return await respond(turn, 200, dialog('po-desk', renderTeamsCard(shown.message)));
+      } catch (error) {
+        return respond(turn, 200, dialog('po-desk', renderTeamsCard(replyForError(error, log))));
+      }
+    }
+    case 'task/submit': {
+      const action = readTeamsAction(value.data);
+      try {
+        if (!action || action.kind !== 'form') throw new UserError('unknown_form', 'That form is from an older version of po-desk and no longer exists.');
+        const next = await submitAndRender(ctx, deps, action.callbackId, action.metadata, (value.data ?? {}) as Record<string, unknown>);
+        return await respond(turn, 200, dialog(next.title, next.card));
+      } catch (error) {
+        return respond(turn, 200, dialog('po-desk', renderTeamsCard(replyForError(error, log))));
+      }
+    }
+    case 'composeExtension/fetchTask':
+      // The "Send to PO intake" message action is in the app package; the intake queue is not in this build.
+      return respond(turn, 200, dialog('Send to PO intake', renderTeamsCard(INTAKE_NOT_YET)));
+    default:
+      log.info('teams: unsupported invoke');
+      return respond(turn, 501, {});
+  }
+}
+
+const INTAKE_NOT_YET: Message = {
+  blocks: [
+    { type: 'section', text: [{ type: 'text', text: 'Sending messages to the PO’s intake queue is not available in this version of po-desk yet.' }] },
+    { type: 'context', text: [{ type: 'text', text: 'Nothing was sent. Until then, tell the PO directly.' }] },
+  ],
+};
+
+async function onConversationUpdate(turn: TurnContext, t: TeamsTurnDeps, where: Where): Promise<void> {
+  const a = turn.activity;
+  const added = a.membersAdded ?? [];
+  const people = added.map((m) => seenUser(where, m)).filter((u) => u !== undefined);
+  if (people.length > 0) await t.conversations.rememberUsers(people);
+  if (added.some((m) => m.id === a.recipient.id)) await greetOnce(t, where);
+}
+
+/** The first time po-desk joins a conversation it introduces itself there, once, even if Teams retries. */
+async function greetOnce(t: TeamsTurnDeps, where: Where): Promise<void> {
+  if (!(await t.conversations.claimGreeting(where.conversationId))) return;
+  await t.deps.store.transaction(async (tx) => {
+    const workspace = await tx.workspace('teams', where.tenantId);
+    await tx.enqueue(workspace, { kind: 'post', channelId: where.conversationId, message: installGreeting(where.kind === 'personal' ? 'teams-personal' : 'teams') });
+  });
+}
+
+/** Shows a use case's result for a message turn: replies go through the outbox; forms and card updates are UI. */
+async function show(turn: TurnContext, t: TeamsTurnDeps, where: Where, shown: Shown): Promise<void> {
+  if (shown.kind === 'reply') return enqueueReply(t, where, shown.message);
+  if (shown.kind === 'replace') return replaceCard(turn, t, where, renderTeamsCard(shown.message));
+  // Teams opens dialogs only from a click, so a typed command shows its form inline in the conversation.
+  await sendNow(turn, t, where, cardOf(renderTeamsFormCard(shown.form), shown.form.title));
+}
+
+async function enqueueReply(t: TeamsTurnDeps, where: Where, message: Message): Promise<void> {
+  const delivery: Delivery = { kind: 'post', channelId: where.conversationId, message, ...(where.threadId ? { threadId: where.threadId } : {}) };
+  await t.deps.store.transaction(async (tx) => tx.enqueue(await tx.workspace('teams', where.tenantId), delivery));
+}
+
+/** Updates the card that was clicked (Action.Submit carries its id as replyToId), or posts it if that is unknown. */
+async function replaceCard(turn: TurnContext, t: TeamsTurnDeps, where: Where, card: AdaptiveCard): Promise<void> {
+  const a = turn.activity;
+  if (!a.replyToId) return sendNow(turn, t, where, cardOf(card));
+  await t.connector.updateActivity(where.serviceUrl, a.conversation.id, a.replyToId, cardOf(card));
+}
+
+async function sendNow(turn: TurnContext, t: TeamsTurnDeps, where: Where, activity: ConnectorActivity): Promise<void> {
+  const a = turn.activity;
+  if (where.threadId) await t.connector.replyToActivity(where.serviceUrl, `${where.conversationId};messageid=${where.threadId}`, where.threadId, activity);
+  else await t.connector.sendToConversation(where.serviceUrl, a.conversation.id, activity);
+}
+
+function cardOf(card: AdaptiveCard, summary?: string): ConnectorActivity {
+  return { ...cardActivity({ blocks: [] }), ...(summary ? { summary } : {}), attachments: [{ contentType: ADAPTIVE_CARD, content: card }] };
+}
+
+const cardRefresh = (card: AdaptiveCard) => ({ statusCode: 200, type: ADAPTIVE_CARD, value: card });
+
+const dialog = (title: string, card: AdaptiveCard) => ({
+  task: { type: 'continue', value: { title, card: { contentType: ADAPTIVE_CARD, content: card } } },
+});
+
+async function respond(turn: TurnContext, status: number, body: unknown): Promise<void> {
+  const value: InvokeResponse = { status, body };
+  await turn.sendActivity({ type: ActivityTypes.InvokeResponse, value });
+}

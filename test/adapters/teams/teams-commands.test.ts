@@ -1,0 +1,188 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeMember } from '../../support/fake-bot-connector.js';
+import {
+  BOT,
+  CHANNEL_ID,
+  channelMessage,
+  membersAdded,
+  personalConversationId,
+  personalInstall,
+  personalMessage,
+  TEAM_ID,
+  TENANT_ID,
+} from '../../support/teams-activities.js';
+import { startTeamsTestApp, type TeamsTestApp } from '../../support/teams-test-app.js';
+import { testDatabaseKinds } from '../../support/test-database.js';
+
+// The cast: Teams user ids (29:…) and AAD object ids.
+const person = (name: string, n: number): FakeMember => ({
+  id: `29:1${name}-teams-id`,
+  name: name[0]!.toUpperCase() + name.slice(1),
+  aadObjectId: `00000000-0000-4000-a000-00000000000${n}`,
+});
+const ANN = person('ann', 1); // installs and configures → admin
+const PAT = person('pat', 2); // the PO; never talked to po-desk before
+const ALI = person('alice', 3);
+const BOB = person('bob', 4);
+const SAM = person('sam', 5);
+const ZED = person('zed', 6); // has blocked po-desk
+
+describe.each(testDatabaseKinds())('Teams: the foundation commands (%s)', (kind) => {
+  let t: TeamsTestApp;
+  let serviceUrl: string;
+  beforeAll(async () => {
+    t = await startTeamsTestApp(kind);
+    serviceUrl = t.fake.url;
+    t.fake.setRoster(TEAM_ID, [ANN, PAT, ALI, BOB, SAM, ZED, { id: BOT.id, name: BOT.name, aadObjectId: '' } as FakeMember]);
+    t.fake.blockedUsers.add(ZED.id);
+  });
+  afterAll(async () => t?.stop());
+  beforeEach(() => t.fake.reset());
+  afterEach(() => expect(t.fake.unexpected).toEqual([]));
+
+  const prisma = () => t.app.db.prisma;
+  const inChannel = { serviceUrl: '' };
+  const where = () => ({ ...inChannel, serviceUrl });
+  /** Replies po-desk posted in the thread of a channel message. */
+  const threadReplies = (rootId: string) => t.fake.sent.filter((s) => s.conversationId === `${CHANNEL_ID};messageid=${rootId}`);
+
+  it('greets once with help when added to a team, even when Teams delivers the event twice', async () => {
+    const added = membersAdded(ANN, [{ id: BOT.id }], serviceUrl);
+    expect((await t.send(added)).status).toBe(200);
+    expect((await t.send(added)).status).toBe(200); // a redelivery
+    expect((await t.send({ ...membersAdded(ANN, [{ id: BOT.id }], serviceUrl) })).status).toBe(200); // a second event
+    const greeting = await t.fake.waitForSent((s) => s.conversationId === TEAM_ID);
+    expect(greeting.text).toContain('Hi, I’m po-desk');
+    expect(greeting.text).toContain('@po-desk owner @Pat');
+    expect(greeting.text).toContain('/po owner [@user]');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(t.fake.sent.filter((s) => s.conversationId === TEAM_ID)).toHaveLength(1);
+    const stored = await prisma().teamsConversation.findUniqueOrThrow({ where: { id: TEAM_ID } });
+    expect(stored).toMatchObject({ tenantId: TENANT_ID, serviceUrl, kind: 'channel', teamId: TEAM_ID });
+    expect(stored.greetedAt).not.toBeNull();
+  });
+
+  it('configures the product from a channel: owner, team, stakeholder — and welcomes the PO in a new 1:1', async () => {
+    const owner = channelMessage(ANN, 'owner', where(), [PAT]);
+    expect((await t.send(owner)).status).toBe(200);
+    const reply = await t.fake.waitForSent((s) => s.conversationId === `${CHANNEL_ID};messageid=${owner.id}`);
+    expect(reply.replyToId).toBe(owner.id); // in the command's thread
+    expect(reply.text).toContain('Pat');
+    expect(reply.text).toContain('is now the Product Owner');
+
+    const product = await prisma().product.findFirstOrThrow({ include: { owner: { include: { person: true } }, admins: { include: { person: true } } } });
+    expect(product.owner?.person.platformUserId).toBe(PAT.aadObjectId); // people are their AAD object ids
+    expect(product.admins.map((a) => a.person.platformUserId)).toEqual([ANN.aadObjectId]);
+    expect(await prisma().workspace.findFirstOrThrow()).toMatchObject({ platform: 'teams', externalId: TENANT_ID });
+
+    // Pat never talked to po-desk: a 1:1 is created through the team roster, then the welcome sent there.
+    const welcome = await t.fake.waitForSent((s) => s.conversationId === personalConversationId(PAT));
+    expect(welcome.text).toContain('You are the Product Owner of Acme Product');
+    const created = t.fake.calls.find((c) => c.method === 'createConversation');
+    expect(created?.body).toMatchObject({ bot: { id: BOT.id }, members: [{ id: PAT.id }], tenantId: TENANT_ID, isGroup: false });
+    expect(await prisma().teamsConversation.findFirst({ where: { kind: 'personal', userAadId: PAT.aadObjectId } })).not.toBeNull();
+
+    const team = channelMessage(ANN, 'team Checkout', where());
+    await t.send(team);
+    const bound = await t.fake.waitForSent((s) => s.conversationId === `${CHANNEL_ID};messageid=${team.id}`);
+    expect(bound.text).toContain('Checkout');
+    const row = await prisma().team.findFirstOrThrow({ include: { members: { include: { person: true } } } });
+    expect(row).toMatchObject({ name: 'Checkout', channelId: CHANNEL_ID });
+    // The roster comes from the team's members: not the PO, not the bot.
+    expect(row.members.map((m) => m.person.displayName).sort()).toEqual(['Alice', 'Ann', 'Bob', 'Sam', 'Zed']);
+
+    const stakeholder = channelMessage(ANN, 'stakeholder add', where(), [SAM]);
+    await t.send(stakeholder);
+    const added = await t.fake.waitForSent((s) => s.conversationId === `${CHANNEL_ID};messageid=${stakeholder.id}`);
+    expect(added.text).toContain('Sam');
+    expect(added.text).toContain('as a stakeholder of');
+    const stakeholders = await prisma().stakeholder.findMany({ include: { person: true } });
+    expect(stakeholders.map((s) => s.person.platformUserId)).toEqual([SAM.aadObjectId]);
+  });
+
+  it('refuses a second PO and a handover by someone who may not, with the same words as on Slack', async () => {
+    const two = channelMessage(ANN, 'owner', where(), [ALI, BOB]);
+    await t.send(two);
+    const refusedTwo = await t.fake.waitForSent((s) => s.conversationId === `${CHANNEL_ID};messageid=${two.id}`);
+    expect(refusedTwo.text).toContain('a product has exactly one Product Owner: mention one person');
+
+    const byAlice = channelMessage(ALI, 'owner', where(), [BOB]);
+    await t.send(byAlice);
+    const refused = await t.fake.waitForSent((s) => s.conversationId === `${CHANNEL_ID};messageid=${byAlice.id}`);
+    expect(refused.text).toContain('Only the PO (Pat) or an admin (Ann) can hand over the Product Owner role.');
+    const owner = await prisma().productOwner.findFirstOrThrow({ include: { person: true } });
+    expect(owner.person.platformUserId).toBe(PAT.aadObjectId); // unchanged
+  });
+
+  it('answers in a personal chat without a mention, and understands "/po" typed out of habit', async () => {
+    const help = personalMessage(ALI, 'help', serviceUrl);
+    await t.send(help);
+    const reply = await t.fake.waitForSent((s) => s.conversationId === personalConversationId(ALI));
+    expect(reply.replyToId).toBeUndefined();
+    expect(reply.text).toContain('/po stakeholder add|remove|list');
+
+    await t.send(personalMessage(ALI, '/po owner', serviceUrl));
+    await t.fake.waitForSent((s) => s.conversationId === personalConversationId(ALI) && s.text.includes('is the Product Owner of'));
+  });
+
+  it('installs as a personal app with a greeting in that chat', async () => {
+    await t.send(personalInstall(BOB, serviceUrl));
+    const greeting = await t.fake.waitForSent((s) => s.conversationId === personalConversationId(BOB));
+    expect(greeting.text).toContain('Write the commands here without /po');
+  });
+
+  it('tells the person who made someone PO when that person cannot be messaged privately', async () => {
+    const owner = channelMessage(ANN, 'owner', where(), [ZED]);
+    await t.send(owner);
+    await t.fake.waitForSent((s) => s.text.includes('Zed') && s.text.includes('is now the Product Owner'));
+    // Teams refuses the 1:1 (Zed blocked po-desk): Ann learns who was not reached and why, where she asked.
+    const notice = await t.fake.waitForSent((s) => s.text.includes('I could not send'));
+    expect(notice.conversationId).toBe(CHANNEL_ID);
+    expect(notice.text).toContain('Zed');
+    expect(notice.text).toContain('blocked');
+    const dead = await prisma().outboxMessage.findFirstOrThrow({ where: { status: 'dead' } });
+    expect(dead).toMatchObject({ kind: 'dm', userId: ZED.aadObjectId });
+    // Hand the role back so later tests see Pat as PO.
+    const back = channelMessage(ANN, 'owner', where(), [PAT]);
+    await t.send(back);
+    await t.fake.waitForSent((s) => s.conversationId === `${CHANNEL_ID};messageid=${back.id}`);
+  });
+
+  it('handles a redelivered message once', async () => {
+    const help = channelMessage(ALI, 'help', where());
+    await t.send(help);
+    await t.send(help);
+    await t.fake.waitForSent((s) => s.conversationId === `${CHANNEL_ID};messageid=${help.id}`);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(threadReplies(help.id)).toHaveLength(1);
+  });
+
+  it('rejects over-long commands with the reason, and changes nothing', async () => {
+    const long = channelMessage(ANN, `team ${'x'.repeat(4100)}`, where());
+    await t.send(long);
+    const reply = await t.fake.waitForSent((s) => s.conversationId === `${CHANNEL_ID};messageid=${long.id}`);
+    expect(reply.text).toContain('That is too long for a command');
+    expect(await prisma().team.count()).toBe(1);
+  });
+
+  it('keeps typed markup literal: no mentions, no formatting injected into the card', async () => {
+    const tricky = channelMessage(ANN, 'team **Bold** &lt;at&gt;Pat&lt;/at&gt; [x](http://evil.example)', where());
+    await t.send(tricky);
+    const reply = await t.fake.waitForSent((s) => s.conversationId === `${CHANNEL_ID};messageid=${tricky.id}`);
+    expect(reply.text).toContain('**Bold** <at>Pat</at> [x](http://evil.example)');
+    const card = JSON.stringify(reply.activity.attachments);
+    expect(card).not.toContain('"msteams"'); // no mention entities
+    expect(card).not.toContain('Action.OpenUrl'); // the typed link is not a link
+  });
+
+  it('refuses malformed requests with 400 and never crashes', async () => {
+    const post = (body: string) => fetch(`${t.baseUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect((await post('{not json')).status).toBe(400);
+    expect((await post('[]')).status).toBe(400);
+    expect((await post('{"text":"no type"}')).status).toBe(400);
+    // Valid JSON, but no conversation or tenant: acknowledged and ignored (Teams must not retry it).
+    expect((await post(JSON.stringify({ type: 'message', text: 'hi', serviceUrl }))).status).toBe(200);
+    expect(t.fake.sent).toEqual([]);
+    expect((await fetch(`${t.baseUrl}/healthz`)).status).toBe(200);
+  });
+});

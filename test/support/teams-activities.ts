@@ -1,0 +1,146 @@
+/**
+ * Bot Framework activities as Microsoft Teams sends them (shapes taken from real Teams traffic and
+ * the Bot Framework Activity schema), and a helper to POST them to po-desk's /api/messages.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FakeMember } from './fake-bot-connector.js';
+
+export const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+export const TEAM_ID = '19:team-general-a1b2c3@thread.tacv2';
+export const CHANNEL_ID = '19:checkout-d4e5f6@thread.tacv2';
+export const OTHER_CHANNEL_ID = '19:payments-0a0b0c@thread.tacv2';
+export const BOT = { id: '28:00000000-0000-0000-0000-00000000b07d', name: 'po-desk' };
+
+let sequence = 1_700_000_100_000;
+const nextMessageId = () => String(sequence++);
+
+export interface Where {
+  serviceUrl: string;
+  channelId?: string;
+  /** Replying inside a thread rooted at this message id (default: a new top-level post). */
+  threadId?: string;
+  teamName?: string;
+}
+
+function base(from: FakeMember, serviceUrl: string) {
+  return {
+    channelId: 'msteams',
+    serviceUrl,
+    from: { id: from.id, name: from.name, aadObjectId: from.aadObjectId },
+    recipient: BOT,
+    timestamp: new Date().toISOString(),
+    localTimestamp: new Date().toISOString(),
+    localTimezone: 'Europe/Berlin',
+    locale: 'en-US',
+  };
+}
+
+function channelParts(where: Where, id: string) {
+  const channel = where.channelId ?? CHANNEL_ID;
+  return {
+    conversation: { isGroup: true, conversationType: 'channel', tenantId: TENANT_ID, id: `${channel};messageid=${where.threadId ?? id}` },
+    channelData: {
+      teamsChannelId: channel,
+      teamsTeamId: TEAM_ID,
+      channel: { id: channel },
+      team: { id: TEAM_ID, name: where.teamName ?? 'Acme Product' },
+      tenant: { id: TENANT_ID },
+    },
+  };
+}
+
+export function personalConversationId(member: FakeMember): string {
+  return `a:1on1-${member.id}`;
+}
+
+function personalParts(member: FakeMember) {
+  return {
+    conversation: { conversationType: 'personal', tenantId: TENANT_ID, id: personalConversationId(member) },
+    channelData: { tenant: { id: TENANT_ID } },
+  };
+}
+
+/** A channel message that @mentions po-desk, e.g. text `owner`, mentions [pat] → "<at>po-desk</at> owner <at>Pat</at>". */
+export function channelMessage(from: FakeMember, text: string, where: Where, mentions: FakeMember[] = []) {
+  const id = nextMessageId();
+  const mentionText = mentions.map((m) => ` <at>${m.name}</at>`).join('');
+  return {
+    type: 'message',
+    id,
+    textFormat: 'plain',
+    text: `<at>${BOT.name}</at> ${text}${mentionText}`,
+    ...base(from, where.serviceUrl),
+    ...channelParts(where, id),
+    entities: [
+      { type: 'mention', text: `<at>${BOT.name}</at>`, mentioned: BOT },
+      ...mentions.map((m) => ({ type: 'mention', text: `<at>${m.name}</at>`, mentioned: { id: m.id, name: m.name } })),
+      { type: 'clientInfo', locale: 'en-US', country: 'US', platform: 'Web', timezone: 'Europe/Berlin' },
+    ],
+  };
+}
+
+/** A message in the person's 1:1 chat with po-desk (no mention needed). */
+export function personalMessage(from: FakeMember, text: string, serviceUrl: string, mentions: FakeMember[] = []) {
+  return {
+    type: 'message',
+    id: nextMessageId(),
+    textFormat: 'plain',
+    text: `${text}${mentions.map((m) => ` <at>${m.name}</at>`).join('')}`,
+    ...base(from, serviceUrl),
+    ...personalParts(from),
+    entities: mentions.map((m) => ({ type: 'mention', text: `<at>${m.name}</at>`, mentioned: { id: m.id, name: m.name } })),
+  };
+}
+
+/** po-desk (or people) added to a team: Teams sends this to the General channel. */
+export function membersAdded(from: FakeMember, added: { id: string; aadObjectId?: string; name?: string }[], serviceUrl: string) {
+  return {
+    type: 'conversationUpdate',
+    id: `f:${randomUUID()}`,
+    ...base(from, serviceUrl),
+    membersAdded: added,
+    conversation: { isGroup: true, conversationType: 'channel', tenantId: TENANT_ID, id: TEAM_ID },
+    channelData: { team: { id: TEAM_ID, name: 'Acme Product' }, eventType: 'teamMemberAdded', tenant: { id: TENANT_ID } },
+  };
+}
+
+/** The person installed po-desk as a personal app. */
+export function personalInstall(from: FakeMember, serviceUrl: string) {
+  return { type: 'installationUpdate', id: `f:${randomUUID()}`, action: 'add', ...base(from, serviceUrl), ...personalParts(from) };
+}
+
+/** Action.Submit on a card in a conversation: a message with `value` and no text, replying to the card. */
+export function cardSubmit(from: FakeMember, value: Record<string, unknown>, cardActivityId: string, where: Where | { personal: true; serviceUrl: string }) {
+  const id = nextMessageId();
+  const parts = 'personal' in where ? personalParts(from) : channelParts(where, id);
+  return { type: 'message', id, replyToId: cardActivityId, value, ...base(from, where.serviceUrl), ...parts };
+}
+
+/** An invoke (adaptiveCard/action, task/fetch, task/submit, composeExtension/fetchTask) from a card. */
+export function invoke(from: FakeMember, name: string, value: unknown, where: Where | { personal: true; serviceUrl: string }, replyToId?: string) {
+  const id = nextMessageId();
+  const parts = 'personal' in where ? personalParts(from) : channelParts(where, id);
+  return { type: 'invoke', name, id: `f:${randomUUID()}`, value, ...(replyToId ? { replyToId } : {}), ...base(from, where.serviceUrl), ...parts };
+}
+
+export interface PostResult {
+  status: number;
+  body: unknown;
+}
+
+/** POSTs an activity to /api/messages as the Bot Framework service does. */
+export async function postActivity(baseUrl: string, activity: unknown, token?: string): Promise<PostResult> {
+  const res = await fetch(`${baseUrl}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: typeof activity === 'string' ? activity : JSON.stringify(activity),
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, body };
+}

@@ -1,0 +1,86 @@
+import { AppCredentials, ServiceClientCredentialsFactory, type AuthenticatorResult } from 'botframework-connector';
+import pino from 'pino';
+import { readConfig } from '../../src/config.js';
+import { startPoDesk, type RunningApp } from '../../src/start.js';
+import { FakeBotConnector } from './fake-bot-connector.js';
+import { postActivity, type PostResult } from './teams-activities.js';
+import { createTestDatabase, type TestDatabase, type TestDbKind } from './test-database.js';
+
+export const APP_ID = '5d1b2c3a-0000-4000-8000-00000000a99d';
+export const AAD_TOKEN = 'fake-aad-access-token';
+
+/** Azure AD's part, faked: tokens for the Bot Connector without MSAL calling login.microsoftonline.com. */
+class FakeAadCredentials extends AppCredentials {
+  protected async refreshToken(): Promise<AuthenticatorResult> {
+    return { accessToken: AAD_TOKEN, expiresOn: new Date(Date.now() + 3600_000) };
+  }
+}
+
+export class FakeAadCredentialsFactory extends ServiceClientCredentialsFactory {
+  constructor(private readonly appId: string) {
+    super();
+  }
+  async isValidAppId(appId: string): Promise<boolean> {
+    return appId === this.appId;
+  }
+  async isAuthenticationDisabled(): Promise<boolean> {
+    return false;
+  }
+  async createCredentials(appId: string, audience: string | undefined): Promise<AppCredentials> {
+    return new FakeAadCredentials(appId, undefined, audience);
+  }
+}
+
+export interface TeamsTestApp {
+  app: RunningApp;
+  fake: FakeBotConnector;
+  database: TestDatabase;
+  baseUrl: string;
+  /** POSTs an activity to /api/messages, signed like the Bot Framework service when credentials are on. */
+  send(activity: unknown): Promise<PostResult>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real app (botbuilder CloudAdapter over HTTP, real outbox) on a fresh database, talking to a fake
+ * Bot Connector. `credentials: true` configures MICROSOFT_APP_ID/PASSWORD, so every activity must carry
+ * a valid token signed by the fake's OpenID keys; otherwise TEAMS_AUTH=off.
+ */
+export async function startTeamsTestApp(kind: TestDbKind, options: { credentials?: boolean } = {}): Promise<TeamsTestApp> {
+  const fake = await FakeBotConnector.start();
+  const database = await createTestDatabase(kind);
+  const config = readConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    OUTBOX_MAX_ATTEMPTS: '3',
+    ...(options.credentials
+      ? { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: 'not-used-by-the-fake', MICROSOFT_APP_TYPE: 'MultiTenant' }
+      : { TEAMS_AUTH: 'off' }),
+  });
+  if (options.credentials) fake.expectedToken = AAD_TOKEN;
+  const app = await startPoDesk(config, {
+    log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    database: database.options(),
+    dispatcherPollMs: 50,
+    outboxBackoff: { baseMs: 20, maxMs: 200 },
+    ...(options.credentials
+      ? { teamsEndpoints: { openIdMetadataUrl: fake.openIdMetadataUrl, credentialsFactory: new FakeAadCredentialsFactory(APP_ID) } }
+      : {}),
+  });
+  const baseUrl = `http://127.0.0.1:${app.port}`;
+  return {
+    app,
+    fake,
+    database,
+    baseUrl,
+    send(activity) {
+      const token = options.credentials ? fake.signToken({ appId: APP_ID, serviceUrl: (activity as { serviceUrl?: string }).serviceUrl }) : undefined;
+      return postActivity(baseUrl, activity, token);
+    },
+    async stop() {
+      await app.stop();
+      await database.drop().catch(() => {});
+      await fake.close();
+    },
+  };
+}
