@@ -2,6 +2,7 @@ import { AppCredentials, ServiceClientCredentialsFactory, type AuthenticatorResu
 import pino from 'pino';
 import { readConfig } from '../../src/config.js';
 import { startPoDesk, type RunningApp } from '../../src/start.js';
+import { adaptiveCardErrors } from './adaptive-card-schema.js';
 import { FakeBotConnector } from './fake-bot-connector.js';
 import { postActivity, type PostResult } from './teams-activities.js';
 import { createTestDatabase, type TestDatabase, type TestDbKind } from './test-database.js';
@@ -73,9 +74,15 @@ export async function startTeamsTestApp(kind: TestDbKind, options: { credentials
     fake,
     database,
     baseUrl,
-    send(activity) {
+    async send(activity) {
       const token = options.credentials ? fake.signToken({ appId: APP_ID, serviceUrl: (activity as { serviceUrl?: string }).serviceUrl }) : undefined;
-      return postActivity(baseUrl, activity, token);
+      const result = await postActivity(baseUrl, activity, token);
+      // Cards in invoke answers (refreshed cards, dialogs) must validate like the ones sent to the connector.
+      for (const card of cardsIn(result.body)) {
+        const errors = adaptiveCardErrors(card);
+        if (errors.length > 0) fake.unexpected.push(`invalid Adaptive Card in the answer to ${(activity as { name?: string }).name ?? 'an activity'}: ${errors.join('; ')}`);
+      }
+      return result;
     },
     async stop() {
       await app.stop();
@@ -83,4 +90,12 @@ export async function startTeamsTestApp(kind: TestDbKind, options: { credentials
       await fake.close();
     },
   };
+}
+
+function cardsIn(node: unknown): unknown[] {
+  if (Array.isArray(node)) return node.flatMap(cardsIn);
+  if (!node || typeof node !== 'object') return [];
+  const o = node as Record<string, unknown>;
+  if (o.type === 'AdaptiveCard') return [o];
+  return Object.values(o).flatMap(cardsIn);
 }
