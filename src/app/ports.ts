@@ -31,6 +31,9 @@ export interface ReportTo {
   userId: string;
   channelId: string;
   recipientName: string;
+  /** Where userId and channelId are: the reporter's workspace may differ from the recipient's. */
+  platform: Platform;
+  workspaceExternalId: string;
 }
 
 export interface WorkspaceRef {
@@ -44,6 +47,22 @@ export interface NewPerson {
   platformUserId: string;
   displayName: string;
   timeZone: string | undefined;
+}
+
+export interface NewLinkCode {
+  codeHash: string;
+  productId: string;
+  kind: 'workspace' | 'person';
+  personId: string | undefined;
+  createdById: string;
+  expiresAt: Date;
+}
+
+export interface LinkCodeEntry {
+  productId: string;
+  kind: 'workspace' | 'person';
+  personId: string | undefined;
+  createdById: string;
 }
 
 /** Everything a use case may read or change, inside one transaction. */
@@ -67,6 +86,19 @@ export interface Tx {
   removeFromAllTeams(productId: string, personId: string): Promise<void>;
   addStakeholders(productId: string, personIds: string[]): Promise<void>;
   removeStakeholders(productId: string, personIds: string[]): Promise<void>;
+  /** Puts the workspace in a product (another workspace of the same organisation joins it). */
+  attachWorkspace(workspaceId: string, productId: string): Promise<void>;
+  createLinkCode(code: NewLinkCode): Promise<void>;
+  /** Marks an unused, unexpired code used and returns it; undefined if there is no such code. */
+  takeLinkCode(codeHash: string, now: Date): Promise<LinkCodeEntry | undefined>;
+  /** Makes `aliasId` stand for `personId` (same human, another account): its roles move to `personId`. */
+  linkPerson(productId: string, aliasId: string, personId: string): Promise<void>;
+  /** The workspace a person's account is in. */
+  workspaceOfPerson(personId: string): Promise<{ id: string; platform: Platform; externalId: string }>;
+  /**
+   * Queues a message. A `dm` goes to the recipient's own workspace, which may differ from `workspace`
+   * when the product spans several (a Slack workspace and a Teams tenant, say).
+   */
   enqueue(workspace: WorkspaceRef, delivery: Delivery): Promise<void>;
   audit(productId: string | undefined, actorId: string | undefined, action: string, details?: Record<string, unknown>): Promise<void>;
 }

@@ -2,6 +2,7 @@ import { parseCommand, type CommandInput } from '../domain/command.js';
 import { bindTeam } from './bind-team.js';
 import type { CommandContext, Deps } from './context.js';
 import { reply, type Shown } from './interactions.js';
+import { inviteWorkspace, invitePerson, redeemLinkCode } from './link.js';
 import { manageMembers } from './manage-members.js';
 import { manageStakeholders } from './manage-stakeholders.js';
 import { problemMessage } from './replies.js';
@@ -27,6 +28,10 @@ export async function runCommand(ctx: CommandContext, deps: Deps, input: Command
       return reply(await manageStakeholders(ctx, deps, c.op, c.op === 'list' ? [] : c.userIds));
     case 'hours':
       return reply(await setWorkingHours(ctx, deps, c.text));
+    case 'link':
+      if (c.op === 'invite-workspace') return reply(await inviteWorkspace(ctx, deps));
+      if (c.op === 'invite-person') return reply(await invitePerson(ctx, deps, c.userId));
+      return reply(await redeemLinkCode(ctx, deps, c.code, c.userId));
     case 'hours-form':
       return { kind: 'form', form: await hoursForm(ctx, deps) };
   }

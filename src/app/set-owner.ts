@@ -29,7 +29,13 @@ export async function setOwner(ctx: CommandContext, deps: Deps, targetUserId: st
     if (wasStakeholder) await tx.removeStakeholders(productId, [next!.id]);
     await tx.audit(productId, caller.id, 'owner.set', { from: previous?.id ?? null, to: next!.id });
 
-    const reportTo = (p: PersonRef) => ({ userId: caller.platformUserId, channelId: ctx.channelId, recipientName: p.displayName });
+    const reportTo = (p: PersonRef) => ({
+      userId: ctx.userId,
+      channelId: ctx.channelId,
+      recipientName: p.displayName,
+      platform: ctx.platform,
+      workspaceExternalId: ctx.workspaceExternalId,
+    });
     await tx.enqueue(workspace, {
       kind: 'dm',
       userId: next!.platformUserId,

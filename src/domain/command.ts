@@ -13,11 +13,14 @@ export type Command =
   | { name: 'stakeholder'; op: 'add' | 'remove'; userIds: string[] }
   | { name: 'hours'; text: string | undefined }
   /** `/po hours edit`: the same as a form. */
-  | { name: 'hours-form' };
+  | { name: 'hours-form' }
+  | { name: 'link'; op: 'invite-workspace' }
+  | { name: 'link'; op: 'invite-person'; userId: string }
+  | { name: 'link'; op: 'redeem'; code: string; userId: string | undefined };
 
 export type Subcommand =
   | 'help' | 'ask' | 'request' | 'questions' | 'queue' | 'stats' | 'digest' | 'sprint'
-  | 'owner' | 'team' | 'members' | 'stakeholder' | 'hours' | 'away' | 'daily' | 'intercept' | 'holiday';
+  | 'owner' | 'team' | 'members' | 'stakeholder' | 'hours' | 'link' | 'away' | 'daily' | 'intercept' | 'holiday';
 
 export interface HelpEntry {
   sub: Subcommand;
@@ -35,6 +38,7 @@ export const HELP: HelpEntry[] = [
   { sub: 'members', usage: 'members [add|remove @user…]', example: '/po members add @alice @bob', summary: "Show or change this team's roster.", available: true },
   { sub: 'stakeholder', usage: 'stakeholder add|remove|list [@user…]', example: '/po stakeholder add @sam', summary: "Manage the product's stakeholders.", available: true },
   { sub: 'hours', usage: 'hours [edit | HH:MM-HH:MM [days] [time zone]]', example: '/po hours 08:30-16:30 mon-fri Europe/Berlin', summary: 'Show or set your working hours (used for response times and reminders).', available: true },
+  { sub: 'link', usage: 'link [@user | <code> [@user]]', example: '/po link', summary: 'Connect another workspace (e.g. Teams) to this product, or make two accounts of one person the same person.', available: true },
   { sub: 'ask', usage: 'ask <question>', example: '/po ask Should guests see prices?', summary: 'Ask the PO a question from your team channel.', available: false },
   { sub: 'request', usage: 'request [title]', example: '/po request Export to CSV', summary: "Send a work request to the PO's intake queue.", available: false },
   { sub: 'questions', usage: 'questions', example: '/po questions', summary: 'List open questions to the PO.', available: false },
@@ -90,6 +94,16 @@ export function parseCommand({ sub, rest, userIds }: CommandInput): ParseResult 
     case 'hours':
       if (rest.trim().toLowerCase() === 'edit') return { ok: true, command: { name: 'hours-form' } };
       return { ok: true, command: { name: 'hours', text: rest.trim() === '' ? undefined : rest.trim() } };
+    case 'link': {
+      if (words.length === 0) {
+        if (userIds.length > 1) return fail('mention one person whose accounts you want to link');
+        return { ok: true, command: userIds[0] ? { name: 'link', op: 'invite-person', userId: userIds[0] } : { name: 'link', op: 'invite-workspace' } };
+      }
+      const code = normaliseLinkCode(words.join(''));
+      if (!code) return fail(`"${rest}" is not a link code: codes look like PO-ABCD-EFGH`);
+      if (userIds.length > 1) return fail('mention one account to link');
+      return { ok: true, command: { name: 'link', op: 'redeem', code, userId: userIds[0] } };
+    }
     default: {
       const known = helpFor(sub);
       if (known) return fail(`\`/po ${sub}\` is not available in this version of po-desk yet`, sub);
@@ -111,4 +125,15 @@ export function splitCommand(text: string): CommandWords {
   if (!match) return { sub: '', args: '' };
   const [, sub = '', args = ''] = match;
   return { sub: sub.toLowerCase(), args: args.trim() };
+}
+
+/** Link codes: "PO-" and eight letters or digits without look-alikes (0/O, 1/I/L). */
+export const LINK_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+
+/** The canonical spelling of a typed code ("po-abcd efgh", "POABCDEFGH" → "PO-ABCD-EFGH"), or undefined. */
+export function normaliseLinkCode(text: string): string | undefined {
+  const m = /^PO-?([A-Z0-9]{4})-?([A-Z0-9]{4})$/.exec(text.trim().toUpperCase());
+  if (!m) return undefined;
+  const body = `${m[1]}${m[2]}`;
+  return [...body].every((c) => LINK_CODE_ALPHABET.includes(c)) ? `PO-${m[1]}-${m[2]}` : undefined;
 }

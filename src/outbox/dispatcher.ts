@@ -222,7 +222,7 @@ export class Dispatcher {
   }
 
   private async deadLetter(row: Row, reason: string, log: Logger, explanation?: string): Promise<void> {
-    const reportTo = parseReportTo(row.reportTo);
+    const reportTo = parseReportTo(row);
     await this.o.db.$transaction(async (tx) => {
       const dead = await tx.outboxMessage.updateMany({
         where: { id: row.id, lockedBy: this.id },
@@ -232,7 +232,7 @@ export class Dispatcher {
       if (dead.count === 1 && reportTo) {
         await tx.outboxMessage.create({
           data: outboxRow(
-            { platform: row.platform as Platform, externalId: row.workspaceId },
+            { platform: reportTo.platform, externalId: reportTo.workspaceExternalId },
             { kind: 'ephemeral', channelId: reportTo.channelId, userId: reportTo.userId, message: undeliverableNotice(reportTo, explanation ?? reason) },
           ),
         });
@@ -243,10 +243,17 @@ export class Dispatcher {
   }
 }
 
-function parseReportTo(value: unknown): ReportTo | undefined {
-  const v = (typeof value === 'string' ? JSON.parse(value) : value) as Partial<ReportTo> | null;
+function parseReportTo(row: Row): ReportTo | undefined {
+  const value = row.reportTo;
+  const v = (typeof value === 'string' ? JSON.parse(value) : value) as (Partial<ReportTo> & { platform?: Platform }) | null;
   if (!v || typeof v.userId !== 'string' || typeof v.channelId !== 'string') return undefined;
-  return { userId: v.userId, channelId: v.channelId, recipientName: typeof v.recipientName === 'string' ? v.recipientName : 'them' };
+  return {
+    userId: v.userId,
+    channelId: v.channelId,
+    recipientName: typeof v.recipientName === 'string' ? v.recipientName : 'them',
+    platform: v.platform ?? (row.platform as Platform),
+    workspaceExternalId: v.workspaceExternalId ?? row.workspaceId,
+  };
 }
 
 function undeliverableNotice(to: ReportTo, why: string): Message {

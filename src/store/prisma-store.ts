@@ -84,14 +84,14 @@ function prismaTx(db: PrismaTx, markEnqueued: () => void): Tx {
         if (row.timeZoneSource === 'unknown' && p.timeZone) {
           await db.person.update({ where: key, data: { timeZone: p.timeZone, timeZoneSource: 'platform' } });
         }
-        out.push(personRef(row));
+        out.push(await canonical(db, row));
       }
       return out;
     },
 
     async findPerson(workspaceId, platformUserId) {
       const row = await db.person.findUnique({ where: { workspaceId_platformUserId: { workspaceId, platformUserId } } });
-      return row ? personRef(row) : undefined;
+      return row ? canonical(db, row) : undefined;
     },
 
     async personsByIds(productId, ids) {
@@ -152,8 +152,65 @@ function prismaTx(db: PrismaTx, markEnqueued: () => void): Tx {
     },
 
     async enqueue(workspace, delivery: Delivery) {
-      await db.outboxMessage.create({ data: outboxRow(workspace, delivery) });
+      let target: Pick<WorkspaceRef, 'platform' | 'externalId'> = workspace;
+      const inThisWorkspace =
+        delivery.kind === 'dm' && (await db.person.count({ where: { workspaceId: workspace.id, platformUserId: delivery.userId } })) > 0;
+      if (delivery.kind === 'dm' && !inThisWorkspace && workspace.productId) {
+        // The recipient may be a person of the product whose account is in another of its workspaces.
+        const home = await db.person.findFirst({
+          where: { productId: workspace.productId, platformUserId: delivery.userId },
+          include: { workspace: true },
+          orderBy: { createdAt: 'asc' },
+        });
+        if (home && home.workspace.id !== workspace.id) target = { platform: home.workspace.platform as Platform, externalId: home.workspace.externalId };
+      }
+      await db.outboxMessage.create({ data: outboxRow(target, delivery) });
       markEnqueued();
+    },
+
+    async attachWorkspace(workspaceId, productId) {
+      await db.workspace.update({ where: { id: workspaceId }, data: { productId } });
+    },
+
+    async createLinkCode(code) {
+      await db.linkCode.create({ data: { ...code, personId: code.personId ?? null } });
+    },
+
+    async takeLinkCode(codeHash, now) {
+      const taken = await db.linkCode.updateMany({ where: { codeHash, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
+      if (taken.count !== 1) return undefined;
+      const row = await db.linkCode.findUniqueOrThrow({ where: { codeHash } });
+      return { productId: row.productId, kind: row.kind as 'workspace' | 'person', personId: row.personId ?? undefined, createdById: row.createdById };
+    },
+
+    async linkPerson(productId, aliasId, personId) {
+      // The roles the other account had move to the person it now stands for, then it points there.
+      const [memberships, stakeholder, admin, owner] = await Promise.all([
+        db.teamMember.findMany({ where: { personId: aliasId } }),
+        db.stakeholder.findUnique({ where: { productId_personId: { productId, personId: aliasId } } }),
+        db.productAdmin.findUnique({ where: { productId_personId: { productId, personId: aliasId } } }),
+        db.productOwner.findUnique({ where: { productId } }),
+      ]);
+      if (memberships.length > 0) {
+        await db.teamMember.createMany({ data: memberships.map((m) => ({ teamId: m.teamId, personId })), skipDuplicates: true });
+        await db.teamMember.deleteMany({ where: { personId: aliasId } });
+      }
+      if (stakeholder) {
+        await db.stakeholder.createMany({ data: [{ productId, personId }], skipDuplicates: true });
+        await db.stakeholder.delete({ where: { productId_personId: { productId, personId: aliasId } } });
+      }
+      if (admin) {
+        await db.productAdmin.createMany({ data: [{ productId, personId }], skipDuplicates: true });
+        await db.productAdmin.delete({ where: { productId_personId: { productId, personId: aliasId } } });
+      }
+      if (owner?.personId === aliasId) await db.productOwner.update({ where: { productId }, data: { personId } });
+      await db.person.updateMany({ where: { sameAsId: aliasId }, data: { sameAsId: personId } });
+      await db.person.update({ where: { id: aliasId }, data: { sameAsId: personId } });
+    },
+
+    async workspaceOfPerson(personId) {
+      const p = await db.person.findUniqueOrThrow({ where: { id: personId }, include: { workspace: true } });
+      return { id: p.workspace.id, platform: p.workspace.platform as Platform, externalId: p.workspace.externalId };
     },
 
     async audit(productId, actorId, action, details = {}) {
@@ -175,4 +232,10 @@ export function outboxRow(workspace: Pick<WorkspaceRef, 'platform' | 'externalId
     payload: JSON.parse(JSON.stringify(d.message)) as Prisma.InputJsonValue,
     ...(d.kind === 'dm' && d.reportTo ? { reportTo: { ...d.reportTo } } : {}),
   };
+}
+
+/** The person an account stands for: itself, or the person an admin linked it to. */
+async function canonical(db: PrismaTx, row: { id: string; platformUserId: string; displayName: string; sameAsId: string | null }): Promise<PersonRef> {
+  if (!row.sameAsId) return personRef(row);
+  return personRef(await db.person.findUniqueOrThrow({ where: { id: row.sameAsId } }));
 }

@@ -251,6 +251,11 @@ export function cardText(activity: unknown): string {
     if (Array.isArray(node)) return node.forEach(walk);
     if (!node || typeof node !== 'object') return;
     const o = node as Record<string, unknown>;
+    if (o.type === 'RichTextBlock' && Array.isArray(o.inlines)) {
+      // One paragraph: its runs read as one line.
+      parts.push((o.inlines as { text?: string }[]).map((r) => r.text ?? '').join(''));
+      return;
+    }
     if ((o.type === 'TextBlock' || o.type === 'TextRun') && typeof o.text === 'string') parts.push(o.text);
     if (typeof o.title === 'string' && (typeof o.type !== 'string' || o.type.startsWith('Action.') || 'value' in o)) parts.push(o.title);
     if (o.type === undefined && typeof o.value === 'string' && typeof o.title === 'string') parts.push(o.value);

@@ -4,6 +4,8 @@ import { readConfig } from '../../src/config.js';
 import { startPoDesk, type RunningApp } from '../../src/start.js';
 import { adaptiveCardErrors } from './adaptive-card-schema.js';
 import { FakeBotConnector } from './fake-bot-connector.js';
+import type { FakeSlack } from './fake-slack.js';
+import { SIGNING_SECRET } from './slack-requests.js';
 import { postActivity, type PostResult } from './teams-activities.js';
 import { createTestDatabase, type TestDatabase, type TestDbKind } from './test-database.js';
 
@@ -47,13 +49,15 @@ export interface TeamsTestApp {
  * Bot Connector. `credentials: true` configures MICROSOFT_APP_ID/PASSWORD, so every activity must carry
  * a valid token signed by the fake's OpenID keys; otherwise TEAMS_AUTH=off.
  */
-export async function startTeamsTestApp(kind: TestDbKind, options: { credentials?: boolean } = {}): Promise<TeamsTestApp> {
+export async function startTeamsTestApp(kind: TestDbKind, options: { credentials?: boolean; slack?: FakeSlack } = {}): Promise<TeamsTestApp> {
   const fake = await FakeBotConnector.start();
   const database = await createTestDatabase(kind);
   const config = readConfig({
     NODE_ENV: 'test',
     PORT: '0',
     OUTBOX_MAX_ATTEMPTS: '3',
+    // Slack too, for products that span a Slack workspace and a Teams tenant.
+    ...(options.slack ? { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: options.slack.url } : {}),
     ...(options.credentials
       ? { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: 'not-used-by-the-fake', MICROSOFT_APP_TYPE: 'MultiTenant' }
       : { TEAMS_AUTH: 'off' }),
