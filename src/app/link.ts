@@ -96,9 +96,15 @@ export async function redeemLinkCode(ctx: CommandContext, deps: Deps, linkCode: 
     const decision = authorize(state, { personId: caller!.id, isWorkspaceAdmin: callerProfile.isAdmin }, { kind: 'product' });
     if (!decision.allowed) throw new UserError('not_allowed', `Only ${decision.whoMay} can link accounts.`);
     const [account] = await tx.ensurePersons(state.id, workspace.id, [toNewPerson(targetProfile)]);
-    const person = (await tx.personsByIds(state.id, [entry.personId!]))[0];
-    if (!person) throw invalid();
+    const coded = (await tx.personsByIds(state.id, [entry.personId!]))[0];
+    if (!coded) throw invalid();
+    // The code's person may have been linked to someone since: link to whom they stand for now.
+    const person = (await tx.findPerson((await tx.workspaceOfPerson(coded.id)).id, coded.platformUserId)) ?? coded;
     if (account!.id === person.id) throw new UserError('link_same', 'Those are already the same person.');
+    if ((await tx.workspaceOfPerson(account!.id)).id !== workspace.id) {
+      // ensurePersons answered with the person this account already stands for: never re-link it to another.
+      throw new UserError('link_already_linked', `${targetProfile.displayName}'s account here is already linked to ${account!.displayName}. po-desk does not move a linked account.`);
+    }
     const home = await tx.workspaceOfPerson(person.id);
     if (home.id === workspace.id) throw new UserError('link_same_workspace', 'Both accounts are in this workspace. Link accounts across workspaces only (e.g. Slack and Teams).');
     await tx.linkPerson(state.id, account!.id, person.id);

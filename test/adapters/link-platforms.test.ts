@@ -99,6 +99,12 @@ describe.each(testDatabaseKinds())('one product on Slack and Teams, linked by an
     expect(await inTeams(T_PAT, 'stakeholder add', [T_TOM])).toContain('as a stakeholder of');
     const stakeholders = await prisma().stakeholder.findMany({ include: { person: true } });
     expect(stakeholders.map((s) => s.person.platformUserId)).toEqual([T_TOM.aadObjectId]);
+
+    // A linked account is never moved to someone else: Teams-Pat cannot become Eve.
+    const eveCode = CODE.exec(await po(`link <@${EVE}|eve>`, ANN))![0];
+    expect(await inTeams(T_ANN, `link ${eveCode}`, [T_PAT])).toContain('account here is already linked to Pat');
+    expect((await prisma().person.findFirstOrThrow({ where: { platformUserId: T_PAT.aadObjectId }, include: { sameAs: true } })).sameAs?.platformUserId).toBe(PAT);
+    expect(await prisma().linkCode.count({ where: { kind: 'person', usedAt: null } })).toBe(1); // still usable
   });
 
   it("messages a linked person where their account lives: a handover in Teams tells Pat on Slack", async () => {

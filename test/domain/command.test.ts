@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { HELP, helpFor, parseCommand, splitCommand, type CommandInput, type ParseResult } from '../../src/domain/command.js';
+import { HELP, helpFor, LINK_CODE_ALPHABET, normaliseLinkCode, parseCommand, splitCommand, type CommandInput, type ParseResult } from '../../src/domain/command.js';
 
 const CONTRACT = [
   'help', 'ask', 'request', 'questions', 'queue', 'stats', 'digest', 'sprint',
@@ -85,6 +85,70 @@ describe('parseCommand: hours', () => {
   it('passes the trimmed text on, or nothing to show the current hours', () => {
     expect(parse('hours', ' 09:00-17:00 mon-fri ')).toEqual({ ok: true, command: { name: 'hours', text: '09:00-17:00 mon-fri' } });
     expect(parse('hours', '  ')).toEqual({ ok: true, command: { name: 'hours', text: undefined } });
+  });
+});
+
+describe('parseCommand: link', () => {
+  it('invites another workspace without arguments', () => {
+    expect(parse('link')).toEqual({ ok: true, command: { name: 'link', op: 'invite-workspace' } });
+    expect(parse('link', '  ')).toEqual({ ok: true, command: { name: 'link', op: 'invite-workspace' } });
+  });
+
+  it('invites the accounts of the one mentioned person', () => {
+    expect(parse('link', '', ['U1'])).toEqual({ ok: true, command: { name: 'link', op: 'invite-person', userId: 'U1' } });
+  });
+
+  it('refuses two mentions without a code', () => {
+    const { problem, helpSub } = problemOf(parse('link', '', ['U1', 'U2']));
+    expect(problem).toMatch(/mention one person/);
+    expect(helpSub).toBe('link');
+  });
+
+  it.each(['po-abcd-efgh', 'POABCDEFGH', 'PO-ABCD EFGH', ' PO-ABCD-EFGH ', 'PO ABCD EFGH', 'poabcd-efgh'])('redeems %j as the canonical PO-ABCD-EFGH', (typed) => {
+    expect(parse('link', typed)).toEqual({ ok: true, command: { name: 'link', op: 'redeem', code: 'PO-ABCD-EFGH', userId: undefined } });
+  });
+
+  it('redeems a code for the mentioned account', () => {
+    expect(parse('link', 'po-abcd-efgh', ['U2'])).toEqual({ ok: true, command: { name: 'link', op: 'redeem', code: 'PO-ABCD-EFGH', userId: 'U2' } });
+  });
+
+  it('refuses a code with two mentions', () => {
+    expect(problemOf(parse('link', 'PO-ABCD-EFGH', ['U1', 'U2']))).toEqual({ problem: 'mention one account to link', helpSub: 'link' });
+  });
+
+  it.each(['PO-ABC0-EFGH', 'hello', 'PO-ABCD-EFG', 'PO-ABCD-EFGHJ', 'XX-ABCD-EFGH', 'PO-ABCD-EFGH-JKMN'])('refuses %j, showing what a code looks like', (typed) => {
+    const { problem, helpSub } = problemOf(parse('link', typed, ['U1']));
+    expect(problem).toContain(typed);
+    expect(problem).toContain('PO-ABCD-EFGH');
+    expect(helpSub).toBe('link');
+  });
+});
+
+describe('normaliseLinkCode', () => {
+  it('uppercases, trims and puts the dashes in', () => {
+    expect(normaliseLinkCode('po-abcd-efgh')).toBe('PO-ABCD-EFGH');
+    expect(normaliseLinkCode('POABCDEFGH')).toBe('PO-ABCD-EFGH');
+    expect(normaliseLinkCode('PO-ABCDEFGH')).toBe('PO-ABCD-EFGH');
+    expect(normaliseLinkCode('POABCD-EFGH')).toBe('PO-ABCD-EFGH');
+    expect(normaliseLinkCode('  Po-2345-6789\n')).toBe('PO-2345-6789');
+  });
+
+  it.each(['O', 'I', 'L', '0', '1'])('refuses the look-alike %s anywhere in the code', (c) => {
+    expect(normaliseLinkCode(`PO-${c}BCD-EFGH`)).toBeUndefined();
+    expect(normaliseLinkCode(`PO-ABCD-EFG${c}`)).toBeUndefined();
+    expect(normaliseLinkCode(`PO-ABCD-EFG${c.toLowerCase()}`)).toBeUndefined();
+  });
+
+  it('refuses other shapes', () => {
+    for (const text of ['', 'PO-', 'ABCD-EFGH', 'PO-ABC-EFGH', 'PO-ABCD-EFGHJ', 'PO--ABCD-EFGH', 'PO-ABCD--EFGH', 'PO-AB_D-EFGH', 'PO-ABCD EFGH', 'XPO-ABCD-EFGH']) {
+      expect({ text, code: normaliseLinkCode(text) }).toEqual({ text, code: undefined });
+    }
+  });
+
+  it('accepts every letter of the alphabet, which has no look-alikes', () => {
+    expect(LINK_CODE_ALPHABET).not.toMatch(/[OIL01]/);
+    expect(new Set(LINK_CODE_ALPHABET).size).toBe(LINK_CODE_ALPHABET.length);
+    for (const c of LINK_CODE_ALPHABET) expect(normaliseLinkCode(`po-${c}${c}${c}${c}-${c}${c}${c}${c}`.toLowerCase())).toBe(`PO-${c}${c}${c}${c}-${c}${c}${c}${c}`);
   });
 });
 
