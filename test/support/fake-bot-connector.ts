@@ -11,6 +11,7 @@
 import { createSign, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { activityErrors } from './activity-schema.js';
 import { adaptiveCardErrors } from './adaptive-card-schema.js';
 
 export interface FakeMember {
@@ -230,6 +231,10 @@ export class FakeBotConnector {
 
   private checkActivity(body: Record<string, unknown> | undefined, where: string): void {
     if (!body || body.type !== 'message') this.unexpected.push(`${where}: not a message activity`);
+    if (body) {
+      const errors = activityErrors(body);
+      if (errors.length > 0) this.unexpected.push(`${where}: invalid Bot Framework Activity: ${errors.join('; ')}`);
+    }
     for (const a of (body?.attachments as { contentType?: string; content?: unknown }[] | undefined) ?? []) {
       if (a.contentType !== 'application/vnd.microsoft.card.adaptive') continue;
       const errors = adaptiveCardErrors(a.content);

@@ -55,17 +55,25 @@ export class BotConnector {
   ) {}
 
   async sendToConversation(serviceUrl: string, conversationId: string, activity: ConnectorActivity): Promise<{ id: string | undefined }> {
-    return this.call('POST', serviceUrl, `v3/conversations/${enc(conversationId)}/activities`, activity) as Promise<{ id: string | undefined }>;
+    return this.call('POST', serviceUrl, `v3/conversations/${enc(conversationId)}/activities`, addressed(activity, serviceUrl, conversationId)) as Promise<{
+      id: string | undefined;
+    }>;
   }
 
   async replyToActivity(serviceUrl: string, conversationId: string, activityId: string, activity: ConnectorActivity): Promise<{ id: string | undefined }> {
-    return this.call('POST', serviceUrl, `v3/conversations/${enc(conversationId)}/activities/${enc(activityId)}`, { ...activity, replyToId: activityId }) as Promise<{
+    return this.call('POST', serviceUrl, `v3/conversations/${enc(conversationId)}/activities/${enc(activityId)}`, {
+      ...addressed(activity, serviceUrl, conversationId),
+      replyToId: activityId,
+    }) as Promise<{
       id: string | undefined;
     }>;
   }
 
   async updateActivity(serviceUrl: string, conversationId: string, activityId: string, activity: ConnectorActivity): Promise<void> {
-    await this.call('PUT', serviceUrl, `v3/conversations/${enc(conversationId)}/activities/${enc(activityId)}`, { ...activity, id: activityId });
+    await this.call('PUT', serviceUrl, `v3/conversations/${enc(conversationId)}/activities/${enc(activityId)}`, {
+      ...addressed(activity, serviceUrl, conversationId),
+      id: activityId,
+    });
   }
 
   async createConversation(serviceUrl: string, params: NewConversation): Promise<{ id: string }> {
@@ -120,6 +128,11 @@ export class BotConnector {
 }
 
 const enc = encodeURIComponent;
+
+/** Activities carry their own address, as botbuilder's sendActivity fills it in from the conversation reference. */
+function addressed(activity: ConnectorActivity, serviceUrl: string, conversationId: string): ConnectorActivity {
+  return { ...activity, channelId: 'msteams', serviceUrl, conversation: { id: conversationId } };
+}
 
 /** Retry-After is seconds or an HTTP date. */
 function retryAfterMs(header: string | null): number | undefined {
