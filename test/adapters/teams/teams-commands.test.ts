@@ -4,6 +4,7 @@ import {
   BOT,
   CHANNEL_ID,
   channelMessage,
+  invoke,
   membersAdded,
   personalConversationId,
   personalInstall,
@@ -112,6 +113,27 @@ describe.each(testDatabaseKinds())('Teams: the foundation commands (%s)', (kind)
     expect(refused.text).toContain('Only the PO (Pat) or an admin (Ann) can hand over the Product Owner role.');
     const owner = await prisma().productOwner.findFirstOrThrow({ include: { person: true } });
     expect(owner.person.platformUserId).toBe(PAT.aadObjectId); // unchanged
+  });
+
+  it("lists and changes the roster from the channel, and undoes a removal with the card's Undo", async () => {
+    const list = channelMessage(ALI, 'members', where());
+    await t.send(list);
+    expect((await t.fake.waitForSent((s) => s.replyToId === list.id)).text).toContain('Checkout has 5 on the roster');
+
+    const remove = channelMessage(ALI, 'members remove', where(), [BOB]);
+    await t.send(remove);
+    const removed = await t.fake.waitForSent((s) => s.replyToId === remove.id);
+    expect(removed.text).toContain('Removed Bob from Checkout.');
+    const onRoster = async () => (await prisma().teamMember.findMany({ include: { person: true } })).map((m) => m.person.displayName).sort();
+    expect(await onRoster()).toEqual(['Alice', 'Ann', 'Sam', 'Zed']);
+
+    const attachments = removed.activity.attachments as { content: unknown }[];
+    const undo = JSON.stringify(attachments[0]!.content).match(/"verb":"members\.undo-remove","data":(\{"po":\{[^}]*\}\})/);
+    expect(undo).not.toBeNull();
+    const data = JSON.parse(undo![1]!) as unknown;
+    const res = await t.send(invoke(ALI, 'adaptiveCard/action', { action: { type: 'Action.Execute', verb: 'members.undo-remove', data }, trigger: 'manual' }, where(), removed.id));
+    expect(JSON.stringify(res.body)).toContain('Undone: ');
+    expect(await onRoster()).toEqual(['Alice', 'Ann', 'Bob', 'Sam', 'Zed']);
   });
 
   it('answers in a personal chat without a mention, and understands "/po" typed out of habit', async () => {
