@@ -22,7 +22,7 @@ export function helpLine(h: HelpEntry): Span[] {
 
 export function problemMessage(problem: string, help: HelpEntry | undefined): Message {
   return message(
-    section('Sorry, ', problem, '.'),
+    section('Sorry, ', ...withCode(problem), '.'),
     help ? { type: 'section', text: rich('Usage: ', ...helpLine(help)) } : section('Try ', code('/po help'), ' for the list of commands.'),
   );
 }
@@ -52,5 +52,13 @@ export function errorText(error: unknown, log: { error(details: object, text: st
 
 /** The one error boundary of a command or a click, as a reply. */
 export function replyForError(error: unknown, log: { error(details: object, text: string): void }): Message {
-  return message(section(errorText(error, log)));
+  return message(section(...withCode(errorText(error, log))));
+}
+
+/**
+ * Our one-line texts write commands in backticks ("run `/po team <name>`"). As code spans they look
+ * like code on every platform, instead of showing the backticks where Markdown is not read (Teams cards).
+ */
+export function withCode(text: string): Span[] {
+  return text.split(/`([^`]+)`/).flatMap((part, i): Span[] => (part === '' ? [] : [i % 2 === 1 ? code(part) : { type: 'text', text: part }]));
 }

@@ -143,6 +143,11 @@ describe.each(testDatabaseKinds())('Teams: the foundation commands (%s)', (kind)
     expect(reply.replyToId).toBeUndefined();
     expect(reply.text).toContain('/po stakeholder add|remove|list');
 
+    // Commands in backticks show as code, not as backticks: Teams cards do not read Markdown.
+    await t.send(personalMessage(ALI, 'team Checkout', serviceUrl));
+    const refusal = await t.fake.waitForSent((s) => s.conversationId === personalConversationId(ALI) && s.text.includes('own channel'));
+    expect(refusal.text).toBe('Run /po team <name> in the team’s own channel: that channel becomes the team.');
+    expect(JSON.stringify(refusal.activity.attachments)).toContain('"text":"/po team <name>","fontType":"monospace"');
     await t.send(personalMessage(ALI, '/po owner', serviceUrl));
     await t.fake.waitForSent((s) => s.conversationId === personalConversationId(ALI) && s.text.includes('is the Product Owner of'));
   });
