@@ -21,6 +21,10 @@ export type FormOutcome =
 
 export const reply = (message: Message): Shown => ({ kind: 'reply', message });
 
+/** A click on a button this version does not know (an old message, or a payload missing what we need). */
+export const unknownAction = () => new UserError('unknown_action', 'That button no longer does anything: it comes from an older version of po-desk.');
+export const unknownForm = () => new UserError('unknown_form', 'That form no longer exists: it comes from an older version of po-desk.');
+
 /** A button click: the action id and value the button was rendered with. */
 export async function runAction(ctx: CommandContext, deps: Deps, actionId: string, value: string): Promise<Shown> {
   switch (actionId) {
@@ -31,7 +35,7 @@ export async function runAction(ctx: CommandContext, deps: Deps, actionId: strin
     case 'members.undo-remove':
       return { kind: 'replace', message: await undoMembersRemoval(ctx, deps, value) };
     default:
-      throw new UserError('unknown_action', 'That button no longer does anything: it comes from an older version of po-desk.');
+      throw unknownAction();
   }
 }
 
@@ -41,7 +45,7 @@ export async function openForm(ctx: CommandContext, deps: Deps, callbackId: stri
     case HOURS_FORM:
       return hoursForm(ctx, deps);
     default:
-      throw new UserError('unknown_form', 'That form no longer exists: it comes from an older version of po-desk.');
+      throw unknownForm();
   }
 }
 
@@ -58,6 +62,6 @@ export async function submitForm(
     case HOURS_FORM:
       return submitHoursForm(ctx, deps, values);
     default:
-      throw new UserError('unknown_form', 'That form no longer exists: it comes from an older version of po-desk.');
+      throw unknownForm();
   }
 }

@@ -9,6 +9,16 @@ import { problemMessage } from './replies.js';
 import { setOwner } from './set-owner.js';
 import { hoursForm, setWorkingHours } from './set-working-hours.js';
 import { showHelp } from './show-help.js';
+import { UserError } from '../user-error.js';
+
+const MAX_COMMAND_TEXT = 4000;
+
+/** Refuses command text no person types by hand, before anything parses it. */
+export function refuseOverlongCommand(text: string): void {
+  if (text.length > MAX_COMMAND_TEXT) {
+    throw new UserError('text_too_long', `That is too long for a command (${text.length} characters; at most ${MAX_COMMAND_TEXT}).`);
+  }
+}
 
 /** Runs one `/po …` command: a private reply to the caller, or a form to open. */
 export async function runCommand(ctx: CommandContext, deps: Deps, input: CommandInput): Promise<Shown> {

@@ -46,6 +46,7 @@ export async function hoursForm(ctx: CommandContext, deps: Deps): Promise<Form> 
     callbackId: HOURS_FORM,
     title: 'Working hours',
     submitLabel: 'Save',
+    typedAlternative: `/po hours ${formatClock(current.startMin)}-${formatClock(current.endMin)} ${formatDays(current.days)} ${current.timeZone}`,
     inputs: [
       { type: 'time', id: 'start', label: 'Start of your working day', required: true, initial: formatClock(current.startMin) },
       // Time pickers stop at 23:59; a day typed as ending at 24:00 shows as 23:59.

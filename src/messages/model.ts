@@ -72,6 +72,8 @@ export interface Form {
   submitLabel: string;
   /** Opaque state carried through the form round trip (e.g. an entity id). */
   metadata?: string;
+  /** A command that does what the form does, offered when a platform cannot open the form. */
+  typedAlternative?: string;
   inputs: Input[];
 }
 

@@ -14,6 +14,7 @@
  */
 import type { types as Slack } from '@slack/bolt';
 import type { Block, Button, Confirm, Form, FormValues, Input, Message, Rich, Span, TextStyle } from './model.js';
+import { chunk, ELLIPSIS, isRecord, RenderError, truncate, WORD_JOINER } from './render-common.js';
 
 export type SlackKnownBlock = Slack.KnownBlock;
 export type SlackModalView = Slack.ModalView;
@@ -58,19 +59,11 @@ export const SLACK_LIMITS = {
 
 export type SlackRenderErrorCode = 'slack_limit_exceeded' | 'slack_invalid_value';
 
-/** A message or form that cannot be rendered without losing data: a programming error, not user input. */
-export class SlackRenderError extends Error {
+/** A message or form that cannot be rendered on Slack without losing data: a programming error, not user input. */
+export class SlackRenderError extends RenderError<SlackRenderErrorCode> {
   override readonly name = 'SlackRenderError';
-  constructor(
-    readonly code: SlackRenderErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
-const ELLIPSIS = '…';
-const WORD_JOINER = '\u2060';
 const MODAL_CLOSE_LABEL = 'Cancel';
 const INFO_MODAL_CLOSE_LABEL = 'Done';
 
@@ -307,7 +300,7 @@ function renderInputElement(input: Input): Slack.InputBlockElement {
         ...(input.multiline !== undefined ? { multiline: input.multiline } : {}),
         ...(maxLength !== undefined ? { max_length: maxLength } : {}),
         ...(input.initial
-          ? { initial_value: truncatePlain(input.initial, maxLength ?? SLACK_LIMITS.textInputLength) }
+          ? { initial_value: truncate(input.initial, maxLength ?? SLACK_LIMITS.textInputLength) }
           : {}),
         ...(input.placeholder ? { placeholder: plain(input.placeholder, SLACK_LIMITS.placeholder) } : {}),
       };
@@ -497,19 +490,8 @@ function renderTextPrefix(text: string, style: TextStyle | undefined, styled: bo
   return render(lo);
 }
 
-/** Cut plain text to `max` UTF-16 units, ending in "…", never splitting a surrogate pair. */
-function truncatePlain(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let out = '';
-  for (const ch of text) {
-    if (out.length + ch.length > max - ELLIPSIS.length) break;
-    out += ch;
-  }
-  return out + ELLIPSIS;
-}
-
 function plain(text: string, max: number): Slack.PlainTextElement {
-  return { type: 'plain_text', text: truncatePlain(text, max), emoji: true };
+  return { type: 'plain_text', text: truncate(text, max), emoji: true };
 }
 
 function mrkdwn(text: string): Slack.MrkdwnElement {
@@ -527,15 +509,6 @@ function isBlank(text: string): boolean {
   return text.trim() === '';
 }
 
-function chunk<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
 
 function nonEmpty(value: unknown): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value : null;

@@ -33,6 +33,7 @@
  * never cut: an over-long one throws a TeamsRenderError, as does a card that cannot be made small enough.
  */
 import type { Block, Button, Form, FormValues, Input, Message, Rich, Span } from './model.js';
+import { chunk, cut, ELLIPSIS, isRecord, RenderError, truncate, WORD_JOINER } from './render-common.js';
 
 // ---------------------------------------------------------------------------------------------
 // The Adaptive Card subset this renderer emits
@@ -186,20 +187,12 @@ export const TEAMS_LIMITS = {
 
 export type TeamsRenderErrorCode = 'teams_limit_exceeded' | 'teams_invalid_value';
 
-/** A message or form that cannot be rendered without losing data: a programming error, not user input. */
-export class TeamsRenderError extends Error {
+/** A message or form that cannot be rendered on Teams without losing data: a programming error, not user input. */
+export class TeamsRenderError extends RenderError<TeamsRenderErrorCode> {
   override readonly name = 'TeamsRenderError';
-  constructor(
-    readonly code: TeamsRenderErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 const SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
-const ELLIPSIS = '…';
-const WORD_JOINER = '\u2060';
 /** Keys of the action data that belong to po-desk and Teams; an input id must not take them. */
 const RESERVED_INPUT_IDS = new Set(['po', 'msteams']);
 const USER_INPUT_PLACEHOLDER = 'Name or email address';
@@ -681,22 +674,6 @@ function dateFormat(timeZone: string): Intl.DateTimeFormat | null {
   return format;
 }
 
-/** Cut plain text to `max` UTF-16 units, ending in "…", never splitting a surrogate pair. */
-function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  return cut(text, max - ELLIPSIS.length) + ELLIPSIS;
-}
-
-/** The longest prefix of `text` of at most `max` UTF-16 units that does not split a surrogate pair. */
-function cut(text: string, max: number): string {
-  let out = '';
-  for (const ch of text) {
-    if (out.length + ch.length > max) break;
-    out += ch;
-  }
-  return out;
-}
-
 function richText(inlines: TextRun[]): RichTextBlock {
   return { type: 'RichTextBlock', inlines };
 }
@@ -713,12 +690,3 @@ function checkId(what: string, value: string, max: number): void {
   }
 }
 
-function chunk<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -3,14 +3,20 @@ import type { Db } from './database.js';
 
 export type TeamsConversationKind = 'personal' | 'channel' | 'groupChat';
 
-export interface StoredConversation {
+interface ConversationFields {
+  /** The Bot Framework conversation id (channels: without the ";messageid=" thread suffix). */
   id: string;
   tenantId: string;
   serviceUrl: string;
   kind: TeamsConversationKind;
+  /** The team a channel belongs to, for roster lookups. */
   teamId: string | undefined;
+  /** For a personal chat: whose it is. */
   userAadId: string | undefined;
-  /** The bot's own account in this conversation ("28:<app id>"). */
+}
+
+export interface StoredConversation extends ConversationFields {
+  /** The bot's own account in this conversation ("28:<app id>"), from the stored reference. */
   botId: string | undefined;
 }
 
@@ -23,13 +29,8 @@ export interface SeenUser {
   teamId: string | undefined;
 }
 
-export interface ConversationToRemember {
-  id: string;
-  tenantId: string;
-  serviceUrl: string;
-  kind: TeamsConversationKind;
-  teamId: string | undefined;
-  userAadId: string | undefined;
+export interface ConversationToRemember extends ConversationFields {
+  /** botbuilder's ConversationReference, for proactive messages. */
   reference: Record<string, unknown>;
 }
 

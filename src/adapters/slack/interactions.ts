@@ -4,6 +4,7 @@ import type { CommandContext, Deps } from '../../app/context.js';
 import { openForm, reply, runAction, submitForm, type Shown } from '../../app/interactions.js';
 import { message, section } from '../../messages/build.js';
 import type { Form, Message } from '../../messages/model.js';
+import { isRecord } from '../../messages/render-common.js';
 import { readSlackFormValues, renderSlackInfoModal, renderSlackMessage, slackActionIdBase } from '../../messages/render-slack.js';
 import type { Metrics } from '../../metrics.js';
 import { UserError } from '../../user-error.js';
@@ -187,6 +188,3 @@ function stringField(value: unknown, key: string): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -1,6 +1,5 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import { HOURS_FORM } from '../../app/set-working-hours.js';
 import { code, message, section } from '../../messages/build.js';
 import type { Form, Message } from '../../messages/model.js';
 import { renderSlackModal, SlackRenderError } from '../../messages/render-slack.js';
@@ -13,11 +12,6 @@ interface Envelope {
   m?: string;
   c?: string;
 }
-
-/** The command that does what a form does, for when the form cannot open. */
-const TYPED_INSTEAD: Record<string, string> = {
-  [HOURS_FORM]: '/po hours 09:00-17:00 mon-fri Europe/Berlin',
-};
 
 /**
  * Opens `form` as a modal with `views.open`. Slack's trigger_id is valid for 3 seconds, so call this
@@ -51,7 +45,7 @@ export async function openSlackForm(
   } else {
     log.warn({ form: form.callbackId }, 'slack: no trigger_id to open a form with');
   }
-  const typed = TYPED_INSTEAD[form.callbackId];
+  const typed = form.typedAlternative;
   return message(
     section(`Sorry, I could not open the “${form.title}” form: ${reason}. Nothing was changed.`),
     typed ? section('You can type it instead, with your own values: ', code(typed)) : section('Please try again in a moment.'),

@@ -2,7 +2,7 @@ import type { App, SlashCommand } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { CommandContext, Deps } from '../../app/context.js';
 import { reply, type Shown } from '../../app/interactions.js';
-import { runCommand } from '../../app/run-command.js';
+import { refuseOverlongCommand, runCommand } from '../../app/run-command.js';
 import { splitCommand } from '../../domain/command.js';
 import { renderSlackMessage } from '../../messages/render-slack.js';
 import type { Metrics } from '../../metrics.js';
@@ -10,8 +10,6 @@ import { UserError } from '../../user-error.js';
 import { openSlackForm } from './open-slack-form.js';
 import { replyForError } from '../../app/replies.js';
 import { parseSlackMentions, unescapeSlackText } from './slack-text.js';
-
-const MAX_COMMAND_TEXT = 4000;
 
 /**
  * `/po …`: map the slash command in, run the use case, answer privately in the ack. A command that
@@ -25,9 +23,7 @@ export function registerPoCommand(app: App, deps: Deps, log: Logger, metrics: Me
     let shown: Shown;
     let outcome = 'ok';
     try {
-      if ((command.text ?? '').length > MAX_COMMAND_TEXT) {
-        throw new UserError('text_too_long', `That is too long for a command (${command.text.length} characters; at most ${MAX_COMMAND_TEXT}).`);
-      }
+      refuseOverlongCommand(command.text ?? '');
       // Mentions first (they are Slack syntax), then decode what the person typed into plain text.
       const { userIds, rest } = parseSlackMentions(args);
       shown = await runCommand(contextOf(command), deps, { sub, rest: unescapeSlackText(rest), userIds });

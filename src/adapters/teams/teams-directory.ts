@@ -61,8 +61,8 @@ export async function resolveMentions(
   const roster = scope.teamId ?? scope.conversationId;
   const members = await Promise.all(teamsUserIds.map((id) => busy(() => connector.getMember(scope.serviceUrl, roster, id))));
   const ids: string[] = [];
-  members.forEach((member, i) => {
-    if (!member) throw new UserError('user_not_found', `I can't find the person you mentioned (${teamsUserIds[i]}) in this conversation.`);
+  members.forEach((member) => {
+    if (!member) throw new UserError('user_not_found', 'I can’t find someone you mentioned among the members of this conversation.');
     const profile = memberProfile(member);
     known.set(profile.platformUserId, profile);
     if (!ids.includes(profile.platformUserId)) ids.push(profile.platformUserId);
@@ -71,11 +71,11 @@ export async function resolveMentions(
   return ids;
 }
 
-export function memberProfile(m: TeamsMember, timeZone?: string): UserProfile {
+export function memberProfile(m: TeamsMember): UserProfile {
   return {
     platformUserId: m.aadObjectId ?? m.id,
     displayName: m.name || m.userPrincipalName || 'Someone',
-    timeZone,
+    timeZone: undefined, // member records carry none; the person's own activities do
     // Bots have "28:" ids; people have "29:" (and an AAD object id).
     isBot: m.id.startsWith('28:'),
     isAdmin: false,

@@ -1,4 +1,4 @@
-import { renderTeamsCard, renderTeamsText } from '../../messages/render-teams.js';
+import { renderTeamsCard, renderTeamsText, type AdaptiveCard } from '../../messages/render-teams.js';
 import type { Message } from '../../messages/model.js';
 import { SendError, type OutboxItem, type SendContext, type Sender, type Sent } from '../../outbox/sender.js';
 import type { StoredConversation, TeamsConversations } from '../../store/teams-conversations.js';
@@ -7,13 +7,14 @@ import { baseConversationId, threadConversationId } from './teams-ids.js';
 
 export const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 
-/** A message-model message as a Teams activity: one Adaptive Card and a plain-text summary for notifications. */
+/** A card as a Teams message activity; the summary is the notification preview. */
+export function cardMessage(card: AdaptiveCard, summary?: string): ConnectorActivity {
+  return { type: 'message', ...(summary ? { summary } : {}), attachments: [{ contentType: ADAPTIVE_CARD, content: card }] };
+}
+
+/** A message-model message as a Teams activity: one Adaptive Card and a plain-text summary. */
 export function cardActivity(message: Message): ConnectorActivity {
-  return {
-    type: 'message',
-    summary: renderTeamsText(message),
-    attachments: [{ contentType: ADAPTIVE_CARD, content: renderTeamsCard(message) }],
-  };
+  return cardMessage(renderTeamsCard(message), renderTeamsText(message));
 }
 
 /**
@@ -45,7 +46,7 @@ export function teamsSender(connector: BotConnector, conversations: TeamsConvers
             return { channelId: chat.id, messageId: sent.id };
           }
           case 'update': {
-            const conversation = await known(conversations, baseConversationId(context.target!.channelId));
+            const conversation = await known(conversations, context.target!.channelId);
             await connector.updateActivity(conversation.serviceUrl, context.target!.channelId, context.target!.messageId, activity);
             return { channelId: context.target!.channelId, messageId: context.target!.messageId };
           }

@@ -1,12 +1,13 @@
 import { ActivityTypes, TurnContext, type Activity, type InvokeResponse } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { CommandContext, Deps } from '../../app/context.js';
-import { openForm, runAction, submitForm, type Shown } from '../../app/interactions.js';
+import { openForm, runAction, submitForm, unknownAction, unknownForm, type Shown } from '../../app/interactions.js';
 import type { Delivery, UserProfile } from '../../app/ports.js';
-import { runCommand } from '../../app/run-command.js';
+import { refuseOverlongCommand, runCommand } from '../../app/run-command.js';
 import { installGreeting } from '../../app/show-help.js';
 import { splitCommand } from '../../domain/command.js';
 import { canonicalTimeZone } from '../../domain/working-hours.js';
+import { context, message, section } from '../../messages/build.js';
 import type { Form, FormValues, Message } from '../../messages/model.js';
 import { readTeamsAction, readTeamsFormValues, renderTeamsCard, renderTeamsFormCard, renderTeamsText, type AdaptiveCard } from '../../messages/render-teams.js';
 import type { Metrics } from '../../metrics.js';
@@ -16,11 +17,9 @@ import { UserError } from '../../user-error.js';
 import { replyForError } from '../../app/replies.js';
 import type { BotConnector, ConnectorActivity } from './bot-connector.js';
 import { resolveMentions, seenUser, teamsDirectory, type TurnScope } from './teams-directory.js';
-import { baseConversationId } from './teams-ids.js';
-import { ADAPTIVE_CARD, cardActivity } from './teams-sender.js';
+import { baseConversationId, threadConversationId, threadRootOf } from './teams-ids.js';
+import { ADAPTIVE_CARD, cardMessage } from './teams-sender.js';
 import { parseTeamsCommandText, type MentionEntity } from './teams-text.js';
-
-const MAX_COMMAND_TEXT = 4000;
 
 export interface TeamsTurnDeps {
   deps: Deps;
@@ -31,11 +30,12 @@ export interface TeamsTurnDeps {
   metrics: Metrics;
 }
 
-/** Where an activity happened, in the terms po-desk stores. */
+/**
+ * Where an activity happened, in the terms po-desk stores. `conversationId` is also the channel id a
+ * team is bound to (a channel's conversation id without its thread suffix).
+ */
 interface Where extends TurnScope {
   kind: TeamsConversationKind;
-  /** The channel (or chat) id a team is bound to and replies go to. */
-  channelId: string;
   /** For channel messages: the thread's root message id, so replies stay in the thread. */
   threadId: string | undefined;
 }
@@ -77,21 +77,18 @@ export async function handleTurn(turn: TurnContext, t: TeamsTurnDeps): Promise<v
 }
 
 function whereOf(a: Activity): Where | undefined {
-  const channelData = (a.channelData ?? {}) as { tenant?: { id?: string }; team?: { id?: string }; channel?: { id?: string } };
+  const channelData = (a.channelData ?? {}) as { tenant?: { id?: string }; team?: { id?: string } };
   const tenantId = a.conversation?.tenantId ?? channelData.tenant?.id ?? (a.channelId === 'emulator' ? 'emulator' : undefined);
   if (!tenantId || !a.conversation?.id || !a.serviceUrl) return undefined;
   const type = a.conversation.conversationType;
   const kind: TeamsConversationKind = type === 'channel' ? 'channel' : type === 'groupChat' ? 'groupChat' : 'personal';
-  const conversationId = baseConversationId(a.conversation.id);
-  const threadMatch = /;messageid=(\d+)/.exec(a.conversation.id);
   return {
     tenantId,
     serviceUrl: a.serviceUrl,
-    conversationId,
+    conversationId: baseConversationId(a.conversation.id),
     teamId: channelData.team?.id,
     kind,
-    channelId: kind === 'channel' ? (channelData.channel?.id ?? conversationId) : conversationId,
-    threadId: kind === 'channel' ? (threadMatch?.[1] ?? a.id) : undefined,
+    threadId: kind === 'channel' ? (threadRootOf(a.conversation.id) ?? a.id) : undefined,
   };
 }
 
@@ -122,7 +119,7 @@ function commandContext(a: Activity, where: Where): CommandContext {
     platform: 'teams',
     workspaceExternalId: where.tenantId,
     workspaceName: channelData.team?.name,
-    channelId: where.channelId,
+    channelId: where.conversationId,
     inDirectMessage: where.kind === 'personal',
     userId: a.from.aadObjectId ?? a.from.id,
   };
@@ -150,9 +147,7 @@ async function onCommand(turn: TurnContext, t: TeamsTurnDeps, where: Where, log:
   let shown: Shown;
   let outcome = 'ok';
   try {
-    if ((a.text ?? '').length > MAX_COMMAND_TEXT) {
-      throw new UserError('text_too_long', `That is too long for a command (${(a.text ?? '').length} characters; at most ${MAX_COMMAND_TEXT}).`);
-    }
+    refuseOverlongCommand(a.text ?? '');
     const userIds = await resolveMentions(t.connector, t.conversations, where, parsed.mentionedIds, known);
     shown = await runCommand(commandContext(a, where), deps, { sub, rest: args, userIds });
   } catch (error) {
@@ -171,7 +166,7 @@ async function onCardSubmit(turn: TurnContext, t: TeamsTurnDeps, where: Where, l
   const ctx = commandContext(a, where);
   const action = readTeamsAction(a.value);
   try {
-    if (!action) throw new UserError('unknown_action', 'That card is from an older version of po-desk and no longer does anything.');
+    if (!action) throw unknownAction();
     if (action.kind === 'action') return await show(turn, t, where, await runAction(ctx, deps, action.actionId, action.value));
     const { card } = await submitAndRender(ctx, deps, action.callbackId, action.metadata, a.value as Record<string, unknown>);
     await replaceCard(turn, t, where, card);
@@ -187,12 +182,12 @@ async function submitAndRender(
   callbackId: string,
   metadata: string | undefined,
   data: Record<string, unknown>,
-): Promise<{ title: string; card: AdaptiveCard; done: boolean }> {
+): Promise<{ title: string; card: AdaptiveCard }> {
   const form = await openForm(ctx, deps, callbackId);
   const values = readTeamsFormValues(form, data);
   const outcome = await submitForm(ctx, deps, callbackId, values, metadata);
-  if (outcome.kind === 'invalid') return { title: form.title, card: renderTeamsFormCard(withValues(form, values), outcome.errors), done: false };
-  return { title: form.title, card: renderTeamsCard(outcome.message), done: true };
+  if (outcome.kind === 'invalid') return { title: form.title, card: renderTeamsFormCard(withValues(form, values), outcome.errors) };
+  return { title: form.title, card: renderTeamsCard(outcome.message) };
 }
 
 /** The form as the person left it, so a correction does not mean typing everything again. */
@@ -207,14 +202,11 @@ async function onInvoke(turn: TurnContext, t: TeamsTurnDeps, where: Where, log: 
   const value = (a.value ?? {}) as { action?: { data?: unknown }; data?: unknown };
   switch (a.name) {
     case 'adaptiveCard/action': {
-      // Action.Execute: the answer is the card that replaces the one clicked (universal actions).
+      // Action.Execute: the answer is the card that replaces the one clicked (universal actions). Forms
+      // submit with Action.Submit, so an Execute always carries a button's action.
       const action = readTeamsAction(value.action?.data);
       try {
-        if (!action) throw new UserError('unknown_action', 'That button is from an older version of po-desk and no longer does anything.');
-        if (action.kind === 'form') {
-          const next = await submitAndRender(ctx, deps, action.callbackId, action.metadata, (value.action?.data ?? {}) as Record<string, unknown>);
-          return await respond(turn, 200, cardRefresh(next.card));
-        }
+        if (!action || action.kind !== 'action') throw unknownAction();
         const shown = await runAction(ctx, deps, action.actionId, action.value);
         if (shown.kind === 'replace') return await respond(turn, 200, cardRefresh(renderTeamsCard(shown.message)));
         if (shown.kind === 'form') return await respond(turn, 200, cardRefresh(renderTeamsFormCard(shown.form)));
@@ -228,7 +220,7 @@ async function onInvoke(turn: TurnContext, t: TeamsTurnDeps, where: Where, log: 
       // A form-opening button: the dialog shows the form.
       const action = readTeamsAction(value.data);
       try {
-        if (!action || action.kind !== 'action') throw new UserError('unknown_action', 'That button is from an older version of po-desk and no longer does anything.');
+        if (!action || action.kind !== 'action') throw unknownAction();
         const shown = await runAction(ctx, deps, action.actionId, action.value);
         if (shown.kind === 'form') return await respond(turn, 200, dialog(shown.form.title, renderTeamsFormCard(shown.form)));
         return await respond(turn, 200, dialog('po-desk', renderTeamsCard(shown.message)));
@@ -239,7 +231,7 @@ async function onInvoke(turn: TurnContext, t: TeamsTurnDeps, where: Where, log: 
     case 'task/submit': {
       const action = readTeamsAction(value.data);
       try {
-        if (!action || action.kind !== 'form') throw new UserError('unknown_form', 'That form is from an older version of po-desk and no longer exists.');
+        if (!action || action.kind !== 'form') throw unknownForm();
         const next = await submitAndRender(ctx, deps, action.callbackId, action.metadata, (value.data ?? {}) as Record<string, unknown>);
         return await respond(turn, 200, dialog(next.title, next.card));
       } catch (error) {
@@ -255,12 +247,10 @@ async function onInvoke(turn: TurnContext, t: TeamsTurnDeps, where: Where, log: 
   }
 }
 
-const INTAKE_NOT_YET: Message = {
-  blocks: [
-    { type: 'section', text: [{ type: 'text', text: 'Sending messages to the PO’s intake queue is not available in this version of po-desk yet.' }] },
-    { type: 'context', text: [{ type: 'text', text: 'Nothing was sent. Until then, tell the PO directly.' }] },
-  ],
-};
+const INTAKE_NOT_YET = message(
+  section('Sending messages to the PO’s intake queue is not available in this version of po-desk yet.'),
+  context('Nothing was sent. Until then, tell the PO directly.'),
+);
 
 async function onConversationUpdate(turn: TurnContext, t: TeamsTurnDeps, where: Where): Promise<void> {
   const a = turn.activity;
@@ -284,7 +274,7 @@ async function show(turn: TurnContext, t: TeamsTurnDeps, where: Where, shown: Sh
   if (shown.kind === 'reply') return enqueueReply(t, where, shown.message);
   if (shown.kind === 'replace') return replaceCard(turn, t, where, renderTeamsCard(shown.message));
   // Teams opens dialogs only from a click, so a typed command shows its form inline in the conversation.
-  await sendNow(turn, t, where, cardOf(renderTeamsFormCard(shown.form), shown.form.title));
+  await sendNow(t, where, cardMessage(renderTeamsFormCard(shown.form), shown.form.title));
 }
 
 async function enqueueReply(t: TeamsTurnDeps, where: Where, message: Message): Promise<void> {
@@ -295,18 +285,16 @@ async function enqueueReply(t: TeamsTurnDeps, where: Where, message: Message): P
 /** Updates the card that was clicked (Action.Submit carries its id as replyToId), or posts it if that is unknown. */
 async function replaceCard(turn: TurnContext, t: TeamsTurnDeps, where: Where, card: AdaptiveCard): Promise<void> {
   const a = turn.activity;
-  if (!a.replyToId) return sendNow(turn, t, where, cardOf(card));
-  await t.connector.updateActivity(where.serviceUrl, a.conversation.id, a.replyToId, cardOf(card));
+  if (!a.replyToId) return sendNow(t, where, cardMessage(card));
+  await t.connector.updateActivity(where.serviceUrl, a.conversation.id, a.replyToId, cardMessage(card));
 }
 
-async function sendNow(turn: TurnContext, t: TeamsTurnDeps, where: Where, activity: ConnectorActivity): Promise<void> {
-  const a = turn.activity;
-  if (where.threadId) await t.connector.replyToActivity(where.serviceUrl, `${where.conversationId};messageid=${where.threadId}`, where.threadId, activity);
-  else await t.connector.sendToConversation(where.serviceUrl, a.conversation.id, activity);
-}
-
-function cardOf(card: AdaptiveCard, summary?: string): ConnectorActivity {
-  return { ...cardActivity({ blocks: [] }), ...(summary ? { summary } : {}), attachments: [{ contentType: ADAPTIVE_CARD, content: card }] };
+async function sendNow(t: TeamsTurnDeps, where: Where, activity: ConnectorActivity): Promise<void> {
+  if (where.threadId) {
+    await t.connector.replyToActivity(where.serviceUrl, threadConversationId({ id: where.conversationId, kind: where.kind }, where.threadId), where.threadId, activity);
+  } else {
+    await t.connector.sendToConversation(where.serviceUrl, where.conversationId, activity);
+  }
 }
 
 const cardRefresh = (card: AdaptiveCard) => ({ statusCode: 200, type: ADAPTIVE_CARD, value: card });
