@@ -28,18 +28,21 @@ export function teamsSender(connector: BotConnector, conversations: TeamsConvers
       const activity = cardActivity(item.message);
       try {
         switch (item.kind) {
-          case 'post':
           case 'ephemeral': {
-            // Teams has no ephemeral messages: a private reply goes to the conversation it answers.
-            const conversation = await known(conversations, item.channelId!);
-            if (context.thread) {
-              const threadId = threadConversationId(conversation, context.thread.messageId);
-              const sent = await connector.replyToActivity(conversation.serviceUrl, threadId, context.thread.messageId, activity);
-              return { channelId: threadId, messageId: sent.id };
+            // Teams has no ephemeral messages: the person's 1:1 chat is the private place. Only when
+            // Teams will not give one does it go to the conversation, for everyone there to read.
+            const chat = await personalChat(connector, conversations, item.workspaceId, item.userId!).catch((error: unknown) => {
+              if (error instanceof SendError && error.failure === 'permanent') return undefined;
+              throw error;
+            });
+            if (chat) {
+              const sent = await connector.sendToConversation(chat.serviceUrl, chat.id, activity);
+              return { channelId: chat.id, messageId: sent.id };
             }
-            const sent = await connector.sendToConversation(conversation.serviceUrl, conversation.id, activity);
-            return { channelId: conversation.id, messageId: sent.id };
+            return await post(connector, await known(conversations, item.channelId!), context, activity);
           }
+          case 'post':
+            return await post(connector, await known(conversations, item.channelId!), context, activity);
           case 'dm': {
             const chat = await personalChat(connector, conversations, item.workspaceId, item.userId!);
             const sent = await connector.sendToConversation(chat.serviceUrl, chat.id, activity);
@@ -56,6 +59,17 @@ export function teamsSender(connector: BotConnector, conversations: TeamsConvers
       }
     },
   };
+}
+
+/** Into the conversation, or into the thread the delivery names. */
+async function post(connector: BotConnector, conversation: StoredConversation, context: SendContext, activity: ConnectorActivity): Promise<Sent> {
+  if (context.thread) {
+    const threadId = threadConversationId(conversation, context.thread.messageId);
+    const sent = await connector.replyToActivity(conversation.serviceUrl, threadId, context.thread.messageId, activity);
+    return { channelId: threadId, messageId: sent.id };
+  }
+  const sent = await connector.sendToConversation(conversation.serviceUrl, conversation.id, activity);
+  return { channelId: conversation.id, messageId: sent.id };
 }
 
 async function known(conversations: TeamsConversations, conversationId: string): Promise<StoredConversation> {

@@ -162,12 +162,16 @@ describe.each(testDatabaseKinds())('Teams: the foundation commands (%s)', (kind)
     const owner = channelMessage(ANN, 'owner', where(), [ZED]);
     await t.send(owner);
     await t.fake.waitForSent((s) => s.text.includes('Zed') && s.text.includes('is now the Product Owner'));
-    // Teams refuses the 1:1 (Zed blocked po-desk): Ann learns who was not reached and why, where she asked.
+    // Teams refuses the 1:1 (Zed blocked po-desk): Ann learns who was not reached and why, privately —
+    // in her own 1:1 with po-desk, not in the channel for everyone to read.
     const notice = await t.fake.waitForSent((s) => s.text.includes('I could not send'));
-    expect(notice.conversationId).toBe(CHANNEL_ID);
-    expect(notice.text).toContain('Zed');
-    expect(notice.text).toContain('blocked');
-    const dead = await prisma().outboxMessage.findFirstOrThrow({ where: { status: 'dead' } });
+    expect(notice.conversationId).toBe(personalConversationId(ANN));
+    expect(notice.text).toBe(
+      'I could not send Zed a private message: Teams refused it: po-desk was removed from that conversation, or the person blocked it.\n' +
+        'Nothing else was affected: everything you changed is saved.',
+    );
+    expect(t.fake.sent.filter((s) => s.conversationId.startsWith(CHANNEL_ID) && s.text.includes('could not'))).toEqual([]);
+    const dead = await prisma().outboxMessage.findFirstOrThrow({ where: { status: 'dead', userId: ZED.aadObjectId } });
     expect(dead).toMatchObject({ kind: 'dm', userId: ZED.aadObjectId });
     // Hand the role back so later tests see Pat as PO.
     const back = channelMessage(ANN, 'owner', where(), [PAT]);

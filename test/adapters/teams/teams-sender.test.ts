@@ -185,16 +185,20 @@ describe('teamsSender: posts', () => {
     expect(sent).toEqual({ channelId: GROUP_CHAT, messageId: fake.sent[0]!.id });
   });
 
-  it("'ephemeral' is posted into the conversation (Teams has no ephemeral messages)", async () => {
-    const sent = await sender.send(item('ephemeral', { channelId: CHANNEL, userId: PAT.aadObjectId }), {});
-    expect(calls()).toEqual([['send', CHANNEL, undefined]]);
+  it("'ephemeral' goes to the person's 1:1 chat: Teams has no ephemeral messages, and a channel is public", async () => {
+    const sent = await sender.send(item('ephemeral', { channelId: CHANNEL, userId: ANN.aadObjectId }), {});
+    expect(calls()).toEqual([['send', ANN_CHAT, undefined]]);
     expect(fake.sent[0]!.text).toBe('Hello');
-    expect(sent).toEqual({ channelId: CHANNEL, messageId: fake.sent[0]!.id });
+    expect(sent).toEqual({ channelId: ANN_CHAT, messageId: fake.sent[0]!.id });
   });
 
-  it("'ephemeral' with a thread is posted into that thread", async () => {
+  it("'ephemeral' to someone Teams gives no 1:1 is posted into the conversation, in its thread", async () => {
+    fake.setRoster(TEAM, [ANN]); // Pat is in no roster: no 1:1 can be made
     const sent = await sender.send(item('ephemeral', { channelId: CHANNEL, userId: PAT.aadObjectId }), { thread: { channelId: CHANNEL, messageId: '42' } });
-    expect(calls()).toEqual([['reply', `${CHANNEL};messageid=42`, '42']]);
+    expect(calls()).toEqual([
+      ['getMember', TEAM, PAT.aadObjectId],
+      ['reply', `${CHANNEL};messageid=42`, '42'],
+    ]);
     expect(sent.channelId).toBe(`${CHANNEL};messageid=42`);
   });
 
