@@ -1,10 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeMember } from '../support/fake-bot-connector.js';
 import { FakeSlack } from '../support/fake-slack.js';
-import { postToSlackEndpoint, slashCommandBody } from '../support/slack-requests.js';
 import { channelMessage, personalConversationId, TEAM_ID, TENANT_ID } from '../support/teams-activities.js';
 import { startTeamsTestApp, type TeamsTestApp } from '../support/teams-test-app.js';
-import { replyText } from '../support/test-app.js';
+import { replyText, slackCommander } from '../support/test-app.js';
 import { testDatabaseKinds } from '../support/test-database.js';
 
 // Slack accounts.
@@ -42,10 +41,7 @@ describe.each(testDatabaseKinds())('one product on Slack and Teams, linked by an
   });
 
   const prisma = () => t.app.db.prisma;
-  const po = async (text: string, userId: string) => {
-    const res = await postToSlackEndpoint(t.baseUrl, slashCommandBody({ text, userId }), { contentType: 'application/x-www-form-urlencoded' });
-    return replyText(res.json);
-  };
+  const po = async (text: string, userId: string) => (await slackCommander(t.baseUrl, slack)(text, { userId })).reply;
   const inTeams = async (from: FakeMember, text: string, mentions: FakeMember[] = []) => {
     const activity = channelMessage(from, text, { serviceUrl: t.fake.url }, mentions);
     expect((await t.send(activity)).status).toBe(200);

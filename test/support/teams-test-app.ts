@@ -1,13 +1,11 @@
 import { AppCredentials, ServiceClientCredentialsFactory, type AuthenticatorResult } from 'botframework-connector';
-import pino from 'pino';
-import { readConfig } from '../../src/config.js';
-import { startPoDesk, type RunningApp } from '../../src/start.js';
+import type { RunningApp } from '../../src/start.js';
 import { adaptiveCardErrors } from './adaptive-card-schema.js';
 import { FakeBotConnector } from './fake-bot-connector.js';
 import type { FakeSlack } from './fake-slack.js';
-import { SIGNING_SECRET } from './slack-requests.js';
 import { postActivity, type PostResult } from './teams-activities.js';
-import { createTestDatabase, type TestDatabase, type TestDbKind } from './test-database.js';
+import { slackEnv, startAppOn } from './test-app.js';
+import type { TestDatabase, TestDbKind } from './test-database.js';
 
 export const APP_ID = '5d1b2c3a-0000-4000-8000-00000000a99d';
 export const AAD_TOKEN = 'fake-aad-access-token';
@@ -51,36 +49,24 @@ export interface TeamsTestApp {
  */
 export async function startTeamsTestApp(kind: TestDbKind, options: { credentials?: boolean; slack?: FakeSlack } = {}): Promise<TeamsTestApp> {
   const fake = await FakeBotConnector.start();
-  const database = await createTestDatabase(kind);
-  const config = readConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    OUTBOX_MAX_ATTEMPTS: '3',
-    // Slack too, for products that span a Slack workspace and a Teams tenant.
-    ...(options.slack ? { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: options.slack.url } : {}),
-    ...(options.credentials
-      ? { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: 'not-used-by-the-fake', MICROSOFT_APP_TYPE: 'MultiTenant' }
-      : { TEAMS_AUTH: 'off' }),
-  });
   if (options.credentials) fake.expectedToken = AAD_TOKEN;
-  const app = await startPoDesk(config, {
-    log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
-    database: database.options(),
-    dispatcherPollMs: 50,
-    outboxBackoff: { baseMs: 20, maxMs: 200 },
-    ...(options.credentials
-      ? { teamsEndpoints: { openIdMetadataUrl: fake.openIdMetadataUrl, credentialsFactory: new FakeAadCredentialsFactory(APP_ID) } }
-      : {}),
-  });
-  const baseUrl = `http://127.0.0.1:${app.port}`;
+  const started = await startAppOn(
+    kind,
+    {
+      // Slack too, for products that span a Slack workspace and a Teams tenant.
+      ...(options.slack ? slackEnv(options.slack) : {}),
+      ...(options.credentials
+        ? { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: 'not-used-by-the-fake', MICROSOFT_APP_TYPE: 'MultiTenant' }
+        : { TEAMS_AUTH: 'off' }),
+    },
+    options.credentials ? { teamsEndpoints: { openIdMetadataUrl: fake.openIdMetadataUrl, credentialsFactory: new FakeAadCredentialsFactory(APP_ID) } } : {},
+  );
   return {
-    app,
+    ...started,
     fake,
-    database,
-    baseUrl,
     async send(activity) {
       const token = options.credentials ? fake.signToken({ appId: APP_ID, serviceUrl: (activity as { serviceUrl?: string }).serviceUrl }) : undefined;
-      const result = await postActivity(baseUrl, activity, token);
+      const result = await postActivity(started.baseUrl, activity, token);
       // Cards in invoke answers (refreshed cards, dialogs) must validate like the ones sent to the connector.
       for (const card of cardsIn(result.body)) {
         const errors = adaptiveCardErrors(card);
@@ -89,8 +75,7 @@ export async function startTeamsTestApp(kind: TestDbKind, options: { credentials
       return result;
     },
     async stop() {
-      await app.stop();
-      await database.drop().catch(() => {});
+      await started.stop();
       await fake.close();
     },
   };

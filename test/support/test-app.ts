@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { readConfig } from '../../src/config.js';
 import { renderSlackMessage } from '../../src/messages/render-slack.js';
-import { startPoDesk, type RunningApp } from '../../src/start.js';
+import { startPoDesk, type RunningApp, type StartOptions } from '../../src/start.js';
 import { FakeSlack } from './fake-slack.js';
 import { postToSlackEndpoint, SIGNING_SECRET, slashCommandBody, type SlackReplyBody, type SlashCommandInput } from './slack-requests.js';
 import { createTestDatabase, type TestDbKind, type TestDatabase } from './test-database.js';
@@ -18,37 +18,62 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-/** The real app (Bolt over HTTP, real outbox and scheduler) on a fresh database, talking to a fake Slack. */
-export async function startTestApp(kind: TestDbKind, options: { fake?: FakeSlack } = {}): Promise<TestApp> {
-  const fake = options.fake ?? (await FakeSlack.start({ teamId: TEAM_ID }));
+export interface StartedApp {
+  app: RunningApp;
+  database: TestDatabase;
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+/** The real app on a fresh database of `kind`, configured by `env` on top of the test defaults. */
+export async function startAppOn(kind: TestDbKind, env: Record<string, string>, options: Partial<StartOptions> = {}): Promise<StartedApp> {
   const database = await createTestDatabase(kind);
-  const config = readConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_API_URL: fake.url,
-    OUTBOX_MAX_ATTEMPTS: '3',
-  });
+  const config = readConfig({ NODE_ENV: 'test', PORT: '0', OUTBOX_MAX_ATTEMPTS: '3', ...env });
   const app = await startPoDesk(config, {
     log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     database: database.options(),
     dispatcherPollMs: 50,
     outboxBackoff: { baseMs: 20, maxMs: 200 },
+    ...options,
   });
-  const baseUrl = `http://127.0.0.1:${app.port}`;
   return {
     app,
-    fake,
     database,
-    baseUrl,
-    async po(text, as) {
-      const res = await postToSlackEndpoint(baseUrl, slashCommandBody({ ...as, text }), { contentType: 'application/x-www-form-urlencoded' });
-      return { status: res.status, reply: replyText(res.json), body: res.json };
-    },
+    baseUrl: `http://127.0.0.1:${app.port}`,
     async stop() {
       await app.stop();
       await database.drop().catch(() => {});
+    },
+  };
+}
+
+/** The environment that points po-desk's Slack surface at a fake Slack. */
+export function slackEnv(fake: FakeSlack): Record<string, string> {
+  return { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: fake.url };
+}
+
+/**
+ * Sends signed `/po` commands. Their response_url is the fake's (`responsesTo('po-command')`), so
+ * anything the app says later through it is recorded rather than posted to hooks.slack.com.
+ */
+export function slackCommander(baseUrl: string, fake: FakeSlack): TestApp['po'] {
+  return async (text, as) => {
+    const body = slashCommandBody({ responseUrl: fake.responseUrl('po-command'), ...as, text });
+    const res = await postToSlackEndpoint(baseUrl, body, { contentType: 'application/x-www-form-urlencoded' });
+    return { status: res.status, reply: replyText(res.json), body: res.json };
+  };
+}
+
+/** The real app (Bolt over HTTP, real outbox and scheduler) on a fresh database, talking to a fake Slack. */
+export async function startTestApp(kind: TestDbKind, options: { fake?: FakeSlack } = {}): Promise<TestApp> {
+  const fake = options.fake ?? (await FakeSlack.start({ teamId: TEAM_ID }));
+  const started = await startAppOn(kind, slackEnv(fake));
+  return {
+    ...started,
+    fake,
+    po: slackCommander(started.baseUrl, fake),
+    async stop() {
+      await started.stop();
       if (!options.fake) await fake.close();
     },
   };
