@@ -5,6 +5,7 @@ import { bold, code, context, message, section } from '../messages/build.js';
 import type { Message } from '../messages/model.js';
 import { UserError } from '../user-error.js';
 import { lookupUser, toNewPerson, withProduct, type CommandContext, type Deps } from './context.js';
+import type { LinkCodeEntry, Tx, UserProfile, WorkspaceRef } from './ports.js';
 import { mention, refusalMessage } from './replies.js';
 
 const CODE_MINUTES = 30;
@@ -64,53 +65,64 @@ export async function redeemLinkCode(ctx: CommandContext, deps: Deps, linkCode: 
   const callerProfile = await lookupUser(deps.directory, ctx.userId);
   const targetProfile = userId === undefined ? undefined : await lookupUser(deps.directory, userId);
   if (targetProfile?.isBot) throw new UserError('not_a_person', `${targetProfile.displayName} is a bot: only people have accounts to link.`);
-  const invalid = () => new UserError('link_code_invalid', 'That code is unknown, already used or expired. Ask the PO or an admin for a new one (`/po link`).');
 
-  // Every refusal below is thrown, so the transaction rolls back and the code stays usable.
+  // Every refusal is thrown, so the transaction rolls back and the code stays usable.
   return deps.store.transaction(async (tx) => {
     const workspace = await tx.workspace(ctx.platform, ctx.workspaceExternalId, ctx.workspaceName);
     const entry = await tx.takeLinkCode(hash(linkCode), deps.clock.now());
-    if (!entry) throw invalid();
-
+    if (!entry) throw invalidCode();
     if (entry.kind === 'workspace') {
       if (targetProfile) throw new UserError('link_code_kind', 'That code connects a workspace, not a person: use it without a mention.');
-      if (workspace.productId === entry.productId) throw new UserError('link_already', 'This workspace already belongs to that product.');
-      if (workspace.productId !== undefined) {
-        throw new UserError('link_other_product', 'This workspace already has its own product. po-desk does not merge two products: each has exactly one PO.');
-      }
-      await tx.attachWorkspace(workspace.id, entry.productId);
-      const [caller] = await tx.ensurePersons(entry.productId, workspace.id, [toNewPerson(callerProfile)]);
-      await tx.addAdmin(entry.productId, caller!.id);
-      await tx.audit(entry.productId, caller!.id, 'link.workspace.joined', { workspace: ctx.workspaceExternalId, platform: ctx.platform });
-      const state = await tx.productState(entry.productId);
-      return message(
-        section('This workspace now belongs to ', bold(state.name), '. ', ...(state.owner ? [mention(state.owner), ' is its Product Owner. '] : []), 'You are an admin of it here.'),
-        context('Next: bind each team’s channel here with ', code('/po team <name>'), '. People here are new to po-desk; link the accounts of someone who is in both workspaces with ', code('/po link @someone'), ' in the first workspace.'),
-      );
+      return joinWorkspace(tx, ctx, workspace, entry, callerProfile);
     }
-
     if (!targetProfile) throw new UserError('link_code_kind', 'That code links a person: add the @mention of their account here, e.g. `/po link CODE @pat`.');
-    if (workspace.productId !== entry.productId) throw invalid();
-    const state = await tx.productState(entry.productId);
-    const [caller] = await tx.ensurePersons(state.id, workspace.id, [toNewPerson(callerProfile)]);
-    const decision = authorize(state, { personId: caller!.id, isWorkspaceAdmin: callerProfile.isAdmin }, { kind: 'product' });
-    if (!decision.allowed) throw new UserError('not_allowed', `Only ${decision.whoMay} can link accounts.`);
-    const [account] = await tx.ensurePersons(state.id, workspace.id, [toNewPerson(targetProfile)]);
-    const coded = (await tx.personsByIds(state.id, [entry.personId!]))[0];
-    if (!coded) throw invalid();
-    // The code's person may have been linked to someone since: link to whom they stand for now.
-    const person = (await tx.findPerson((await tx.workspaceOfPerson(coded.id)).id, coded.platformUserId)) ?? coded;
-    if (account!.id === person.id) throw new UserError('link_same', 'Those are already the same person.');
-    if ((await tx.workspaceOfPerson(account!.id)).id !== workspace.id) {
-      // ensurePersons answered with the person this account already stands for: never re-link it to another.
-      throw new UserError('link_already_linked', `${targetProfile.displayName}'s account here is already linked to ${account!.displayName}. po-desk does not move a linked account.`);
-    }
-    const home = await tx.workspaceOfPerson(person.id);
-    if (home.id === workspace.id) throw new UserError('link_same_workspace', 'Both accounts are in this workspace. Link accounts across workspaces only (e.g. Slack and Teams).');
-    await tx.linkPerson(state.id, account!.id, person.id);
-    await tx.audit(state.id, caller!.id, 'link.person.linked', { account: account!.id, person: person.id });
-    return linkedMessage(account!, person, home.platform);
+    return linkAccount(tx, workspace, entry, callerProfile, targetProfile);
   });
+}
+
+const invalidCode = () => new UserError('link_code_invalid', 'That code is unknown, already used or expired. Ask the PO or an admin for a new one (`/po link`).');
+
+/** A workspace code: this workspace joins the product, and whoever redeemed the code is an admin here. */
+async function joinWorkspace(tx: Tx, ctx: CommandContext, workspace: WorkspaceRef, entry: LinkCodeEntry, callerProfile: UserProfile): Promise<Message> {
+  if (workspace.productId === entry.productId) throw new UserError('link_already', 'This workspace already belongs to that product.');
+  if (workspace.productId !== undefined) {
+    throw new UserError('link_other_product', 'This workspace already has its own product. po-desk does not merge two products: each has exactly one PO.');
+  }
+  await tx.attachWorkspace(workspace.id, entry.productId);
+  const [caller] = await tx.ensurePersons(entry.productId, workspace.id, [toNewPerson(callerProfile)]);
+  await tx.addAdmin(entry.productId, caller!.id);
+  await tx.audit(entry.productId, caller!.id, 'link.workspace.joined', { workspace: ctx.workspaceExternalId, platform: ctx.platform });
+  const state = await tx.productState(entry.productId);
+  return message(
+    section('This workspace now belongs to ', bold(state.name), '. ', ...(state.owner ? [mention(state.owner), ' is its Product Owner. '] : []), 'You are an admin of it here.'),
+    context('Next: bind each team’s channel here with ', code('/po team <name>'), '. People here are new to po-desk; link the accounts of someone who is in both workspaces with ', code('/po link @someone'), ' in the first workspace.'),
+  );
+}
+
+/** A person code: the mentioned account here comes to stand for the person the code was made for. */
+async function linkAccount(tx: Tx, workspace: WorkspaceRef, entry: LinkCodeEntry, callerProfile: UserProfile, targetProfile: UserProfile): Promise<Message> {
+  if (workspace.productId !== entry.productId) throw invalidCode();
+  const state = await tx.productState(entry.productId);
+  const [caller] = await tx.ensurePersons(state.id, workspace.id, [toNewPerson(callerProfile)]);
+  const decision = authorize(state, { personId: caller!.id, isWorkspaceAdmin: callerProfile.isAdmin }, { kind: 'product' });
+  if (!decision.allowed) throw new UserError('not_allowed', `Only ${decision.whoMay} can link accounts.`);
+
+  const [account] = await tx.ensurePersons(state.id, workspace.id, [toNewPerson(targetProfile)]);
+  if ((await tx.workspaceOfPerson(account!.id)).id !== workspace.id) {
+    // ensurePersons answered with the person this account already stands for: never re-link it to another.
+    throw new UserError('link_already_linked', `${targetProfile.displayName}'s account here is already linked to ${account!.displayName}. po-desk does not move a linked account.`);
+  }
+  const coded = (await tx.personsByIds(state.id, [entry.personId!]))[0];
+  if (!coded) throw invalidCode();
+  // The code's person may have been linked to someone since: link to whom they stand for now.
+  const person = (await tx.findPerson((await tx.workspaceOfPerson(coded.id)).id, coded.platformUserId)) ?? coded;
+  if (account!.id === person.id) throw new UserError('link_same', 'Those are already the same person.');
+  const home = await tx.workspaceOfPerson(person.id);
+  if (home.id === workspace.id) throw new UserError('link_same_workspace', 'Both accounts are in this workspace. Link accounts across workspaces only (e.g. Slack and Teams).');
+
+  await tx.linkPerson(state.id, account!.id, person.id);
+  await tx.audit(state.id, caller!.id, 'link.person.linked', { account: account!.id, person: person.id });
+  return linkedMessage(account!, person, home.platform);
 }
 
 function linkedMessage(account: PersonRef, person: PersonRef, platform: string): Message {

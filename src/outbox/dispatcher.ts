@@ -243,17 +243,10 @@ export class Dispatcher {
   }
 }
 
+/** The stored `reportTo` of a dm (written by outboxRow from a Delivery), if it has one. */
 function parseReportTo(row: Row): ReportTo | undefined {
-  const value = row.reportTo;
-  const v = (typeof value === 'string' ? JSON.parse(value) : value) as (Partial<ReportTo> & { platform?: Platform }) | null;
-  if (!v || typeof v.userId !== 'string' || typeof v.channelId !== 'string') return undefined;
-  return {
-    userId: v.userId,
-    channelId: v.channelId,
-    recipientName: typeof v.recipientName === 'string' ? v.recipientName : 'them',
-    platform: v.platform ?? (row.platform as Platform),
-    workspaceExternalId: v.workspaceExternalId ?? row.workspaceId,
-  };
+  const v = (typeof row.reportTo === 'string' ? JSON.parse(row.reportTo) : row.reportTo) as ReportTo | null;
+  return v ?? undefined;
 }
 
 function undeliverableNotice(to: ReportTo, why: string): Message {

@@ -153,16 +153,16 @@ function prismaTx(db: PrismaTx, markEnqueued: () => void): Tx {
 
     async enqueue(workspace, delivery: Delivery) {
       let target: Pick<WorkspaceRef, 'platform' | 'externalId'> = workspace;
-      const inThisWorkspace =
-        delivery.kind === 'dm' && (await db.person.count({ where: { workspaceId: workspace.id, platformUserId: delivery.userId } })) > 0;
-      if (delivery.kind === 'dm' && !inThisWorkspace && workspace.productId) {
-        // The recipient may be a person of the product whose account is in another of its workspaces.
-        const home = await db.person.findFirst({
+      if (delivery.kind === 'dm' && workspace.productId) {
+        // The recipient may be a person of the product whose account is in another of its workspaces;
+        // an account in this workspace wins (Enterprise Grid shares user ids across workspaces).
+        const accounts = await db.person.findMany({
           where: { productId: workspace.productId, platformUserId: delivery.userId },
           include: { workspace: true },
           orderBy: { createdAt: 'asc' },
         });
-        if (home && home.workspace.id !== workspace.id) target = { platform: home.workspace.platform as Platform, externalId: home.workspace.externalId };
+        const home = accounts.find((a) => a.workspaceId === workspace.id) ?? accounts[0];
+        if (home) target = { platform: home.workspace.platform as Platform, externalId: home.workspace.externalId };
       }
       await db.outboxMessage.create({ data: outboxRow(target, delivery) });
       markEnqueued();
