@@ -633,7 +633,8 @@ function httpUrl(raw: string): string | null {
   if (!URL.canParse(trimmed)) return null;
   const url = new URL(trimmed);
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) return null;
-  return url.href;
+  // WHATWG URLs keep a few characters RFC 3986 does not allow (such as "|", "^", "`", "{", "}"): encode them.
+  return url.href.replace(/[^A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]/g, (c) => encodeURIComponent(c));
 }
 
 /** Text exactly as typed, except that the `{{DATE(…)}}` / `{{TIME(…)}}` card functions are defused. */

@@ -318,6 +318,7 @@ describe('renderTeamsCard: spans', () => {
           { type: 'link', url: 'javascript:alert(1)', label: 'click' },
           { type: 'link', url: 'mailto:po@example.com', label: 'mail' },
           { type: 'link', url: '/relative', label: '/relative' },
+          { type: 'link', url: 'https://example.com/a|b>c<d e^{x}', label: 'odd' },
         ),
       ),
     );
@@ -327,6 +328,8 @@ describe('renderTeamsCard: spans', () => {
       { type: 'TextRun', text: 'click (javascript:alert(1))' },
       { type: 'TextRun', text: 'mail (mailto:po@example.com)' },
       { type: 'TextRun', text: '/relative' },
+      // WHATWG URL parsing leaves |, ^, { and } as typed; the schema's uri-reference (RFC 3986) does not allow them.
+      { type: 'TextRun', text: 'odd', selectAction: { type: 'Action.OpenUrl', url: 'https://example.com/a%7Cb%3Ec%3Cd%20e%5E%7Bx%7D' } },
     ]);
   });
 
