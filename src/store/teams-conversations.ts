@@ -74,17 +74,17 @@ export function teamsConversations(db: Db): TeamsConversations {
     },
 
     async personalChat(tenantId, aadObjectId) {
-      const row = await db.teamsConversation.findFirst({ where: { tenantId, userAadId: aadObjectId, kind: 'personal' }, orderBy: { updatedAt: 'desc' } });
+      const row = await db.teamsConversation.findFirst({ where: { tenantId, userAadId: aadObjectId, kind: 'personal' }, orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }] });
       return row ? stored(row) : undefined;
     },
 
     async teamChannels(tenantId) {
-      const rows = await db.teamsConversation.findMany({ where: { tenantId, teamId: { not: null } }, orderBy: { updatedAt: 'desc' }, take: 20 });
+      const rows = await db.teamsConversation.findMany({ where: { tenantId, teamId: { not: null } }, orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }], take: 20 });
       return rows.map(stored);
     },
 
     async botId(tenantId) {
-      const rows = await db.teamsConversation.findMany({ where: { tenantId }, orderBy: { updatedAt: 'desc' }, take: 5 });
+      const rows = await db.teamsConversation.findMany({ where: { tenantId }, orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }], take: 5 });
       return rows.map(stored).find((c) => c.botId)?.botId;
     },
 

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { FakeMember } from '../support/fake-bot-connector.js';
+import { createdChatId, type FakeMember } from '../support/fake-bot-connector.js';
 import { FakeSlack } from '../support/fake-slack.js';
-import { channelMessage, personalConversationId, TEAM_ID, TENANT_ID } from '../support/teams-activities.js';
+import { channelMessage, person, TEAM_ID, TENANT_ID } from '../support/teams-activities.js';
 import { startTeamsTestApp, type TeamsTestApp } from '../support/teams-test-app.js';
 import { replyText, slackCommander } from '../support/test-app.js';
 import { testDatabaseKinds } from '../support/test-database.js';
@@ -11,11 +12,11 @@ const ANN = 'U0ANN00001';
 const PAT = 'U0PAT00001';
 const EVE = 'U0EVE00001';
 // Teams accounts of the same company: Ann and Pat again, and Tom who is only on Teams.
-const teams = (name: string, n: number): FakeMember => ({ id: `29:1${name}-t`, name: name[0]!.toUpperCase() + name.slice(1), aadObjectId: `00000000-0000-4000-d000-00000000000${n}` });
-const T_ANN = teams('ann', 1);
-const T_PAT = teams('pat', 2);
-const T_TOM = teams('tom', 3);
+const T_ANN = person('ann', 1);
+const T_PAT = person('pat', 2);
+const T_TOM = person('tom', 3);
 const CODE = /PO-[A-Z0-9]{4}-[A-Z0-9]{4}/;
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 describe.each(testDatabaseKinds())('one product on Slack and Teams, linked by an admin (%s)', (kind) => {
   let t: TeamsTestApp;
@@ -50,18 +51,35 @@ describe.each(testDatabaseKinds())('one product on Slack and Teams, linked by an
   let workspaceCode = '';
   let personCode = '';
 
+  /** Every row of every table of the app's schema, as JSON text, to search for what must not be stored. */
+  const everyRow = async (): Promise<string[]> => {
+    const tables = await prisma().$queryRawUnsafe<{ name: string }[]>(
+      `SELECT table_name::text AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
+    );
+    expect(tables.map((x) => x.name)).toContain('LinkCode'); // the query does see the app's tables
+    const rows = await Promise.all(tables.map((x) => prisma().$queryRawUnsafe<{ row: string }[]>(`SELECT row_to_json(t)::text AS row FROM "${x.name}" t`)));
+    return rows.flat().map((r) => r.row);
+  };
   it('an admin hands out a one-time code; redeemed in Teams, the tenant joins the product with one PO', async () => {
     await po(`owner <@${PAT}|pat>`, ANN);
     expect(await po('link', EVE)).toContain('Only the PO (Pat) or an admin (Ann) can connect another workspace to the product');
     const invite = await po('link', ANN);
+    const asked = Date.now();
     workspaceCode = CODE.exec(invite)![0];
     expect(invite).toContain(`@po-desk link ${workspaceCode}`);
-    expect(await prisma().linkCode.count({ where: { codeHash: workspaceCode } })).toBe(0); // only the hash is stored
+    // Only the code's sha256 is stored, with what it is for and when it stops working (30 minutes).
+    const stored = await prisma().linkCode.findMany();
+    expect(stored).toHaveLength(1);
+    const product = await prisma().product.findFirstOrThrow();
+    expect(stored[0]).toMatchObject({ codeHash: sha256(workspaceCode), kind: 'workspace', personId: null, productId: product.id, usedAt: null });
+    expect(stored[0]!.codeHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(Math.abs(stored[0]!.expiresAt.getTime() - (asked + 30 * 60_000))).toBeLessThan(60_000);
+    const rows = await everyRow();
+    expect(rows.filter((row) => row.includes(sha256(workspaceCode)))).toHaveLength(1); // the scan sees the code's row…
+    expect(rows.filter((row) => row.toUpperCase().includes(workspaceCode))).toEqual([]); // …and the code itself nowhere
 
     const joined = await inTeams(T_ANN, `link ${workspaceCode.toLowerCase()}`);
-    expect(joined).toContain('This workspace now belongs to acme');
-    expect(joined).toContain('Pat');
-    expect(joined).toContain('is its Product Owner');
+    expect(joined).toContain('This workspace now belongs to acme. Pat is its Product Owner. You are an admin of it here.');
     const [slackWs, teamsWs] = await Promise.all([
       prisma().workspace.findFirstOrThrow({ where: { platform: 'slack' } }),
       prisma().workspace.findFirstOrThrow({ where: { platform: 'teams', externalId: TENANT_ID } }),
@@ -74,7 +92,7 @@ describe.each(testDatabaseKinds())('one product on Slack and Teams, linked by an
     // The code worked once.
     expect(await inTeams(T_TOM, `link ${workspaceCode}`)).toContain('That code is unknown, already used or expired');
     // Teams sees the product's PO, who is on Slack.
-    expect(await inTeams(T_TOM, 'owner')).toContain('Pat');
+    expect(await inTeams(T_TOM, 'owner')).toContain('Pat is the Product Owner of acme.');
   });
 
   it('two accounts of one person become one person only when an admin links them', async () => {
@@ -83,6 +101,9 @@ describe.each(testDatabaseKinds())('one product on Slack and Teams, linked by an
     expect(await po(`link <@${PAT}|pat>`, EVE)).toContain('Only the PO (Pat) or an admin (Ann, Ann) can link accounts'); // Ann's two accounts, not linked
     const invite = await po(`link <@${PAT}|pat>`, ANN);
     personCode = CODE.exec(invite)![0];
+    const slackPat = await prisma().person.findFirstOrThrow({ where: { platformUserId: PAT } });
+    expect(await prisma().linkCode.findUniqueOrThrow({ where: { codeHash: sha256(personCode) } })).toMatchObject({ kind: 'person', personId: slackPat.id, usedAt: null });
+    expect((await everyRow()).filter((row) => row.toUpperCase().includes(personCode))).toEqual([]);
 
     expect(await inTeams(T_TOM, `link ${personCode}`, [T_PAT])).toContain('can link accounts'); // Tom may not
     expect(await inTeams(T_ANN, `link ${personCode}`)).toContain('add the @mention of their account');
@@ -104,19 +125,23 @@ describe.each(testDatabaseKinds())('one product on Slack and Teams, linked by an
   });
 
   it("messages a linked person where their account lives: a handover in Teams tells Pat on Slack", async () => {
+    const { _max } = await prisma().outboxMessage.aggregate({ _max: { id: true } });
     const handover = await inTeams(T_ANN, 'owner', [T_TOM]);
     expect(handover).toContain('is now the Product Owner');
     // Pat, the previous PO, is told on Slack (their account's platform); Tom is welcomed in a new Teams 1:1.
     await slack.waitFor(() => slack.callsTo('chat.postMessage').some((c) => c.args.channel === `D${PAT}`));
     const toPat = slack.callsTo('chat.postMessage').find((c) => c.args.channel === `D${PAT}`)!;
     expect(replyText(toPat.args as never)).toContain('is now the Product Owner of');
-    const welcome = await t.fake.waitForSent((s) => s.conversationId === personalConversationId(T_TOM));
+    const welcome = await t.fake.waitForSent((s) => s.conversationId === createdChatId(T_TOM));
     expect(welcome.text).toContain('You are the Product Owner of acme');
-    const dms = await prisma().outboxMessage.findMany({ where: { kind: 'dm' }, orderBy: { id: 'asc' } });
-    expect(dms.slice(-2).map((d) => [d.platform, d.userId])).toEqual([
+    const dms = await prisma().outboxMessage.findMany({ where: { kind: 'dm', id: { gt: _max.id ?? 0n } }, orderBy: { id: 'asc' } });
+    expect(dms.map((d) => [d.platform, d.userId])).toEqual([
       ['teams', T_TOM.aadObjectId],
       ['slack', PAT],
     ]);
+    // Pat's Teams account is Pat: no Teams 1:1 was made for it, nothing was sent there.
+    expect(t.fake.calls.filter((c) => c.method === 'createConversation').map((c) => c.body?.members)).toEqual([[{ id: T_TOM.id }]]);
+    expect(await prisma().teamsConversation.count({ where: { kind: 'personal', userAadId: T_PAT.aadObjectId } })).toBe(0);
   });
 
   it('refuses a code in a workspace that already has its own product, and keeps the code usable', async () => {

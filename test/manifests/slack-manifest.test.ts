@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { ajvWithFormats } from '../support/json-schema.js';
 
 const MANIFEST_URL = new URL('../../manifests/slack/manifest.yaml', import.meta.url);
 const SCHEMA_DIR = new URL('../fixtures/slack-manifest-schema/', import.meta.url);
@@ -13,8 +13,6 @@ const UPSTREAM_SCHEMAS = 'https://raw.githubusercontent.com/slackapi/manifest-sc
 const EVENTS_PATH = '/slack/events';
 const BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'users:read', 'channels:read', 'groups:read', 'app_mentions:read'];
 
-// ajv-formats is CommonJS; under NodeNext its default export arrives as the module namespace.
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
 interface Manifest {
   features: {
@@ -36,8 +34,7 @@ function readJson(name: string): unknown {
 function buildValidator(): ValidateFunction {
   // strictTypes off: upstream's top-level schema uses `properties`/`required` without `type: "object"`, which is
   // valid draft-07 and only makes strict mode log noise. Strict schema checking stays on.
-  const ajv = new Ajv({ allErrors: true, strictTypes: false });
-  addFormats(ajv);
+  const ajv = ajvWithFormats({ strictTypes: false });
   // Upstream annotates a few definitions with `_note` (a comment) and spells one pattern
   // (display_information.background_color) with the non-standard keyword `regex`. Declare the first as an
   // annotation and enforce the second as the pattern it is meant to be, rather than switching strict mode off.

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
+import { ajvWithFormats, dedupe, describeError, once } from './json-schema.js';
 
 /**
  * Validation against the official Bot Framework Activity JSON Schema (test/fixtures/botframework, see
@@ -10,9 +10,6 @@ import addFormatsModule from 'ajv-formats';
  * The upstream schema is stricter than real Teams traffic in two documented places (ChannelAccount.name,
  * Attachment.content); `relax` loosens exactly those, and nothing else.
  */
-
-// ajv-formats is CommonJS; under NodeNext its default export arrives as the module namespace.
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
 const SCHEMA_FILE = new URL('../fixtures/botframework/botframework.schema.json', import.meta.url);
 /** Upstream gives the schema no id; this one only names it inside Ajv. */
@@ -27,19 +24,17 @@ interface JsonSchema {
   [keyword: string]: unknown;
 }
 
-let validate: ValidateFunction | undefined;
-
-function compile(): ValidateFunction {
+const validator = once((): ValidateFunction => {
   const schema = relax(JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as JsonSchema);
-  // Full strict mode: this schema compiles cleanly under it.
-  const ajv = new Ajv({ allErrors: true });
-  addFormats(ajv); // `date-time` (timestamp, localTimestamp, expiration) is checked
+  // Full strict mode: this schema compiles cleanly under it. Formats: `date-time` (timestamp,
+  // localTimestamp, expiration) is checked.
+  const ajv = ajvWithFormats();
   ajv.addSchema({ ...schema, $id: SCHEMA_ID });
   const pointer = activityPointer(schema);
   const found = ajv.getSchema(`${SCHEMA_ID}${pointer}`);
   if (!found) throw new Error(`activity-schema: ${pointer} did not compile`);
   return found;
-}
+});
 
 /** Where the Activity is: the root itself, or a definition titled/named Activity. */
 function activityPointer(schema: JsonSchema): string {
@@ -75,18 +70,7 @@ function relax(schema: JsonSchema): JsonSchema {
 
 /** Why `activity` is not a valid Bot Framework Activity, one line per problem (`/json/pointer: message`); [] when valid. */
 export function activityErrors(activity: unknown): string[] {
-  validate ??= compile();
+  const validate = validator();
   if (validate(activity)) return [];
-  return [...new Set((validate.errors ?? []).map(describe))];
-}
-
-function describe(error: ErrorObject): string {
-  const params = error.params as { additionalProperty?: string; allowedValues?: unknown[] };
-  const detail =
-    params.additionalProperty !== undefined
-      ? ` "${params.additionalProperty}"`
-      : params.allowedValues !== undefined
-        ? ` (${params.allowedValues.join(', ')})`
-        : '';
-  return `${error.instancePath || '/'}: ${error.message ?? error.keyword}${detail}`;
+  return dedupe((validate.errors ?? []).map((error) => describeError(error)));
 }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import { ajvWithFormats, dedupe, describeError, once } from './json-schema.js';
 
 /**
  * Validation against the official Adaptive Card 1.5 JSON Schema (test/fixtures/adaptive-cards, see SOURCES.txt).
@@ -10,8 +10,6 @@ import addFormatsModule from 'ajv-formats';
  * that a valid card costs one compiled validator call.
  */
 
-// ajv-formats is CommonJS; under NodeNext its default export arrives as the module namespace.
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 const require = createRequire(import.meta.url);
 
 const SCHEMA_FILE = new URL('../fixtures/adaptive-cards/adaptive-card.1.5.0.schema.json', import.meta.url);
@@ -23,14 +21,12 @@ interface Compiled {
   definitions: Set<string>;
 }
 
-let compiled: Compiled | undefined;
-
-function compile(): Compiled {
+const compiled = once((): Compiled => {
   const { id, ...schema } = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as { id: string; definitions: Record<string, unknown> };
   // strictTypes off: upstream puts `pattern` and `required` in anyOf branches without a `type` (valid
   // draft-06, only strict-mode noise). verbose: error explanations below need each error's parentSchema.
-  const ajv = new Ajv({ allErrors: true, strictTypes: false, verbose: true });
-  addFormats(ajv); // `uri` ($schema) and `uri-reference` (Action.OpenUrl url, image urls) are checked
+  // Formats: `uri` ($schema) and `uri-reference` (Action.OpenUrl url, image urls) are checked.
+  const ajv = ajvWithFormats({ strictTypes: false, verbose: true });
   ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json') as object);
   // Upstream annotates definitions with `version`, `features` and `example`; declare them as annotations
   // rather than switching strict mode off.
@@ -38,14 +34,14 @@ function compile(): Compiled {
   // Upstream names the schema with draft-04's `id`, which Ajv 8 no longer reads; the same URL as `$id`.
   const validate = ajv.compile({ $id: id, ...schema });
   return { ajv, id, validate, definitions: new Set(Object.keys(schema.definitions)) };
-}
+});
 
 /** Why `card` is not a valid Adaptive Card 1.5, one line per problem (`/json/pointer: message`); [] when valid. */
 export function adaptiveCardErrors(card: unknown): string[] {
-  compiled ??= compile();
-  if (compiled.validate(card)) return [];
-  const explained = explain(compiled, card, '', 'AdaptiveCard');
-  return explained.length > 0 ? explained : dedupe((compiled.validate.errors ?? []).map((e) => describe(e, '')));
+  const c = compiled();
+  if (c.validate(card)) return [];
+  const explained = explain(c, card, '', 'AdaptiveCard');
+  return explained.length > 0 ? explained : dedupe((c.validate.errors ?? []).map((e) => describeError(e)));
 }
 
 /**
@@ -73,7 +69,7 @@ function explain(c: Compiled, node: unknown, path: string, definition: string): 
         break;
       }
     }
-    if (child === undefined) out.push(describe(error, path));
+    if (child === undefined) out.push(describeError(error, path));
     else children.add(child);
   }
   for (const child of children) {
@@ -94,17 +90,6 @@ function isGeneric(error: ErrorObject): boolean {
   return error.keyword === 'anyOf' || error.keyword === 'type';
 }
 
-function describe(error: ErrorObject, base: string): string {
-  const params = error.params as { additionalProperty?: string; allowedValues?: unknown[] };
-  const detail =
-    params.additionalProperty !== undefined
-      ? ` "${params.additionalProperty}"`
-      : params.allowedValues !== undefined
-        ? ` (${params.allowedValues.join(', ')})`
-        : '';
-  return `${base}${error.instancePath || (base ? '' : '/')}: ${error.message ?? error.keyword}${detail}`;
-}
-
 function at(value: unknown, segments: string[]): unknown {
   let current = value;
   for (const segment of segments) {
@@ -116,8 +101,4 @@ function at(value: unknown, segments: string[]): unknown {
 
 function isTyped(value: unknown): value is { type: string } {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
-}
-
-function dedupe(lines: string[]): string[] {
-  return [...new Set(lines)];
 }

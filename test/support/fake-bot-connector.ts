@@ -4,9 +4,12 @@
  * - the OpenID metadata and signing keys that inbound activity tokens are checked against, so tests can
  *   send correctly signed activities (`signToken`) exactly as the Bot Framework service would.
  *
- * It records every call, validates every Adaptive Card it receives against the official 1.5 schema,
- * and lists anything it did not expect (unknown routes, invalid cards, a missing/wrong token) in
- * `unexpected`, so tests fail on calls nobody planned for.
+ * It records every call with the status it answered (failed ones too), validates every activity and
+ * Adaptive Card it receives against the official schemas, and answers like Teams where po-desk could
+ * get it wrong: a reply to an activity it does not know or an update of an activity it did not send in
+ * that conversation is 404, a 1:1 with someone who blocked the bot is 403. Anything po-desk should never
+ * do (unknown routes and activities, invalid cards, a missing/wrong token) is listed in `unexpected`, so
+ * tests fail on calls nobody planned for.
  */
 import { createSign, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -23,42 +26,85 @@ export interface FakeMember {
   userPrincipalName?: string;
 }
 
+export type ConnectorMethod = 'send' | 'reply' | 'update' | 'createConversation' | 'getMember' | 'pagedMembers';
+type ActivityMethod = 'send' | 'reply' | 'update';
+
 export interface ConnectorCall {
-  method: 'send' | 'reply' | 'update' | 'createConversation' | 'getMember' | 'pagedMembers';
+  method: ConnectorMethod;
+  /** The HTTP status the fake answered: 2xx, an injected failure (`failNext`) or Teams' own refusal. */
+  status: number;
+  /** As in the URL (a channel thread keeps its ";messageid=…"). */
   conversationId?: string;
+  /** reply: the activity replied to; update: the activity overwritten; getMember: the member asked for. */
   activityId?: string;
+  /** The id the fake answered with: a new activity's (send, reply), the updated one's, a new conversation's. */
+  resultId?: string;
   body?: Record<string, unknown>;
   authorization: string | undefined;
+  /** When the call arrived (Date.now()). */
+  at: number;
 }
 
 export interface SentActivity {
-  /** The id the fake gave the activity. */
+  method: ActivityMethod;
+  /** The activity's id: the one the fake gave it (send, reply), or the one it overwrote (update). */
   id: string;
   conversationId: string;
+  /** A reply's: the activity replied to (the thread root). Undefined for sends and updates. */
   replyToId: string | undefined;
+  /** An update's: the activity it overwrote. Undefined for sends and replies. */
+  updatedId: string | undefined;
   activity: Record<string, unknown>;
   /** Everything a person reads on the card(s), joined by newlines. */
   text: string;
 }
 
+export interface FailureOptions {
+  /** How many matching calls fail (default 1). */
+  times?: number;
+  /** Seconds, sent as Retry-After. */
+  retryAfter?: number;
+  /** Only calls of this kind fail. */
+  method?: ConnectorMethod;
+  /** Only calls to this conversation fail (a channel id also matches its threads). */
+  conversationId?: string;
+}
+
 interface PendingFailure {
   status: number;
-  retryAfter?: number;
+  retryAfter: number | undefined;
+  method: ConnectorMethod | undefined;
+  conversationId: string | undefined;
   remaining: number;
 }
+
+/** The id of the 1:1 chat the fake creates for a member (`createConversation`). */
+export function createdChatId(member: { id: string }): string {
+  return `a:created-${member.id}`;
+}
+
+/** A channel's conversation id without the thread (";messageid=…"), as Teams keys its conversations. */
+const baseOf = (conversationId: string) => conversationId.split(';')[0]!;
 
 export class FakeBotConnector {
   readonly calls: ConnectorCall[] = [];
   readonly unexpected: string[] = [];
   /** Team or conversation id → its members. */
   readonly rosters = new Map<string, FakeMember[]>();
-  /** Teams user ids for whom creating a 1:1 fails with 403 (they blocked the bot, or policy forbids it). */
+  /** Teams user ids who blocked the bot (or whom policy keeps from it): creating a 1:1 with them, or sending into one, is 403. */
   readonly blockedUsers = new Set<string>();
   /** When set, every call must carry `Bearer <token>`. */
   expectedToken: string | undefined;
+  /** The key id (`kid`) of the keys the fake publishes and signs tokens with. */
+  readonly keyId = randomUUID();
   private failures: PendingFailure[] = [];
   private nextId = 1;
-  private readonly keyId = randomUUID();
+  /** Base conversation id → ids of the activities the fake issued there (the bot’s own messages). Its ids start at 1700000500001, apart from the ones tests choose. */
+  private readonly issued = new Map<string, Set<string>>();
+  /** Base conversation id → ids of the activities people sent there (`knowActivity`). */
+  private readonly inbound = new Map<string, Set<string>>();
+  /** 1:1 conversation id → the Teams user id of the person in it. */
+  private readonly personalChats = new Map<string, string>();
   private readonly privateKey: KeyObject;
   private readonly publicJwk: Record<string, unknown>;
 
@@ -90,7 +136,11 @@ export class FakeBotConnector {
     return `${this.url}openid/v1/.well-known/openidconfiguration`;
   }
 
-  /** A Bot Framework token as the Bot Connector service signs it for activities sent to the bot. */
+  /**
+   * A Bot Framework token as the Bot Connector service signs it for activities sent to the bot, always
+   * signed with this fake's private key. `kid` names the key in the header: another fake's `keyId` makes
+   * a forgery that claims a trusted key.
+   */
   signToken(claims: { appId: string; serviceUrl?: string; issuer?: string; expiresInSeconds?: number; kid?: string }): string {
     const now = Math.floor(Date.now() / 1000);
     const header = { alg: 'RS256', typ: 'JWT', kid: claims.kid ?? this.keyId, x5t: claims.kid ?? this.keyId };
@@ -112,22 +162,49 @@ export class FakeBotConnector {
     this.rosters.set(conversationOrTeamId, members);
   }
 
-  /** The next `times` connector calls (not OpenID) answer `status` (429 with Retry-After seconds). */
-  failNext(status: number, options: { times?: number; retryAfter?: number } = {}): void {
-    this.failures.push({ status, retryAfter: options.retryAfter, remaining: options.times ?? 1 });
+  /**
+   * An activity that exists in the conversation: one a person sent (tests call this for every inbound
+   * activity), which the bot may reply to; or, `by: 'bot'`, one the bot sent earlier (before this fake
+   * started), which it may also update.
+   */
+  knowActivity(conversationId: string, activityId: string, by: 'person' | 'bot' = 'person'): void {
+    add(by === 'bot' ? this.issued : this.inbound, baseOf(conversationId), activityId);
   }
 
-  /** Activities the bot sent or updated, in order. */
+  /** A 1:1 chat that exists between the bot and `memberId` (Teams user id), e.g. one the person started. */
+  knowPersonalChat(conversationId: string, memberId: string): void {
+    this.personalChats.set(conversationId, memberId);
+  }
+
+  /**
+   * The next `times` connector calls (not OpenID) that match `method` and `conversationId` answer `status`
+   * (429 with Retry-After seconds); other calls pass through. Failures are consumed in the order given.
+   */
+  failNext(status: number, options: FailureOptions = {}): void {
+    this.failures.push({ status, retryAfter: options.retryAfter, method: options.method, conversationId: options.conversationId, remaining: options.times ?? 1 });
+  }
+
+  /** Activities the bot sent, replied or updated successfully, in order. */
   get sent(): SentActivity[] {
-    return this.calls
-      .filter((c) => c.method === 'send' || c.method === 'reply' || c.method === 'update')
-      .map((c) => ({
-        id: String(c.body?.__fakeId ?? c.activityId ?? ''),
-        conversationId: c.conversationId!,
-        replyToId: c.method === 'reply' ? c.activityId : c.method === 'update' ? c.activityId : undefined,
-        activity: c.body ?? {},
-        text: cardText(c.body),
-      }));
+    return this.calls.flatMap((c): SentActivity[] => {
+      if ((c.method !== 'send' && c.method !== 'reply' && c.method !== 'update') || c.status >= 300) return [];
+      return [
+        {
+          method: c.method,
+          id: c.resultId!,
+          conversationId: c.conversationId!,
+          replyToId: c.method === 'reply' ? c.activityId : undefined,
+          updatedId: c.method === 'update' ? c.activityId : undefined,
+          activity: c.body ?? {},
+          text: cardText(c.body),
+        },
+      ];
+    });
+  }
+
+  /** Calls that did not succeed (injected failures and Teams' refusals), in order. */
+  get failed(): ConnectorCall[] {
+    return this.calls.filter((c) => c.status >= 300);
   }
 
   /** Waits until an activity matching `predicate` was sent (default 5 s). */
@@ -137,12 +214,15 @@ export class FakeBotConnector {
       const found = this.sent.find(predicate);
       if (found) return found;
       if (Date.now() > deadline) {
-        throw new Error(`no matching activity within ${timeoutMs} ms; sent: ${JSON.stringify(this.sent.map((s) => ({ to: s.conversationId, text: s.text.slice(0, 120) })), null, 1)}`);
+        const sent = this.sent.map((s) => ({ [s.method]: s.conversationId, ...(s.replyToId ? { replyToId: s.replyToId } : {}), text: s.text.slice(0, 120) }));
+        const failed = this.failed.map((c) => `${c.status} ${c.method} ${c.conversationId ?? ''} ${c.activityId ?? ''}`.trim());
+        throw new Error(`no matching activity within ${timeoutMs} ms; sent: ${JSON.stringify(sent, null, 1)}; failed: ${JSON.stringify(failed)}`);
       }
       await new Promise((r) => setTimeout(r, 20));
     }
   }
 
+  /** Forgets calls, unexpected ones and pending failures; rosters, blocked users and known activities stay (the remote world's state). */
   reset(): void {
     this.calls.length = 0;
     this.unexpected.length = 0;
@@ -182,51 +262,89 @@ export class FakeBotConnector {
       }
     }
     const m = /^\/v3\/conversations(?:\/([^/]+)(?:\/(activities|members|pagedmembers)(?:\/([^/]+))?)?)?$/.exec(path);
-    if (!m) {
-      this.unexpected.push(`${req.method} ${path}: not a Bot Connector route`);
-      return json(404, { error: { code: 'NotFound' } });
+    const conversationId = m?.[1] ? decodeURIComponent(m[1]) : undefined;
+    const itemId = m?.[3] ? decodeURIComponent(m[3]) : undefined;
+    const method = m ? methodOf(req.method, conversationId, m[2], itemId) : undefined;
+    if (!method) {
+      this.unexpected.push(`${req.method} ${path}: ${m ? 'not handled by the fake' : 'not a Bot Connector route'}`);
+      return json(m ? 405 : 404, { error: { code: m ? 'MethodNotAllowed' : 'NotFound' } });
     }
-    const conversationId = m[1] ? decodeURIComponent(m[1]) : undefined;
-    const sub = m[2];
-    const itemId = m[3] ? decodeURIComponent(m[3]) : undefined;
+    const call: ConnectorCall = { method, status: 0, conversationId, activityId: itemId, body, authorization, at: Date.now() };
+    this.calls.push(call);
+    const answer = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+      call.status = status;
+      json(status, payload, headers);
+    };
 
-    const failure = this.failures[0];
+    // Teams' own verdict first: a request po-desk should never make is refused whatever else is going on.
+    const refusal = this.refusal(call, body);
+    if (refusal) return answer(refusal.status, { error: refusal.error });
+
+    const failure = this.failures.find((f) => matches(f, call));
     if (failure) {
-      if (--failure.remaining <= 0) this.failures.shift();
-      return json(failure.status, { error: { code: failure.status === 429 ? 'Throttled' : 'Failed' } }, failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : {});
+      if (--failure.remaining <= 0) this.failures.splice(this.failures.indexOf(failure), 1);
+      const headers: Record<string, string> = failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : {};
+      return answer(failure.status, { error: { code: failure.status === 429 ? 'Throttled' : 'Failed' } }, headers);
     }
 
-    if (req.method === 'POST' && !conversationId) {
-      this.calls.push({ method: 'createConversation', body, authorization });
+    switch (method) {
+      case 'createConversation': {
+        const member = (body?.members as { id?: string }[])[0]!.id!;
+        call.resultId = createdChatId({ id: member });
+        this.personalChats.set(call.resultId, member);
+        return answer(201, { id: call.resultId });
+      }
+      case 'send':
+      case 'reply':
+      case 'update': {
+        call.resultId = method === 'update' ? itemId! : String(1_700_000_500_000 + this.nextId++);
+        add(this.issued, baseOf(conversationId!), call.resultId);
+        return answer(200, { id: call.resultId });
+      }
+      case 'getMember': {
+        const member = this.rosters.get(conversationId!)?.find((x) => x.id === itemId || x.aadObjectId === itemId);
+        return member ? answer(200, member) : answer(404, { error: { code: 'MemberNotFoundInConversation', message: 'Member not found' } });
+      }
+      case 'pagedMembers': {
+        const all = this.rosters.get(conversationId!);
+        if (!all) return answer(404, { error: { code: 'ConversationNotFound' } });
+        const size = Number(url.searchParams.get('pageSize') ?? '100');
+        const start = Number(url.searchParams.get('continuationToken') ?? '0');
+        const page = all.slice(start, start + size);
+        return answer(200, { members: page, ...(start + size < all.length ? { continuationToken: String(start + size) } : {}) });
+      }
+    }
+  }
+
+  /** How Teams refuses the call, if it does; what po-desk should never ask for is also `unexpected`. */
+  private refusal(call: ConnectorCall, body: Record<string, unknown> | undefined): { status: number; error: Record<string, string> } | undefined {
+    const where = `${call.method} ${call.conversationId ?? ''}${call.activityId ? ` ${call.activityId}` : ''}`;
+    if (call.method === 'createConversation') {
       const member = (body?.members as { id?: string }[] | undefined)?.[0]?.id;
-      const known = [...this.rosters.values()].some((list) => list.some((x) => x.id === member));
-      if (!member || !known || this.blockedUsers.has(member)) return json(403, { error: { code: 'Forbidden', message: 'The bot is not part of the conversation roster.' } });
       if (!(body?.bot as { id?: string } | undefined)?.id) this.unexpected.push('createConversation without bot.id');
-      return json(201, { id: `a:1on1-${member}` });
+      const tenantId = body?.tenantId;
+      const channelTenant = (body?.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id;
+      if (typeof tenantId !== 'string' || typeof channelTenant !== 'string' || tenantId !== channelTenant) {
+        this.unexpected.push(`createConversation needs the tenant as tenantId and channelData.tenant.id (got ${JSON.stringify(tenantId)} and ${JSON.stringify(channelTenant)})`);
+      }
+      const known = member !== undefined && [...this.rosters.values()].some((list) => list.some((x) => x.id === member));
+      if (!member || !known || this.blockedUsers.has(member)) return { status: 403, error: { code: 'Forbidden', message: 'The bot is not part of the conversation roster.' } };
+      return undefined;
     }
-    if (sub === 'activities' && (req.method === 'POST' || req.method === 'PUT')) {
-      this.checkActivity(body, `${req.method} ${path}`);
-      const id = req.method === 'PUT' ? itemId! : String(1_700_000_000_000 + this.nextId++);
-      const method = req.method === 'PUT' ? 'update' : itemId ? 'reply' : 'send';
-      this.calls.push({ method, conversationId, activityId: itemId, body: { ...body, __fakeId: id }, authorization });
-      return json(200, { id });
+    if (call.method !== 'send' && call.method !== 'reply' && call.method !== 'update') return undefined;
+    this.checkActivity(body, where);
+    const base = baseOf(call.conversationId!);
+    if (call.method === 'reply' && !this.issued.get(base)?.has(call.activityId!) && !this.inbound.get(base)?.has(call.activityId!)) {
+      this.unexpected.push(`${where}: a reply to an activity that is not in that conversation`);
+      return { status: 404, error: { code: 'ActivityNotFoundInConversation', message: 'The activity to reply to does not exist.' } };
     }
-    if (sub === 'members' && req.method === 'GET' && itemId) {
-      this.calls.push({ method: 'getMember', conversationId, activityId: itemId, authorization });
-      const member = this.rosters.get(conversationId!)?.find((x) => x.id === itemId || x.aadObjectId === itemId);
-      return member ? json(200, member) : json(404, { error: { code: 'MemberNotFoundInConversation', message: 'Member not found' } });
+    if (call.method === 'update' && !this.issued.get(base)?.has(call.activityId!)) {
+      this.unexpected.push(`${where}: an update of an activity the bot did not send in that conversation`);
+      return { status: 404, error: { code: 'ActivityNotFoundInConversation', message: 'The activity to update does not exist.' } };
     }
-    if (sub === 'pagedmembers' && req.method === 'GET') {
-      this.calls.push({ method: 'pagedMembers', conversationId, authorization });
-      const all = this.rosters.get(conversationId!);
-      if (!all) return json(404, { error: { code: 'ConversationNotFound' } });
-      const size = Number(url.searchParams.get('pageSize') ?? '100');
-      const start = Number(url.searchParams.get('continuationToken') ?? '0');
-      const page = all.slice(start, start + size);
-      return json(200, { members: page, ...(start + size < all.length ? { continuationToken: String(start + size) } : {}) });
-    }
-    this.unexpected.push(`${req.method} ${path}: not handled by the fake`);
-    return json(405, { error: { code: 'MethodNotAllowed' } });
+    const person = this.personalChats.get(call.conversationId!);
+    if (person !== undefined && this.blockedUsers.has(person)) return { status: 403, error: { code: 'Forbidden', message: 'The bot is not part of the conversation roster.' } };
+    return undefined;
   }
 
   private checkActivity(body: Record<string, unknown> | undefined, where: string): void {
@@ -241,6 +359,28 @@ export class FakeBotConnector {
       if (errors.length > 0) this.unexpected.push(`${where}: invalid Adaptive Card: ${errors.join('; ')}`);
     }
   }
+}
+
+/** Which Bot Connector operation a request is, from its HTTP method and route; undefined if the fake has none. */
+function methodOf(http: string | undefined, conversationId: string | undefined, sub: string | undefined, itemId: string | undefined): ConnectorMethod | undefined {
+  if (http === 'POST' && !conversationId) return 'createConversation';
+  if (sub === 'activities' && http === 'POST') return itemId ? 'reply' : 'send';
+  if (sub === 'activities' && http === 'PUT' && itemId) return 'update';
+  if (sub === 'members' && http === 'GET' && itemId) return 'getMember';
+  if (sub === 'pagedmembers' && http === 'GET') return 'pagedMembers';
+  return undefined;
+}
+
+function matches(failure: PendingFailure, call: ConnectorCall): boolean {
+  if (failure.method !== undefined && failure.method !== call.method) return false;
+  if (failure.conversationId === undefined) return true;
+  return call.conversationId !== undefined && (call.conversationId === failure.conversationId || baseOf(call.conversationId) === failure.conversationId);
+}
+
+function add(map: Map<string, Set<string>>, key: string, value: string): void {
+  const set = map.get(key) ?? new Set<string>();
+  set.add(value);
+  map.set(key, set);
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

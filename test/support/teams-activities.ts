@@ -11,6 +11,15 @@ export const CHANNEL_ID = '19:checkout-d4e5f6@thread.tacv2';
 export const OTHER_CHANNEL_ID = '19:payments-0a0b0c@thread.tacv2';
 export const BOT = { id: '28:00000000-0000-0000-0000-00000000b07d', name: 'po-desk' };
 
+/** A person on Teams: `person('ann', 1)` is Ann, Teams user id "29:1ann-teams-id", AAD object id …0001. */
+export function person(name: string, n: number): FakeMember {
+  return {
+    id: `29:1${name}-teams-id`,
+    name: name[0]!.toUpperCase() + name.slice(1),
+    aadObjectId: `00000000-0000-4000-a000-${String(n).padStart(12, '0')}`,
+  };
+}
+
 let sequence = 1_700_000_100_000;
 const nextMessageId = () => String(sequence++);
 
@@ -21,6 +30,13 @@ export interface Where {
   threadId?: string;
   teamName?: string;
 }
+
+/**
+ * Where a card was clicked. In a channel a card always sits in a thread, and Teams names it in the
+ * conversation id (`${channel};messageid=${root}`): `threadId` is that root (the card's own id when
+ * the bot posted the card top-level).
+ */
+export type CardWhere = (Where & { threadId: string }) | { personal: true; serviceUrl: string };
 
 function base(from: FakeMember, serviceUrl: string) {
   return {
@@ -35,10 +51,11 @@ function base(from: FakeMember, serviceUrl: string) {
   };
 }
 
-function channelParts(where: Where, id: string) {
+/** A channel conversation in the thread rooted at `root`. */
+function channelParts(where: Where, root: string) {
   const channel = where.channelId ?? CHANNEL_ID;
   return {
-    conversation: { isGroup: true, conversationType: 'channel', tenantId: TENANT_ID, id: `${channel};messageid=${where.threadId ?? id}` },
+    conversation: { isGroup: true, conversationType: 'channel', tenantId: TENANT_ID, id: `${channel};messageid=${root}` },
     channelData: {
       teamsChannelId: channel,
       teamsTeamId: TEAM_ID,
@@ -70,7 +87,7 @@ export function channelMessage(from: FakeMember, text: string, where: Where, men
     textFormat: 'plain',
     text: `<at>${BOT.name}</at> ${text}${mentionText}`,
     ...base(from, where.serviceUrl),
-    ...channelParts(where, id),
+    ...channelParts(where, where.threadId ?? id),
     entities: [
       { type: 'mention', text: `<at>${BOT.name}</at>`, mentioned: BOT },
       ...mentions.map((m) => ({ type: 'mention', text: `<at>${m.name}</at>`, mentioned: { id: m.id, name: m.name } })),
@@ -109,17 +126,16 @@ export function personalInstall(from: FakeMember, serviceUrl: string) {
   return { type: 'installationUpdate', id: `f:${randomUUID()}`, action: 'add', ...base(from, serviceUrl), ...personalParts(from) };
 }
 
-/** Action.Submit on a card in a conversation: a message with `value` and no text, replying to the card. */
-export function cardSubmit(from: FakeMember, value: Record<string, unknown>, cardActivityId: string, where: Where | { personal: true; serviceUrl: string }) {
+/** Action.Submit on a card in a conversation: a message with `value` and no text, replying to the card, in the card's thread. */
+export function cardSubmit(from: FakeMember, value: Record<string, unknown>, cardActivityId: string, where: CardWhere) {
   const id = nextMessageId();
-  const parts = 'personal' in where ? personalParts(from) : channelParts(where, id);
+  const parts = 'personal' in where ? personalParts(from) : channelParts(where, where.threadId);
   return { type: 'message', id, replyToId: cardActivityId, value, ...base(from, where.serviceUrl), ...parts };
 }
 
-/** An invoke (adaptiveCard/action, task/fetch, task/submit, composeExtension/fetchTask) from a card. */
-export function invoke(from: FakeMember, name: string, value: unknown, where: Where | { personal: true; serviceUrl: string }, replyToId?: string) {
-  const id = nextMessageId();
-  const parts = 'personal' in where ? personalParts(from) : channelParts(where, id);
+/** An invoke (adaptiveCard/action, task/fetch, task/submit, composeExtension/fetchTask) from a card, in the card's thread. */
+export function invoke(from: FakeMember, name: string, value: unknown, where: CardWhere, replyToId?: string) {
+  const parts = 'personal' in where ? personalParts(from) : channelParts(where, where.threadId);
   return { type: 'invoke', name, id: `f:${randomUUID()}`, value, ...(replyToId ? { replyToId } : {}), ...base(from, where.serviceUrl), ...parts };
 }
 

@@ -65,6 +65,7 @@ export async function startTeamsTestApp(kind: TestDbKind, options: { credentials
     ...started,
     fake,
     async send(activity) {
+      introduce(fake, activity);
       const token = options.credentials ? fake.signToken({ appId: APP_ID, serviceUrl: (activity as { serviceUrl?: string }).serviceUrl }) : undefined;
       const result = await postActivity(started.baseUrl, activity, token);
       // Cards in invoke answers (refreshed cards, dialogs) must validate like the ones sent to the connector.
@@ -79,6 +80,19 @@ export async function startTeamsTestApp(kind: TestDbKind, options: { credentials
       await fake.close();
     },
   };
+}
+
+/**
+ * What Teams knows once a person sent `activity`: the activity exists in its conversation (the bot may
+ * reply to it), and a personal chat is that person's 1:1 with the bot.
+ */
+function introduce(fake: FakeBotConnector, activity: unknown): void {
+  const a = activity as { id?: unknown; conversation?: { id?: unknown; conversationType?: unknown }; from?: { id?: unknown } } | null;
+  const conversationId = a?.conversation?.id;
+  if (typeof conversationId !== 'string') return;
+  const base = conversationId.split(';')[0]!; // a channel thread's activities belong to the channel
+  if (typeof a!.id === 'string') fake.knowActivity(base, a!.id);
+  if (a!.conversation!.conversationType === 'personal' && typeof a!.from?.id === 'string') fake.knowPersonalChat(conversationId, a!.from.id);
 }
 
 function cardsIn(node: unknown): unknown[] {

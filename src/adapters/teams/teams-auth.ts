@@ -2,6 +2,7 @@ import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import {
   AppCredentials,
   AuthenticationConstants,
+  AuthenticationError,
   JwtTokenProviderFactory,
   ManagedIdentityServiceClientCredentialsFactory,
   type BotFrameworkAuthentication,
@@ -64,6 +65,7 @@ export function teamsAuth(config: TeamsConfig, endpoints: TeamsAuthEndpoints = {
     },
     factory,
   );
+  refuseBadTokensWith401(authentication);
   let credentials: Promise<unknown> | undefined;
   const loginUrl =
     config.appType === 'SingleTenant' && config.tenantId
@@ -78,5 +80,25 @@ export function teamsAuth(config: TeamsConfig, endpoints: TeamsAuthEndpoints = {
       // AppCredentials caches the token and refreshes it before it expires.
       return c instanceof AppCredentials ? c.getToken() : undefined;
     },
+  };
+}
+
+/**
+ * botbuilder 4.23 rethrows jsonwebtoken's own errors (a forged signature: "invalid signature") as they
+ * are, not as an AuthenticationError, so CloudAdapter would answer 500 and Teams would retry. A token
+ * that does not verify is the request's fault: 401.
+ */
+function refuseBadTokensWith401(authentication: BotFrameworkAuthentication): void {
+  const authenticate = authentication.authenticateRequest.bind(authentication);
+  authentication.authenticateRequest = async (activity, authHeader) => {
+    try {
+      return await authenticate(activity, authHeader);
+    } catch (error) {
+      const name = (error as { name?: string }).name;
+      if (name === 'JsonWebTokenError' || name === 'NotBeforeError' || name === 'TokenExpiredError') {
+        throw new AuthenticationError(`Unauthorized: ${(error as Error).message}`, 401);
+      }
+      throw error;
+    }
   };
 }

@@ -3,15 +3,10 @@ import { message, section } from '../../../src/messages/build.js';
 import { prismaStore } from '../../../src/store/prisma-store.js';
 import { adaptiveCardErrors } from '../../support/adaptive-card-schema.js';
 import { cardText, type FakeMember } from '../../support/fake-bot-connector.js';
-import { BOT, CHANNEL_ID, cardSubmit, channelMessage, invoke, membersAdded, TEAM_ID, TENANT_ID } from '../../support/teams-activities.js';
+import { BOT, CHANNEL_ID, cardSubmit, channelMessage, invoke, membersAdded, person, TEAM_ID, TENANT_ID } from '../../support/teams-activities.js';
 import { startTeamsTestApp, type TeamsTestApp } from '../../support/teams-test-app.js';
 import { testDatabaseKinds } from '../../support/test-database.js';
 
-const person = (name: string, n: number): FakeMember => ({
-  id: `29:1${name}-teams-id`,
-  name: name[0]!.toUpperCase() + name.slice(1),
-  aadObjectId: `00000000-0000-4000-b000-00000000000${n}`,
-});
 const ANN = person('ann', 1);
 const PAT = person('pat', 2);
 const ALI = person('alice', 3);
@@ -42,6 +37,8 @@ const inputsOf = (card: Card) => (card.body as { type: string; id?: string; valu
 describe.each(testDatabaseKinds())('Teams: cards, dialogs and the outbox (%s)', (kind) => {
   let t: TeamsTestApp;
   let where: { serviceUrl: string };
+  /** A thread po-desk answered in during setup: clicks that need no particular card happen there. */
+  let setupThread: string;
   beforeAll(async () => {
     t = await startTeamsTestApp(kind);
     where = { serviceUrl: t.fake.url };
@@ -52,6 +49,7 @@ describe.each(testDatabaseKinds())('Teams: cards, dialogs and the outbox (%s)', 
       await t.send(step);
       await t.fake.waitForSent((s) => s.replyToId === step.id);
     }
+    setupThread = steps[0]!.id;
   });
   afterAll(async () => t?.stop());
   beforeEach(() => t.fake.reset());
@@ -68,7 +66,8 @@ describe.each(testDatabaseKinds())('Teams: cards, dialogs and the outbox (%s)', 
     const button = actionsOf(cardOf(reply.activity)).find((a) => a.title === 'Change working hours')!;
     expect(button).toMatchObject({ type: 'Action.Submit', data: { msteams: { type: 'task/fetch' } } });
 
-    const fetched = await t.send(invoke(ALI, 'task/fetch', { data: button.data, context: { theme: 'default' } }, where, reply.id));
+    const inThread = { ...where, threadId: show.id };
+    const fetched = await t.send(invoke(ALI, 'task/fetch', { data: button.data, context: { theme: 'default' } }, inThread, reply.id));
     expect(fetched.status).toBe(200);
     const dialog = (fetched.body as { task: { type: string; value: { title: string; card: { content: Card } } } }).task;
     expect(dialog.type).toBe('continue');
@@ -83,7 +82,7 @@ describe.each(testDatabaseKinds())('Teams: cards, dialogs and the outbox (%s)', 
     const submit = actionsOf(dialog.value.card.content).find((a) => a.type === 'Action.Submit')!;
 
     // Wrong values: the dialog shows the form again with the reasons; nothing is saved.
-    const wrong = await t.send(invoke(ALI, 'task/submit', { data: { ...submit.data, start: '18:00', end: '08:00', days: 'mon-fri', timeZone: 'Mars/Olympus' } }, where));
+    const wrong = await t.send(invoke(ALI, 'task/submit', { data: { ...submit.data, start: '18:00', end: '08:00', days: 'mon-fri', timeZone: 'Mars/Olympus' } }, inThread));
     const again = (wrong.body as { task: { value: { card: { content: Card } } } }).task.value.card.content;
     expect(adaptiveCardErrors(again)).toEqual([]);
     const againText = cardText(again);
@@ -92,7 +91,7 @@ describe.each(testDatabaseKinds())('Teams: cards, dialogs and the outbox (%s)', 
     expect(inputsOf(again).find((i) => i.id === 'start')?.value).toBe('18:00'); // what was typed stays
     expect(await hoursOf(ALI)).toMatchObject({ workStartMin: 540, workEndMin: 1020 });
 
-    const ok = await t.send(invoke(ALI, 'task/submit', { data: { ...submit.data, start: '08:30', end: '16:30', days: 'mon,tue,thu', timeZone: 'america/new_york' } }, where));
+    const ok = await t.send(invoke(ALI, 'task/submit', { data: { ...submit.data, start: '08:30', end: '16:30', days: 'mon,tue,thu', timeZone: 'america/new_york' } }, inThread));
     const done = (ok.body as { task: { value: { card: { content: Card } } } }).task.value.card.content;
     expect(cardText(done)).toContain('Your working hours are now 08:30–16:30 mon,tue,thu (America/New_York)');
     expect(await hoursOf(ALI)).toMatchObject({ workStartMin: 510, workEndMin: 990, workDays: [1, 2, 4], timeZone: 'America/New_York' });
@@ -106,10 +105,12 @@ describe.each(testDatabaseKinds())('Teams: cards, dialogs and the outbox (%s)', 
     expect(inputsOf(card).map((i) => i.id)).toEqual(['start', 'end', 'days', 'timeZone']);
     const submit = actionsOf(card).find((a) => a.type === 'Action.Submit')!;
 
-    const res = await t.send(cardSubmit(SAM, { ...submit.data, start: '07:00', end: '15:00', days: 'mon-fri', timeZone: 'Europe/London' }, form.id, where));
+    const res = await t.send(cardSubmit(SAM, { ...submit.data, start: '07:00', end: '15:00', days: 'mon-fri', timeZone: 'Europe/London' }, form.id, { ...where, threadId: edit.id }));
     expect(res.status).toBe(200);
-    const updated = await t.fake.waitForSent((s) => s.activity.id === form.id || (s.replyToId === form.id && s.text.includes('now')));
-    expect(t.fake.calls.find((c) => c.method === 'update')?.activityId).toBe(form.id);
+    // The form card itself becomes the answer: a PUT to that card, in the thread it is in.
+    const updated = await t.fake.waitForSent((s) => s.method === 'update');
+    expect(t.fake.calls.filter((c) => c.method === 'update').map((c) => [c.conversationId, c.activityId, c.status])).toEqual([[`${CHANNEL_ID};messageid=${edit.id}`, form.id, 200]]);
+    expect(updated).toMatchObject({ id: form.id, updatedId: form.id, replyToId: undefined });
     expect(updated.text).toContain('Your working hours are now 07:00–15:00 mon-fri (Europe/London)');
     expect(await hoursOf(SAM)).toMatchObject({ workStartMin: 420, workEndMin: 900, timeZone: 'Europe/London' });
   });
@@ -124,13 +125,19 @@ describe.each(testDatabaseKinds())('Teams: cards, dialogs and the outbox (%s)', 
     expect(undo.type).toBe('Action.Execute');
 
     // Someone who may not change stakeholders is refused, and nothing changes.
-    const byAlice = await t.send(invoke(ALI, 'adaptiveCard/action', { action: { type: 'Action.Execute', verb: undo.verb, data: undo.data }, trigger: 'manual' }, where, reply.id));
+    const onCard = { ...where, threadId: remove.id };
+    const callsBefore = t.fake.calls.length;
+    const outboxBefore = await prisma().outboxMessage.count();
+    const byAlice = await t.send(invoke(ALI, 'adaptiveCard/action', { action: { type: 'Action.Execute', verb: undo.verb, data: undo.data }, trigger: 'manual' }, onCard, reply.id));
     expect(byAlice.status).toBe(200);
     // A private answer for Alice only: the card (and Ann's Undo button) stays as it is.
     expect(byAlice.body).toMatchObject({ type: 'application/vnd.microsoft.activity.message', value: 'Only the PO (Pat) or an admin (Ann) can change the stakeholders.' });
     expect(await prisma().stakeholder.count()).toBe(0);
+    expect(await prisma().outboxMessage.count()).toBe(outboxBefore); // nothing queued to send later
+    await new Promise((r) => setTimeout(r, 200));
+    expect(t.fake.calls.slice(callsBefore)).toEqual([]); // no update of the card, no message
 
-    const byAnn = await t.send(invoke(ANN, 'adaptiveCard/action', { action: { type: 'Action.Execute', verb: undo.verb, data: undo.data }, trigger: 'manual' }, where, reply.id));
+    const byAnn = await t.send(invoke(ANN, 'adaptiveCard/action', { action: { type: 'Action.Execute', verb: undo.verb, data: undo.data }, trigger: 'manual' }, onCard, reply.id));
     const refreshed = byAnn.body as { statusCode: number; type: string; value: Card };
     expect(refreshed.statusCode).toBe(200);
     expect(refreshed.type).toBe('application/vnd.microsoft.card.adaptive');
@@ -142,12 +149,13 @@ describe.each(testDatabaseKinds())('Teams: cards, dialogs and the outbox (%s)', 
   });
 
   it('answers clicks on unknown or foreign cards politely, never with an error', async () => {
-    const unknown = await t.send(invoke(ANN, 'adaptiveCard/action', { action: { type: 'Action.Execute', verb: 'x', data: { po: { action: 'gone.away', value: '1' } } } }, where));
+    const inThread = { ...where, threadId: setupThread };
+    const unknown = await t.send(invoke(ANN, 'adaptiveCard/action', { action: { type: 'Action.Execute', verb: 'x', data: { po: { action: 'gone.away', value: '1' } } } }, inThread));
     expect(unknown.status).toBe(200);
     expect(JSON.stringify(unknown.body)).toContain('older version of po-desk');
-    const foreign = await t.send(invoke(ANN, 'task/fetch', { data: { something: 'else' } }, where));
+    const foreign = await t.send(invoke(ANN, 'task/fetch', { data: { something: 'else' } }, inThread));
     expect(JSON.stringify(foreign.body)).toContain('older version of po-desk');
-    const intake = await t.send(invoke(ANN, 'composeExtension/fetchTask', { commandId: 'sendToIntake', messagePayload: { id: '1' } }, where));
+    const intake = await t.send(invoke(ANN, 'composeExtension/fetchTask', { commandId: 'sendToIntake', messagePayload: { id: setupThread } }, inThread));
     expect(JSON.stringify(intake.body)).toContain('not available in this version');
   });
 
@@ -161,17 +169,23 @@ describe.each(testDatabaseKinds())('Teams: cards, dialogs and the outbox (%s)', 
     });
     const posted = await t.fake.waitForSent((s) => s.text.includes('Status: open'));
     const update = await t.fake.waitForSent((s) => s.text.includes('Status: resolved'));
-    expect(t.fake.calls.find((c) => c.method === 'update')).toMatchObject({ conversationId: CHANNEL_ID, activityId: posted.id });
-    expect(update.id).toBe(posted.id);
+    expect(posted).toMatchObject({ method: 'send', conversationId: CHANNEL_ID });
+    expect(t.fake.calls.filter((c) => c.method === 'update')).toMatchObject([{ conversationId: CHANNEL_ID, activityId: posted.id, status: 200 }]);
+    expect(update).toMatchObject({ method: 'update', id: posted.id, updatedId: posted.id });
   });
 
   it('waits out a 429 from the Bot Connector as told, then delivers once', async () => {
-    t.fake.failNext(429, { retryAfter: 1 });
+    t.fake.failNext(429, { retryAfter: 1, method: 'reply' });
     const help = channelMessage(ALI, 'help', where);
-    const started = Date.now();
+    const thread = `${CHANNEL_ID};messageid=${help.id}`;
     await t.send(help);
     await t.fake.waitForSent((s) => s.replyToId === help.id, 8000);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    const replies = t.fake.calls.filter((c) => c.method === 'reply' && c.activityId === help.id);
+    expect(replies.map((c) => [c.status, c.conversationId])).toEqual([
+      [429, thread],
+      [200, thread],
+    ]);
+    expect(replies[1]!.at - replies[0]!.at).toBeGreaterThanOrEqual(900); // Retry-After: 1 s
     await new Promise((r) => setTimeout(r, 200));
     expect(t.fake.sent.filter((s) => s.replyToId === help.id)).toHaveLength(1);
     const row = await prisma().outboxMessage.findFirstOrThrow({ where: { threadId: help.id } });

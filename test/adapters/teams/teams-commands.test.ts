@@ -1,11 +1,12 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { FakeMember } from '../../support/fake-bot-connector.js';
+import { createdChatId, type FakeMember } from '../../support/fake-bot-connector.js';
 import {
   BOT,
   CHANNEL_ID,
   channelMessage,
   invoke,
   membersAdded,
+  person,
   personalConversationId,
   personalInstall,
   personalMessage,
@@ -16,11 +17,6 @@ import { startTeamsTestApp, type TeamsTestApp } from '../../support/teams-test-a
 import { testDatabaseKinds } from '../../support/test-database.js';
 
 // The cast: Teams user ids (29:…) and AAD object ids.
-const person = (name: string, n: number): FakeMember => ({
-  id: `29:1${name}-teams-id`,
-  name: name[0]!.toUpperCase() + name.slice(1),
-  aadObjectId: `00000000-0000-4000-a000-00000000000${n}`,
-});
 const ANN = person('ann', 1); // installs and configures → admin
 const PAT = person('pat', 2); // the PO; never talked to po-desk before
 const ALI = person('alice', 3);
@@ -77,11 +73,11 @@ describe.each(testDatabaseKinds())('Teams: the foundation commands (%s)', (kind)
     expect(await prisma().workspace.findFirstOrThrow()).toMatchObject({ platform: 'teams', externalId: TENANT_ID });
 
     // Pat never talked to po-desk: a 1:1 is created through the team roster, then the welcome sent there.
-    const welcome = await t.fake.waitForSent((s) => s.conversationId === personalConversationId(PAT));
+    const welcome = await t.fake.waitForSent((s) => s.conversationId === createdChatId(PAT));
     expect(welcome.text).toContain('You are the Product Owner of Acme Product');
     const created = t.fake.calls.find((c) => c.method === 'createConversation');
     expect(created?.body).toMatchObject({ bot: { id: BOT.id }, members: [{ id: PAT.id }], tenantId: TENANT_ID, isGroup: false });
-    expect(await prisma().teamsConversation.findFirst({ where: { kind: 'personal', userAadId: PAT.aadObjectId } })).not.toBeNull();
+    expect(await prisma().teamsConversation.findFirst({ where: { kind: 'personal', userAadId: PAT.aadObjectId } })).toMatchObject({ id: createdChatId(PAT), tenantId: TENANT_ID });
 
     const team = channelMessage(ANN, 'team Checkout', where());
     await t.send(team);
@@ -131,7 +127,7 @@ describe.each(testDatabaseKinds())('Teams: the foundation commands (%s)', (kind)
     const undo = JSON.stringify(attachments[0]!.content).match(/"verb":"members\.undo-remove","data":(\{"po":\{[^}]*\}\})/);
     expect(undo).not.toBeNull();
     const data = JSON.parse(undo![1]!) as unknown;
-    const res = await t.send(invoke(ALI, 'adaptiveCard/action', { action: { type: 'Action.Execute', verb: 'members.undo-remove', data }, trigger: 'manual' }, where(), removed.id));
+    const res = await t.send(invoke(ALI, 'adaptiveCard/action', { action: { type: 'Action.Execute', verb: 'members.undo-remove', data }, trigger: 'manual' }, { ...where(), threadId: remove.id }, removed.id));
     expect(JSON.stringify(res.body)).toContain('Undone: ');
     expect(await onRoster()).toEqual(['Alice', 'Ann', 'Bob', 'Sam', 'Zed']);
   });
@@ -165,7 +161,11 @@ describe.each(testDatabaseKinds())('Teams: the foundation commands (%s)', (kind)
     // Teams refuses the 1:1 (Zed blocked po-desk): Ann learns who was not reached and why, privately —
     // in her own 1:1 with po-desk, not in the channel for everyone to read.
     const notice = await t.fake.waitForSent((s) => s.text.includes('I could not send'));
-    expect(notice.conversationId).toBe(personalConversationId(ANN));
+    expect(notice.conversationId).toBe(createdChatId(ANN)); // Ann never wrote to po-desk privately: a new 1:1
+    expect(t.fake.calls.filter((c) => c.method === 'createConversation').map((c) => [(c.body?.members as { id: string }[])[0]!.id, c.status])).toEqual([
+      [ZED.id, 403],
+      [ANN.id, 201],
+    ]);
     expect(notice.text).toBe(
       'I could not send Zed a private message: Teams refused it: po-desk was removed from that conversation, or the person blocked it.\n' +
         'Nothing else was affected: everything you changed is saved.',
@@ -207,13 +207,16 @@ describe.each(testDatabaseKinds())('Teams: the foundation commands (%s)', (kind)
   });
 
   it('refuses malformed requests with 400 and never crashes', async () => {
+    const counts = async () => ({ outbox: await prisma().outboxMessage.count(), receipts: await prisma().inboundReceipt.count() });
+    const before = await counts();
     const post = (body: string) => fetch(`${t.baseUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect((await post('{not json')).status).toBe(400);
     expect((await post('[]')).status).toBe(400);
     expect((await post('{"text":"no type"}')).status).toBe(400);
     // Valid JSON, but no conversation or tenant: acknowledged and ignored (Teams must not retry it).
     expect((await post(JSON.stringify({ type: 'message', text: 'hi', serviceUrl }))).status).toBe(200);
-    expect(t.fake.sent).toEqual([]);
+    // Nothing was recorded or queued: the outbox sends later, so an empty fake.sent right now would prove nothing.
+    expect(await counts()).toEqual(before);
     expect((await fetch(`${t.baseUrl}/healthz`)).status).toBe(200);
   });
 });
