@@ -42,7 +42,7 @@ export async function manageMembers(
     if (removed.length > 0) await tx.audit(state.id, caller.id, 'team.members.removed', { team: team.id, persons: removed.map((p) => p.id) });
     return message(
       ...(removed.length > 0 ? [section('Removed ', ...mentionList(removed), ' from ', bold(team.name), '.')] : []),
-      ...(notMembers.length > 0 ? [section('Not on the roster: ', ...mentionList(notMembers), '.')] : []),
+      ...(notMembers.length > 0 ? [section(...mentionList(notMembers), notMembers.length === 1 ? ' is not' : ' are not', ' on the roster of ', bold(team.name), ': nothing changed for them.')] : []),
       ...(removed.length > 0 ? [undoButton('members.undo-remove', `${team.id}:${removed.map((p) => p.id).join(',')}`)] : []),
     );
   });

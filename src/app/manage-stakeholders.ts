@@ -39,7 +39,7 @@ export async function manageStakeholders(
     if (removed.length > 0) await tx.audit(state.id, caller.id, 'stakeholders.removed', { persons: removed.map((p) => p.id) });
     return message(
       ...(removed.length > 0 ? [section('Removed ', ...mentionList(removed), ' from the stakeholders.')] : []),
-      ...(notMembers.length > 0 ? [section('Not stakeholders: ', ...mentionList(notMembers), '.')] : []),
+      ...(notMembers.length > 0 ? [section(...mentionList(notMembers), notMembers.length === 1 ? ' is not a stakeholder' : ' are not stakeholders', ': nothing changed for them.')] : []),
       ...(removed.length > 0 ? [undoButton('stakeholder.undo-remove', removed.map((p) => p.id).join(','))] : []),
     );
   });

@@ -4,8 +4,11 @@ import { HELP, helpFor, LINK_CODE_ALPHABET, normaliseLinkCode, parseCommand, spl
 
 const CONTRACT = [
   'help', 'ask', 'request', 'questions', 'queue', 'stats', 'digest', 'sprint',
-  'owner', 'team', 'members', 'stakeholder', 'away', 'daily', 'intercept', 'holiday',
+  'owner', 'team', 'members', 'stakeholder', 'hours', 'link', 'away', 'daily', 'intercept', 'holiday',
 ] as const;
+
+/** What this build implements, in the order /po help lists it. */
+const AVAILABLE = ['help', 'owner', 'team', 'members', 'stakeholder', 'hours', 'link'];
 
 const parse = (sub: string, rest = '', userIds: string[] = []): ParseResult => parseCommand({ sub, rest, userIds } satisfies CommandInput);
 
@@ -86,6 +89,14 @@ describe('parseCommand: hours', () => {
     expect(parse('hours', ' 09:00-17:00 mon-fri ')).toEqual({ ok: true, command: { name: 'hours', text: '09:00-17:00 mon-fri' } });
     expect(parse('hours', '  ')).toEqual({ ok: true, command: { name: 'hours', text: undefined } });
   });
+
+  it.each(['edit', 'EDIT', 'Edit', '  edit  '])('opens the form for %j', (rest) => {
+    expect(parse('hours', rest)).toEqual({ ok: true, command: { name: 'hours-form' } });
+  });
+
+  it('takes "edit" only on its own, not as part of hours', () => {
+    expect(parse('hours', 'edit 09:00-17:00')).toEqual({ ok: true, command: { name: 'hours', text: 'edit 09:00-17:00' } });
+  });
 });
 
 describe('parseCommand: link', () => {
@@ -146,6 +157,7 @@ describe('normaliseLinkCode', () => {
   });
 
   it('accepts every letter of the alphabet, which has no look-alikes', () => {
+    expect(LINK_CODE_ALPHABET).toBe('ABCDEFGHJKMNPQRSTUVWXYZ23456789');
     expect(LINK_CODE_ALPHABET).not.toMatch(/[OIL01]/);
     expect(new Set(LINK_CODE_ALPHABET).size).toBe(LINK_CODE_ALPHABET.length);
     for (const c of LINK_CODE_ALPHABET) expect(normaliseLinkCode(`po-${c}${c}${c}${c}-${c}${c}${c}${c}`.toLowerCase())).toBe(`PO-${c}${c}${c}${c}-${c}${c}${c}${c}`);
@@ -198,8 +210,9 @@ describe('HELP', () => {
     }
   });
 
-  it('implements the basics of this build', () => {
-    for (const sub of ['help', 'owner', 'team', 'members', 'stakeholder', 'hours']) expect(helpFor(sub)?.available).toBe(true);
+  it('implements exactly the basics of this build, listed in the order people need them', () => {
+    expect(HELP.filter((h) => h.available).map((h) => h.sub)).toEqual(AVAILABLE);
+    expect(HELP.slice(0, AVAILABLE.length).map((h) => h.sub)).toEqual(AVAILABLE); // available entries come first
   });
 
   it('has no entry for unknown subcommands', () => {

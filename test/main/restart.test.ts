@@ -7,11 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/database.js';
 import { startChildApp, type ChildApp } from '../support/child-app.js';
 import { FakeSlack } from '../support/fake-slack.js';
+import { addCast, ANN, PAT } from '../support/slack-cast.js';
 import { postToSlackEndpoint, SIGNING_SECRET, slashCommandBody } from '../support/slack-requests.js';
 import { testDatabaseKinds } from '../support/test-database.js';
-
-const PAT = 'U0PAT00001';
-const ANN = 'U0ANN00001';
 
 describe.each(testDatabaseKinds())('po-desk as a process (%s)', (kind) => {
   let fake: FakeSlack;
@@ -30,8 +28,7 @@ describe.each(testDatabaseKinds())('po-desk as a process (%s)', (kind) => {
 
   beforeAll(async () => {
     fake = await FakeSlack.start();
-    fake.addUser({ id: PAT, name: 'pat' });
-    fake.addUser({ id: ANN, name: 'ann' });
+    addCast(fake);
     dataDir = await mkdtemp(path.join(tmpdir(), 'po-desk-restart-'));
     schema = `t_${randomBytes(6).toString('hex')}`;
   });

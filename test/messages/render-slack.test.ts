@@ -15,202 +15,9 @@ import {
   SlackRenderError,
   type SlackKnownBlock,
 } from '../../src/messages/render-slack.js';
+import { expectValidInfoModal, expectValidMessage, expectValidModal } from '../support/block-kit.js';
 
 const WJ = '\u2060';
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-// ---------------------------------------------------------------------------------------------
-// A structural Block Kit check: the shapes and limits Slack enforces for the block types we emit.
-// Unknown keys fail too, so a typo cannot slip through as "valid".
-// ---------------------------------------------------------------------------------------------
-
-type Json = Record<string, unknown>;
-
-function obj(v: unknown, where: string, keys: string[]): Json {
-  expect(typeof v === 'object' && v !== null && !Array.isArray(v), `${where} is an object`).toBe(true);
-  const o = v as Json;
-  for (const k of Object.keys(o)) expect(keys, `${where} has unknown key "${k}"`).toContain(k);
-  return o;
-}
-
-function str(v: unknown, where: string, max: number, min = 1): string {
-  expect(typeof v, `${where} is a string`).toBe('string');
-  const s = v as string;
-  expect(s.length, `${where} length`).toBeGreaterThanOrEqual(min);
-  expect(s.length, `${where} length`).toBeLessThanOrEqual(max);
-  expect(LONE_SURROGATE.test(s), `${where} has a lone surrogate`).toBe(false);
-  return s;
-}
-
-function textObject(v: unknown, where: string, max: number, only?: 'plain_text' | 'mrkdwn'): Json {
-  const o = obj(v, where, ['type', 'text', 'emoji', 'verbatim']);
-  expect(only ? [only] : ['plain_text', 'mrkdwn'], `${where}.type`).toContain(o.type);
-  const text = str(o.text, `${where}.text`, max);
-  expect(text.trim().length, `${where}.text is blank`).toBeGreaterThan(0);
-  if (o.type === 'plain_text') expect(o.verbatim, `${where}: plain_text has no verbatim`).toBeUndefined();
-  if (o.type === 'mrkdwn') {
-    expect(o.emoji, `${where}: mrkdwn has no emoji`).toBeUndefined();
-    expectSafeMrkdwn(text, where);
-  }
-  return o;
-}
-
-/** Every `<…>` in mrkdwn we emit must be one of our own, complete tokens. */
-function expectSafeMrkdwn(text: string, where: string): void {
-  const tokens = text.match(/<[^>]*>?/g) ?? [];
-  for (const t of tokens) {
-    expect(t, `${where} token`).toMatch(
-      /^<(@[UW][A-Z0-9]+|#[CGD][A-Z0-9]+|!date\^\d+\^\{date_short_pretty\} \{time\}\|[^<>]+|(https?|mailto|slack):[^<>|\s]+(\|[^<>]*)?)>$/,
-    );
-  }
-  expect(text, `${where} never broadcasts`).not.toMatch(/@(channel|here|everyone)/i);
-  expect(text, `${where} has no broken entity`).not.toMatch(/&(?!amp;|lt;|gt;)/);
-}
-
-function confirmObject(v: unknown, where: string): void {
-  const o = obj(v, where, ['title', 'text', 'confirm', 'deny', 'style']);
-  textObject(o.title, `${where}.title`, 100, 'plain_text');
-  textObject(o.text, `${where}.text`, 300);
-  textObject(o.confirm, `${where}.confirm`, 30, 'plain_text');
-  textObject(o.deny, `${where}.deny`, 30, 'plain_text');
-  if (o.style !== undefined) expect(['primary', 'danger']).toContain(o.style);
-}
-
-function button(v: unknown, where: string, actionIds: Set<string>): void {
-  const o = obj(v, where, ['type', 'action_id', 'text', 'value', 'style', 'confirm']);
-  expect(o.type).toBe('button');
-  const id = str(o.action_id, `${where}.action_id`, 255);
-  expect(actionIds.has(id), `${where}: action_id "${id}" is unique`).toBe(false);
-  actionIds.add(id);
-  textObject(o.text, `${where}.text`, 75, 'plain_text');
-  if (o.value !== undefined) str(o.value, `${where}.value`, 2000);
-  if (o.style !== undefined) expect(['primary', 'danger']).toContain(o.style);
-  if (o.confirm !== undefined) confirmObject(o.confirm, `${where}.confirm`);
-}
-
-function messageBlock(v: unknown, where: string, actionIds: Set<string>): void {
-  const type = (v as Json).type;
-  switch (type) {
-    case 'header':
-      textObject(obj(v, where, ['type', 'text', 'block_id']).text, `${where}.text`, 150, 'plain_text');
-      return;
-    case 'section': {
-      const o = obj(v, where, ['type', 'text', 'fields', 'block_id']);
-      expect(o.text !== undefined || o.fields !== undefined, `${where} has text or fields`).toBe(true);
-      if (o.text !== undefined) textObject(o.text, `${where}.text`, 3000);
-      if (o.fields !== undefined) {
-        const fields = o.fields as unknown[];
-        expect(fields.length).toBeGreaterThan(0);
-        expect(fields.length).toBeLessThanOrEqual(10);
-        fields.forEach((f, i) => textObject(f, `${where}.fields[${i}]`, 2000));
-      }
-      return;
-    }
-    case 'context': {
-      const elements = obj(v, where, ['type', 'elements', 'block_id']).elements as unknown[];
-      expect(elements.length).toBeGreaterThan(0);
-      expect(elements.length).toBeLessThanOrEqual(10);
-      elements.forEach((e, i) => textObject(e, `${where}.elements[${i}]`, 3000));
-      return;
-    }
-    case 'divider':
-      obj(v, where, ['type', 'block_id']);
-      return;
-    case 'actions': {
-      const elements = obj(v, where, ['type', 'elements', 'block_id']).elements as unknown[];
-      expect(elements.length).toBeGreaterThan(0);
-      expect(elements.length).toBeLessThanOrEqual(25);
-      elements.forEach((e, i) => button(e, `${where}.elements[${i}]`, actionIds));
-      return;
-    }
-    default:
-      expect.fail(`${where}: unexpected block type ${String(type)}`);
-  }
-}
-
-function expectValidMessage(rendered: { text: string; blocks: unknown[] }): void {
-  expect(typeof rendered.text).toBe('string');
-  expect(rendered.text.length).toBeLessThanOrEqual(3000);
-  if (rendered.text) expectSafeMrkdwn(rendered.text, 'text');
-  expect(rendered.blocks.length).toBeLessThanOrEqual(50);
-  const actionIds = new Set<string>();
-  rendered.blocks.forEach((b, i) => messageBlock(b, `blocks[${i}]`, actionIds));
-}
-
-function inputElement(v: unknown, where: string): void {
-  const type = (v as Json).type;
-  const common = ['type', 'action_id'];
-  switch (type) {
-    case 'plain_text_input': {
-      const o = obj(v, where, [...common, 'multiline', 'max_length', 'initial_value', 'placeholder']);
-      if (o.max_length !== undefined) {
-        expect(Number.isInteger(o.max_length)).toBe(true);
-        expect(o.max_length as number).toBeGreaterThanOrEqual(1);
-        expect(o.max_length as number).toBeLessThanOrEqual(3000);
-      }
-      if (o.initial_value !== undefined) {
-        str(o.initial_value, `${where}.initial_value`, (o.max_length as number | undefined) ?? 3000);
-      }
-      if (o.placeholder !== undefined) textObject(o.placeholder, `${where}.placeholder`, 150, 'plain_text');
-      if (o.multiline !== undefined) expect(typeof o.multiline).toBe('boolean');
-      break;
-    }
-    case 'static_select': {
-      const o = obj(v, where, [...common, 'options', 'initial_option', 'placeholder']);
-      const options = o.options as unknown[];
-      expect(options.length).toBeGreaterThan(0);
-      expect(options.length).toBeLessThanOrEqual(100);
-      options.forEach((opt, i) => {
-        const oo = obj(opt, `${where}.options[${i}]`, ['text', 'value']);
-        textObject(oo.text, `${where}.options[${i}].text`, 75, 'plain_text');
-        str(oo.value, `${where}.options[${i}].value`, 150);
-      });
-      if (o.initial_option !== undefined) expect(options).toContainEqual(o.initial_option);
-      break;
-    }
-    case 'datepicker': {
-      const o = obj(v, where, [...common, 'initial_date', 'placeholder']);
-      if (o.initial_date !== undefined) expect(o.initial_date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-      break;
-    }
-    case 'timepicker': {
-      const o = obj(v, where, [...common, 'initial_time', 'placeholder']);
-      if (o.initial_time !== undefined) expect(o.initial_time).toMatch(/^\d{2}:\d{2}$/);
-      break;
-    }
-    case 'users_select':
-      obj(v, where, [...common, 'initial_user', 'placeholder']);
-      break;
-    default:
-      expect.fail(`${where}: unexpected element type ${String(type)}`);
-  }
-  str((v as Json).action_id, `${where}.action_id`, 255);
-}
-
-function expectValidModal(view: unknown): void {
-  const o = obj(view, 'view', ['type', 'callback_id', 'title', 'submit', 'close', 'private_metadata', 'blocks']);
-  expect(o.type).toBe('modal');
-  str(o.callback_id, 'callback_id', 255);
-  textObject(o.title, 'title', 24, 'plain_text');
-  textObject(o.submit, 'submit', 24, 'plain_text');
-  textObject(o.close, 'close', 24, 'plain_text');
-  if (o.private_metadata !== undefined) str(o.private_metadata, 'private_metadata', 3000, 0);
-  const blocks = o.blocks as unknown[];
-  expect(blocks.length).toBeLessThanOrEqual(100);
-  const blockIds = new Set<string>();
-  blocks.forEach((b, i) => {
-    const where = `blocks[${i}]`;
-    const block = obj(b, where, ['type', 'block_id', 'label', 'hint', 'optional', 'element']);
-    expect(block.type).toBe('input');
-    const id = str(block.block_id, `${where}.block_id`, 255);
-    expect(blockIds.has(id), `${where}: block_id unique`).toBe(false);
-    blockIds.add(id);
-    textObject(block.label, `${where}.label`, 2000, 'plain_text');
-    if (block.hint !== undefined) textObject(block.hint, `${where}.hint`, 2000, 'plain_text');
-    expect(typeof block.optional).toBe('boolean');
-    inputElement(block.element, `${where}.element`);
-  });
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -672,20 +479,6 @@ describe('renderSlackModal', () => {
 });
 
 describe('renderSlackInfoModal', () => {
-  /** A modal that only shows blocks: title, a close button, no submit, no callback. */
-  function expectValidInfoModal(view: unknown): unknown[] {
-    const o = obj(view, 'view', ['type', 'title', 'close', 'blocks']);
-    expect(o.type).toBe('modal');
-    textObject(o.title, 'title', 24, 'plain_text');
-    textObject(o.close, 'close', 24, 'plain_text');
-    const blocks = o.blocks as unknown[];
-    expect(blocks.length).toBeGreaterThan(0);
-    expect(blocks.length).toBeLessThanOrEqual(100);
-    const actionIds = new Set<string>();
-    blocks.forEach((b, i) => messageBlock(b, `blocks[${i}]`, actionIds));
-    return blocks;
-  }
-
   it('shows a message under the form’s title with a Done button and no submit', () => {
     const confirmation = message(section('Your working hours are now ', bold('09:00–17:00'), '.'), context('po-desk <counts> @here'));
     const view = renderSlackInfoModal('Working hours', confirmation);
@@ -693,6 +486,10 @@ describe('renderSlackInfoModal', () => {
     expect(view.title).toEqual({ type: 'plain_text', text: 'Working hours', emoji: true });
     expect(view.close).toEqual({ type: 'plain_text', text: 'Done', emoji: true });
     expect(view.submit).toBeUndefined();
+    expect(blocks).toEqual([
+      { type: 'section', text: { type: 'mrkdwn', text: 'Your working hours are now *09:00–17:00*.' } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `po-desk &lt;counts&gt; @${WJ}here` }] },
+    ]);
     expect(blocks).toEqual(renderSlackMessage(confirmation).blocks); // escaped exactly as in chat
   });
 

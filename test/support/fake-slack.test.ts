@@ -30,7 +30,7 @@ describe('FakeSlack', () => {
     const result = await client.auth.test();
 
     expect(result).toMatchObject({ ok: true, team_id: 'T0TEST', user_id: 'U0BOT', bot_id: expect.any(String) });
-    expect(fake.calls).toEqual([{ method: 'auth.test', args: {}, token: TOKEN, at: expect.any(Number) }]);
+    expect(fake.calls).toEqual([{ method: 'auth.test', args: {}, token: TOKEN, at: expect.any(Number), answer: { status: 200, ok: true } }]);
   });
 
   it('issues unique, increasing Slack-style ts values from chat.postMessage', async () => {
@@ -149,8 +149,33 @@ describe('FakeSlack', () => {
     expect(await refusal({ type: 'modal', title, submit: title, blocks: [input, input] })).toMatch(/not unique/);
     expect(await refusal({ type: 'modal', title, submit: title, blocks: [input], private_metadata: 'm'.repeat(3001) })).toMatch(/private_metadata/);
     expect(await refusal({ type: 'modal', title, submit: title, close: title, blocks: Array.from({ length: 100 }, (_, i) => ({ ...input, block_id: `b${i}` })) })).toBe('accepted');
-    expect(fake.callsTo('views.open')).toHaveLength(8); // refused calls are recorded too
+    // Block Kit inside the view is checked as Slack checks it.
+    const section = (text: object) => ({ type: 'section', text });
+    expect(await refusal({ type: 'modal', title, blocks: [section({ type: 'mrkdwn', text: '' })] })).toMatch(/\[json-pointer:\/view\/blocks\/0\/text\/text\]/);
+    expect(await refusal({ type: 'modal', title, blocks: [section({ type: 'markdown', text: 'x' })] })).toMatch(/\/view\/blocks\/0\/text\/type/);
+    expect(await refusal({ type: 'modal', title, submit: title, blocks: [{ ...input, lable: title }] })).toMatch(/unknown field "lable"/);
+    expect(await refusal({ type: 'modal', title, submit: title, blocks: [{ ...input, element: { type: 'timepicker', action_id: 'start', initial_time: '9:00' } }] })).toMatch(/initial_time/);
+
+    // Refused calls are recorded too, with the answer: openedViews-style helpers keep only `answer.ok`.
+    expect(fake.callsTo('views.open').map((call) => call.answer.ok)).toEqual([false, false, false, false, false, false, false, true, false, false, false, false]);
+    expect(fake.callsTo('views.open')[0]?.answer).toEqual({ status: 200, ok: false, error: 'invalid_arguments' });
     expect(fake.unexpected).toEqual([]);
+  });
+
+  it('refuses messages with nothing to show or with blocks Slack cannot show', async () => {
+    const quiet = { debug() {}, info() {}, warn() {}, error() {}, setLevel() {}, getLevel: () => LogLevel.ERROR, setName() {} };
+    const quietClient = new WebClient(TOKEN, { slackApiUrl: fake.url, retryConfig: { retries: 0 }, logger: quiet });
+    const error = (p: Promise<unknown>) => p.then(() => 'accepted', (e: WebAPIPlatformError) => e.data.error);
+
+    expect(await error(quietClient.chat.postMessage({ channel: 'C0PLANNING', blocks: [] }))).toBe('no_text');
+    expect(await error(quietClient.chat.postMessage({ channel: 'C0PLANNING', text: 'x', blocks: [{ type: 'section' } as never] }))).toBe('invalid_blocks');
+    expect(await error(quietClient.chat.postEphemeral({ channel: 'C0PLANNING', user: 'U0ANNA', text: 'x', blocks: [{ type: 'header', text: { type: 'mrkdwn', text: 'h' } }] as never }))).toBe('invalid_blocks');
+    expect(await error(quietClient.chat.postMessage({ channel: 'C0PLANNING', text: 'fallback', blocks: [] }))).toBe('accepted');
+    expect(fake.callsTo('chat.postMessage').map((call) => call.answer)).toEqual([
+      { status: 200, ok: false, error: 'no_text' },
+      { status: 200, ok: false, error: 'invalid_blocks' },
+      { status: 200, ok: true },
+    ]);
   });
 
   it('records what is posted to a response_url and answers like Slack', async () => {
@@ -162,6 +187,10 @@ describe('FakeSlack', () => {
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ ok: true });
     expect((await post(JSON.stringify({ response_type: 'ephemeral' }))).status).toBe(400); // nothing to show
+    const noText = await post(JSON.stringify({ response_type: 'ephemeral', blocks: [] }));
+    expect([noText.status, await noText.text()]).toEqual([400, 'no_text']); // an empty message, not a message
+    const badBlocks = await post(JSON.stringify({ text: 'hi', blocks: [{ type: 'section', text: { type: 'plain_text', text: '  ' } }] }));
+    expect([badBlocks.status, await badBlocks.text()]).toEqual([400, 'invalid_blocks']);
     expect((await post('text=hi', 'application/x-www-form-urlencoded')).status).toBe(400);
     expect((await post(JSON.stringify({ delete_original: true }))).status).toBe(200);
     fake.failNext('response_url', { error: 'expired_url' });
@@ -171,9 +200,22 @@ describe('FakeSlack', () => {
     expect(fake.responsesTo('abc')).toEqual([
       { replace_original: true, text: 'Undone', blocks: [] },
       { response_type: 'ephemeral' },
+      { response_type: 'ephemeral', blocks: [] },
+      { text: 'hi', blocks: [{ type: 'section', text: { type: 'plain_text', text: '  ' } }] },
       { _raw: 'text=hi' },
       { delete_original: true },
       { text: 'late' },
+    ]);
+    // What Slack showed: the posts it accepted.
+    expect(fake.responsesTo('abc', 'accepted')).toEqual([{ replace_original: true, text: 'Undone', blocks: [] }, { delete_original: true }]);
+    expect(fake.callsTo('response_url').map((call) => call.answer)).toEqual([
+      { status: 200, ok: true },
+      { status: 400, ok: false, error: 'no_text' },
+      { status: 400, ok: false, error: 'no_text' },
+      { status: 400, ok: false, error: 'invalid_blocks' },
+      { status: 400, ok: false, error: 'invalid_payload' },
+      { status: 200, ok: true },
+      { status: 404, ok: false, error: 'expired_url' },
     ]);
     expect(fake.responsesTo('other')).toEqual([]);
     expect(fake.unexpected).toEqual([]);

@@ -2,14 +2,18 @@
  * An in-process fake of the Slack Web API for integration tests.
  *
  * The app's WebClient is pointed at it with `slackApiUrl` (SLACK_API_URL = `fake.url`). It answers the methods
- * po-desk uses with the shapes real Slack returns, records every call, and answers anything else with
- * `unknown_method` while recording it in `unexpected`, so a test can fail on calls nobody planned for.
+ * po-desk uses with the shapes real Slack returns, records every call with the fake's answer, and answers
+ * anything else with `unknown_method` while recording it in `unexpected`, so a test can fail on calls nobody
+ * planned for. Like Slack, it refuses messages with nothing to show and views or blocks it could not show
+ * (checked with test/support/block-kit.ts).
  *
  * It also stands in for the response_url of interactive payloads: put `fake.responseUrl('abc')` into a
  * test payload, and what the app POSTs there (Bolt's `respond`) is recorded as a `response_url` call.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
+import { checkMessage, checkModal, problemOf } from './block-kit.js';
 
 export interface RecordedCall {
   method: string;
@@ -18,6 +22,16 @@ export interface RecordedCall {
   at: number;
   /** For `response_url` calls: the id in the URL the app posted to. */
   responseId?: string;
+  /** What the fake answered: the HTTP status, whether Slack took the call, and the error it named if not. */
+  answer: CallAnswer;
+}
+
+export interface CallAnswer {
+  status: number;
+  /** True when Slack did what was asked (`ok: true` from the Web API, 200 from a response_url). */
+  ok: boolean;
+  /** Slack's `error` (or a response_url's error text); none for an injected HTTP status. */
+  error?: string;
 }
 
 export interface FakeUser {
@@ -74,8 +88,6 @@ const FIRST_TS_SECONDS = 1_700_000_000;
 /** The pseudo-method under which posts to a response_url are recorded (and failed with `failNext`). */
 export const RESPONSE_URL = 'response_url';
 const RESPONSE_PATH = /^\/response\/([A-Za-z0-9._-]+)$/;
-/** Slack's view limits that views.open enforces here (https://api.slack.com/reference/surfaces/views). */
-const VIEW_LIMITS = { blocks: 100, title: 24, button: 24, callbackId: 255, privateMetadata: 3000 } as const;
 
 export class FakeSlack {
   readonly url: string;
@@ -152,9 +164,14 @@ export class FakeSlack {
     return `${this.origin}/response/${id}`;
   }
 
-  /** The JSON bodies the app posted to `responseUrl(id)`, oldest first. */
-  responsesTo(id: string): Record<string, unknown>[] {
-    return this.callsTo(RESPONSE_URL).filter((call) => call.responseId === id).map((call) => call.args);
+  /**
+   * The JSON bodies the app posted to `responseUrl(id)`, oldest first: every post, or only those Slack
+   * accepted (what the person actually sees).
+   */
+  responsesTo(id: string, which: 'all' | 'accepted' = 'all'): Record<string, unknown>[] {
+    return this.callsTo(RESPONSE_URL)
+      .filter((call) => call.responseId === id && (which === 'all' || call.answer.ok))
+      .map((call) => call.args);
   }
 
   addUser(user: FakeUser): void {
@@ -222,69 +239,77 @@ export class FakeSlack {
     const requestUrl = new URL(req.url ?? '/', 'http://127.0.0.1');
     const raw = await readBody(req);
     const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const at = this.now();
 
     const responseId = RESPONSE_PATH.exec(requestUrl.pathname)?.[1];
-    if (responseId !== undefined && req.method === 'POST') return this.handleResponseUrl(responseId, req, raw, token, res);
+    if (responseId !== undefined && req.method === 'POST') {
+      const { args, reply } = this.answerResponseUrl(req, raw);
+      this.record({ method: RESPONSE_URL, args, token, at, responseId, answer: answerOf(reply) }, false);
+      return send(res, reply);
+    }
 
     if (!requestUrl.pathname.startsWith('/api/')) {
-      const call: RecordedCall = { method: requestUrl.pathname, args: {}, token, at: this.now() };
-      this.record(call, true);
-      sendText(res, 404, `FakeSlack: no such path ${req.method ?? ''} ${requestUrl.pathname}; the Web API lives under /api/`);
-      return;
+      const reply = text(404, `FakeSlack: no such path ${req.method ?? ''} ${requestUrl.pathname}; the Web API lives under /api/`);
+      this.record({ method: requestUrl.pathname, args: {}, token, at, answer: answerOf(reply) }, true);
+      return send(res, reply);
     }
 
     const method = decodeURIComponent(requestUrl.pathname.slice('/api/'.length));
     const parsed = parseArgs(req.headers['content-type'], raw, requestUrl.searchParams);
     const handler = this.handlers[method];
-    this.record({ method, args: parsed.args, token, at: this.now() }, handler === undefined);
+    let reply: Reply;
+    try {
+      reply = this.answerApi(method, handler, parsed, token);
+    } catch (error) {
+      // A bug in the fake itself: recorded, then answered 500 (see start) so the client under test fails loudly.
+      this.record({ method, args: parsed.args, token, at, answer: { status: 500, ok: false, error: 'fake_internal_error' } }, handler === undefined);
+      throw error;
+    }
+    this.record({ method, args: parsed.args, token, at, answer: answerOf(reply) }, handler === undefined);
+    send(res, reply);
+  }
 
-    if (handler === undefined) return sendJson(res, 200, { ok: false, error: 'unknown_method' });
-    if (token === undefined) return sendJson(res, 200, { ok: false, error: 'not_authed' });
-    if (parsed.error !== undefined) return sendJson(res, 200, parsed.error);
+  private answerApi(method: string, handler: MethodHandler | undefined, parsed: { args: Args; error?: SlackBody }, token: string | undefined): Reply {
+    if (handler === undefined) return json(200, { ok: false, error: 'unknown_method' });
+    if (token === undefined) return json(200, { ok: false, error: 'not_authed' });
+    if (parsed.error !== undefined) return json(200, parsed.error);
 
     const failure = this.takeFailure(method);
     if (failure !== undefined) {
-      if ('rateLimited' in failure) {
-        res.setHeader('retry-after', String(failure.rateLimited));
-        return sendJson(res, 429, { ok: false, error: 'ratelimited' });
-      }
-      if ('status' in failure) return sendText(res, failure.status, `FakeSlack: injected HTTP ${failure.status}`);
-      return sendJson(res, 200, { ok: false, error: failure.error });
+      if ('rateLimited' in failure) return { ...json(429, { ok: false, error: 'ratelimited' }), retryAfter: failure.rateLimited };
+      if ('status' in failure) return text(failure.status, `FakeSlack: injected HTTP ${failure.status}`);
+      return json(200, { ok: false, error: failure.error });
     }
-
-    sendJson(res, 200, handler(parsed.args));
+    return json(200, handler(parsed.args));
   }
 
   /**
    * A post to a response_url, as Bolt's `respond` makes it: a JSON message that may replace or delete the
    * original. Slack answers 200 when it took the message; it rejects a body it cannot show.
    */
-  private handleResponseUrl(id: string, req: IncomingMessage, raw: string, token: string | undefined, res: ServerResponse): void {
+  private answerResponseUrl(req: IncomingMessage, raw: string): { args: Args; reply: Reply } {
     let body: unknown;
     try {
       body = JSON.parse(raw);
     } catch (_notJson) {
-      body = undefined; // recorded as _raw below and answered like Slack answers it
+      body = undefined; // recorded as _raw and answered like Slack answers it
     }
     const args: Args = isObject(body) ? body : { _raw: raw };
-    this.record({ method: RESPONSE_URL, args, token, at: this.now(), responseId: id }, false);
 
     const failure = this.takeFailure(RESPONSE_URL);
     if (failure !== undefined) {
-      if ('rateLimited' in failure) {
-        res.setHeader('retry-after', String(failure.rateLimited));
-        return sendText(res, 429, 'rate_limited');
-      }
-      if ('status' in failure) return sendText(res, failure.status, 'FakeSlack: injected failure');
-      return sendText(res, 404, failure.error);
+      if ('rateLimited' in failure) return { args, reply: { ...text(429, 'rate_limited'), retryAfter: failure.rateLimited } };
+      if ('status' in failure) return { args, reply: text(failure.status, 'FakeSlack: injected failure') };
+      return { args, reply: text(404, failure.error) };
     }
     const mediaType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-    if (mediaType !== 'application/json' || !isObject(body)) return sendText(res, 400, 'invalid_payload');
-    if (body.delete_original !== true && !hasContent(body)) return sendText(res, 400, 'no_text');
+    if (mediaType !== 'application/json' || !isObject(body)) return { args, reply: text(400, 'invalid_payload') };
+    if (body.delete_original !== true && !hasContent(body)) return { args, reply: text(400, 'no_text') };
     if (body.response_type !== undefined && body.response_type !== 'ephemeral' && body.response_type !== 'in_channel') {
-      return sendText(res, 400, 'invalid_payload');
+      return { args, reply: text(400, 'invalid_payload') };
     }
-    sendJson(res, 200, { ok: true });
+    if (problemOf(() => checkMessage(body)) !== undefined) return { args, reply: text(400, 'invalid_blocks') };
+    return { args, reply: json(200, { ok: true }) };
   }
 
   private record(call: RecordedCall, unexpected: boolean): void {
@@ -353,6 +378,8 @@ export class FakeSlack {
     const channel = stringArg(args.channel);
     if (channel === undefined) return slackError('channel_not_found');
     if (!hasContent(args)) return slackError('no_text');
+    const invalid = blocksProblem(args);
+    if (invalid !== undefined) return invalid;
     const threadTs = stringArg(args.thread_ts);
     const message: StoredMessage = {
       // Posting to a user ID posts into the DM with that user, as conversations.open would name it.
@@ -388,6 +415,8 @@ export class FakeSlack {
     const members = this.channelMembers.get(channel);
     if (members !== undefined && !members.includes(user)) return slackError('user_not_in_channel');
     if (!hasContent(args)) return slackError('no_text');
+    const invalid = blocksProblem(args);
+    if (invalid !== undefined) return invalid;
     return { ok: true, message_ts: this.nextTs() };
   }
 
@@ -398,6 +427,8 @@ export class FakeSlack {
     const stored = ts === undefined ? undefined : this.messages.get(ts);
     if (stored === undefined || stored.channel !== channel) return slackError('message_not_found');
     if (!hasContent(args)) return slackError('no_text');
+    const invalid = blocksProblem(args);
+    if (invalid !== undefined) return invalid;
     if (args.text !== undefined) stored.text = stringArg(args.text) ?? '';
     if (Array.isArray(args.blocks)) stored.blocks = args.blocks;
     return {
@@ -486,7 +517,7 @@ export class FakeSlack {
   private openView(args: Args): SlackBody {
     if (stringArg(args.trigger_id) === undefined) return invalidArguments('trigger_id');
     if (!isObject(args.view)) return invalidArguments('view');
-    const problem = modalProblem(args.view);
+    const problem = problemOf(() => checkModal(args.view));
     if (problem !== undefined) return slackError('invalid_arguments', problem);
     return { ok: true, view: this.storedView(args.view) };
   }
@@ -529,41 +560,10 @@ function slackError(error: string, message?: string): SlackBody {
   return message === undefined ? { ok: false, error } : { ok: false, error, response_metadata: { messages: [message] } };
 }
 
-/** What Slack would say about a view passed to views.open, in its `[ERROR] … [json-pointer:…]` style; undefined if it takes it. */
-function modalProblem(view: Record<string, unknown>): string | undefined {
-  const error = (text: string, pointer: string) => `[ERROR] ${text} [json-pointer:/view${pointer}]`;
-  if (view.type !== 'modal') return error('views.open only accepts views of type modal', '/type');
-  const plainText = (key: 'title' | 'submit' | 'close', required: boolean): string | undefined => {
-    const value = view[key];
-    if (value === undefined) return required ? error('missing required field: text', `/${key}`) : undefined;
-    if (!isObject(value) || value.type !== 'plain_text' || typeof value.text !== 'string' || value.text.trim() === '') {
-      return error('must be a plain_text object with text', `/${key}`);
-    }
-    if (value.text.length > VIEW_LIMITS[key === 'title' ? 'title' : 'button']) {
-      return error(`must be less than ${VIEW_LIMITS[key === 'title' ? 'title' : 'button'] + 1} characters`, `/${key}/text`);
-    }
-    return undefined;
-  };
-  const textProblem = plainText('title', true) ?? plainText('submit', false) ?? plainText('close', false);
-  if (textProblem !== undefined) return textProblem;
-  if (!Array.isArray(view.blocks)) return error('missing required field: blocks', '/blocks');
-  if (view.blocks.length > VIEW_LIMITS.blocks) return error(`no more than ${VIEW_LIMITS.blocks} items allowed`, '/blocks');
-  const blockIds = new Set<string>();
-  for (const [i, block] of view.blocks.entries()) {
-    if (!isObject(block) || typeof block.type !== 'string') return error('must be a block object', `/blocks/${i}`);
-    if (typeof block.block_id === 'string') {
-      if (blockIds.has(block.block_id)) return error(`${block.block_id} is not unique`, `/blocks/${i}/block_id`);
-      blockIds.add(block.block_id);
-    }
-    if (block.type === 'input' && view.submit === undefined) return error('must provide a submit property when an input is included', '/submit');
-  }
-  if (view.callback_id !== undefined && (typeof view.callback_id !== 'string' || view.callback_id.length > VIEW_LIMITS.callbackId)) {
-    return error(`must be a string of at most ${VIEW_LIMITS.callbackId} characters`, '/callback_id');
-  }
-  if (view.private_metadata !== undefined && (typeof view.private_metadata !== 'string' || view.private_metadata.length > VIEW_LIMITS.privateMetadata)) {
-    return error(`must be a string of at most ${VIEW_LIMITS.privateMetadata} characters`, '/private_metadata');
-  }
-  return undefined;
+/** Slack's `invalid_blocks` answer to a message whose blocks it cannot show, or undefined. */
+function blocksProblem(args: Args): SlackBody | undefined {
+  const problem = problemOf(() => checkMessage({ blocks: args.blocks }));
+  return problem === undefined ? undefined : slackError('invalid_blocks', problem);
 }
 
 function invalidArguments(field: string): SlackBody {
@@ -580,8 +580,10 @@ function listArg(value: unknown): string[] {
   return (stringArg(value) ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '');
 }
 
+/** Something to show: text, or at least one block or attachment (Slack answers `no_text` otherwise). */
 function hasContent(args: Args): boolean {
-  return stringArg(args.text) !== undefined || Array.isArray(args.blocks) || Array.isArray(args.attachments);
+  const nonEmpty = (value: unknown) => Array.isArray(value) && value.length > 0;
+  return stringArg(args.text) !== undefined || nonEmpty(args.blocks) || nonEmpty(args.attachments);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -655,12 +657,34 @@ function parseArgs(contentType: string | undefined, raw: string, query: URLSearc
   return { args };
 }
 
-function sendJson(res: ServerResponse, status: number, body: SlackBody): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
+/** An HTTP answer, built before it is recorded and sent. */
+interface Reply {
+  status: number;
+  body: SlackBody | string;
+  retryAfter?: number;
 }
 
-function sendText(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
-  res.end(text);
+function json(status: number, body: SlackBody): Reply {
+  return { status, body };
+}
+
+function text(status: number, body: string): Reply {
+  return { status, body };
+}
+
+function answerOf(reply: Reply): CallAnswer {
+  if (typeof reply.body === 'string') {
+    if (reply.status === 200) return { status: 200, ok: true };
+    return { status: reply.status, ok: false, ...(/^[a-z_]+$/.test(reply.body) ? { error: reply.body } : {}) };
+  }
+  const ok = reply.status === 200 && reply.body.ok === true;
+  const error = typeof reply.body.error === 'string' ? reply.body.error : undefined;
+  return { status: reply.status, ok, ...(error !== undefined ? { error } : {}) };
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  if (reply.retryAfter !== undefined) res.setHeader('retry-after', String(reply.retryAfter));
+  const isJson = typeof reply.body !== 'string';
+  res.writeHead(reply.status, { 'content-type': isJson ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8' });
+  res.end(isJson ? JSON.stringify(reply.body) : reply.body);
 }

@@ -130,18 +130,23 @@ export function blockActionsPayload(c: ButtonClick): Json {
   };
 }
 
-/** Slack's state entry for each input element type, as a person filled it in. */
-function stateEntry(element: Json, value: string): Json {
+/**
+ * Slack's state entry for each input element type, as a person filled it in. An input left empty (or
+ * emptied) is still in the state, with its value key set to null: Slack never sends '' or leaves the key out.
+ */
+function stateEntry(element: Json, value: string | null): Json {
+  const empty = value === null || value === '';
   switch (element.type) {
     case 'plain_text_input':
-      return { type: 'plain_text_input', value };
+      return { type: 'plain_text_input', value: empty ? null : value };
     case 'timepicker':
-      return { type: 'timepicker', selected_time: value };
+      return { type: 'timepicker', selected_time: empty ? null : value };
     case 'datepicker':
-      return { type: 'datepicker', selected_date: value };
+      return { type: 'datepicker', selected_date: empty ? null : value };
     case 'users_select':
-      return { type: 'users_select', selected_user: value };
+      return { type: 'users_select', selected_user: empty ? null : value };
     case 'static_select': {
+      if (empty) return { type: 'static_select', selected_option: null };
       const option = (element.options as Json[]).find((o) => o.value === value);
       if (!option) throw new Error(`no option ${value} in ${JSON.stringify(element.options)}`);
       return { type: 'static_select', selected_option: option };
@@ -161,8 +166,8 @@ export interface FormSubmission {
   userId: string;
   /** The view the app opened (the `view` argument of its views.open call). */
   view: Json;
-  /** What the person typed or picked, by block id; other inputs keep their initial values. */
-  values?: Record<string, string>;
+  /** What the person typed or picked, by block id ('' or null: emptied); other inputs keep their initial values. */
+  values?: Record<string, string | null>;
   teamId?: string;
   teamDomain?: string;
 }
@@ -176,8 +181,8 @@ export function viewSubmissionPayload(s: FormSubmission): Json {
     if (block.type !== 'input') continue;
     const blockId = block.block_id as string;
     const element = block.element as Json;
-    const value = s.values?.[blockId] ?? initialOf(element);
-    values[blockId] = { [element.action_id as string]: value === undefined ? { type: element.type } : stateEntry(element, value) };
+    const typed = s.values?.[blockId];
+    values[blockId] = { [element.action_id as string]: stateEntry(element, typed !== undefined ? typed : (initialOf(element) ?? null)) };
   }
   return {
     ...body,

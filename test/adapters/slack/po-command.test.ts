@@ -1,31 +1,19 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buttonsOf } from '../../support/block-kit.js';
+import { addCast, ALI, ANN, BOB, CHANNEL, EVE, PAT, SAM } from '../../support/slack-cast.js';
 import { replyText, startTestApp, type TestApp } from '../../support/test-app.js';
 import { testDatabaseKinds } from '../../support/test-database.js';
 
-// Slack user ids of the cast.
-const ANN = 'U0ANN00001'; // first configurer → admin
-const PAT = 'U0PAT00001'; // the PO
-const ALI = 'U0ALI00001'; // team member
-const BOB = 'U0BOB00001'; // team member
-const SAM = 'U0SAM00001'; // stakeholder
-const EVE = 'U0EVE00001'; // nobody in particular
 const BOT = 'U0OTHERBOT';
-const CHANNEL = 'C0TEAMA001';
 
-/** The actions block holding a reply's Undo button. */
-const undoButton = (actionId: string) =>
-  expect.objectContaining({
-    type: 'actions',
-    elements: [expect.objectContaining({ type: 'button', action_id: actionId, text: expect.objectContaining({ text: 'Undo' }), value: expect.any(String) })],
-  });
+/** A reply's one button: Undo, carrying what to put back. */
+const undoButton = (actionId: string) => [{ action_id: actionId, label: 'Undo', value: expect.any(String) }];
 
 describe.each(testDatabaseKinds())('/po on Slack (%s)', (kind) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp(kind);
-    for (const [id, name] of [[ANN, 'ann'], [PAT, 'pat'], [ALI, 'alice'], [BOB, 'bob'], [SAM, 'sam'], [EVE, 'eve']] as const) {
-      t.fake.addUser({ id, name, real_name: name[0]!.toUpperCase() + name.slice(1), tz: 'Europe/Berlin' });
-    }
+    addCast(t.fake);
     t.fake.addUser({ id: BOT, name: 'deploybot', is_bot: true });
     t.fake.setChannelMembers(CHANNEL, [ANN, PAT, ALI, BOB, SAM, BOT, 'U0PODESKBOT']);
     t.fake.setChannelMembers('C0RND00001', [ALI]);
@@ -44,7 +32,7 @@ describe.each(testDatabaseKinds())('/po on Slack (%s)', (kind) => {
     const { status, body, reply } = await t.po('help', { userId: EVE });
     expect(status).toBe(200);
     expect(body?.response_type).toBe('ephemeral');
-    for (const sub of ['owner', 'team', 'members', 'stakeholder', 'hours']) expect(reply).toContain(`/po ${sub}`);
+    for (const sub of ['help', 'owner', 'team', 'members', 'stakeholder', 'hours', 'link']) expect(reply).toContain(`/po ${sub}`);
     expect(reply).toContain('/po team Checkout');
     expect(await prisma().product.count()).toBe(0); // help configures nothing
   });
@@ -117,10 +105,9 @@ describe.each(testDatabaseKinds())('/po on Slack (%s)', (kind) => {
     expect(add.reply).toContain(`Already on the roster: <@${BOB}>`);
 
     const remove = await t.po(`members remove <@${EVE}>`, { userId: ALI, channelId: CHANNEL });
-    expect(remove.reply).toContain(`Removed <@${EVE}> from *Checkout*`);
     // Undone with a button now (test/adapters/slack/interactions.test.ts clicks it), no longer by retyping.
-    expect(remove.body?.blocks).toContainEqual(undoButton('members.undo-remove'));
-    expect(remove.reply).not.toContain('Undo with');
+    expect(buttonsOf(remove.body)).toEqual(undoButton('members.undo-remove'));
+    expect(remove.reply).toBe(`Removed <@${EVE}> from *Checkout*.\nUndo`); // no typed "Undo with …" hint any more
 
     const refused = await t.po(`members add <@${SAM}>`, { userId: SAM, channelId: CHANNEL });
     expect(refused.reply).toContain('Only the PO (pat), an admin (ann) or a member of Checkout can change the roster of Checkout');
@@ -135,11 +122,12 @@ describe.each(testDatabaseKinds())('/po on Slack (%s)', (kind) => {
     expect((await t.po('stakeholder list', { userId: EVE })).reply).toContain(`*acme* has 1 stakeholder: <@${SAM}>`);
     expect((await t.po(`stakeholder add <@${EVE}>`, { userId: ALI })).reply).toContain('Only the PO (pat) or an admin (ann) can change the stakeholders');
     const removed = await t.po(`stakeholder remove <@${SAM}>`, { userId: PAT });
-    expect(removed.reply).toContain(`Removed <@${SAM}> from the stakeholders`);
-    expect(removed.body?.blocks).toContainEqual(undoButton('stakeholder.undo-remove'));
-    expect(removed.reply).not.toContain('Undo with');
+    expect(buttonsOf(removed.body)).toEqual(undoButton('stakeholder.undo-remove'));
+    expect(removed.reply).toBe(`Removed <@${SAM}> from the stakeholders.\nUndo`);
     // Removing nobody offers nothing to undo.
-    expect((await t.po(`stakeholder remove <@${EVE}>`, { userId: PAT })).body?.blocks).not.toContainEqual(expect.objectContaining({ type: 'actions' }));
+    const nobody = await t.po(`stakeholder remove <@${EVE}>`, { userId: PAT });
+    expect(nobody.reply).toBe(`<@${EVE}> is not a stakeholder: nothing changed for them.`);
+    expect(buttonsOf(nobody.body)).toEqual([]);
     expect(await prisma().stakeholder.count()).toBe(0);
     expect((await t.po(`stakeholder add <@${BOT}>`, { userId: PAT })).reply).toContain('is a bot');
   });
@@ -158,9 +146,7 @@ describe.each(testDatabaseKinds())('/po on Slack (%s)', (kind) => {
   it('sets working hours per person, and rejects nonsense with a reason', async () => {
     const shown = await t.po('hours', { userId: PAT });
     expect(shown.reply).toContain('Your working hours: 09:00–17:00 mon-fri (Europe/Berlin)');
-    expect(shown.body?.blocks).toContainEqual(
-      expect.objectContaining({ type: 'actions', elements: [expect.objectContaining({ action_id: 'hours.edit', text: expect.objectContaining({ text: 'Change working hours' }) })] }),
-    );
+    expect(buttonsOf(shown.body)).toEqual([{ action_id: 'hours.edit', label: 'Change working hours', value: 'edit' }]);
     expect((await t.po('hours 08:30-16:30 mon-thu America/New_York', { userId: PAT })).reply).toContain('08:30–16:30 mon-thu (America/New_York)');
     const pat = await prisma().person.findFirstOrThrow({ where: { platformUserId: PAT } });
     expect(pat).toMatchObject({ timeZone: 'America/New_York', workStartMin: 510, workEndMin: 990, workDays: [1, 2, 3, 4] });
