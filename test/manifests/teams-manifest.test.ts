@@ -7,17 +7,27 @@ import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { drawTeamsIcons, type Icon } from '../../scripts/make-teams-icons.js';
-import { MANIFEST_DIR, PackageError, packageTeamsApp, validateTeamsManifest } from '../../scripts/package-teams.js';
-import { HELP } from '../../src/domain/command.js';
+import { MANIFEST_DIR, PackageError, packageTeamsApp, PLACEHOLDER_APP_ID, validateTeamsManifest } from '../../scripts/package-teams.js';
+import { HELP, parseCommand } from '../../src/domain/command.js';
 
 const APP_ID = '11111111-2222-3333-4444-555555555555';
 const SCOPES = ['team', 'personal', 'groupChat'];
+/** Subcommands that only work in a team's own conversation (a channel or a group chat), not in a 1:1 chat. */
+const TEAM_CONVERSATION_ONLY = ['team', 'members'];
+/** What this build implements, in HELP's order: help first, then the order a product is set up in. */
+const AVAILABLE = HELP.filter((entry) => entry.available).map((entry) => entry.sub);
 
 interface Manifest {
   id: string;
   icons: { color: string; outline: string };
   bots: { botId: string; scopes: string[]; commandLists: { scopes: string[]; commands: { title: string; description: string }[] }[] }[];
   composeExtensions: { botId: string; commands: { id: string; type?: string; title: string; context?: string[]; fetchTask?: boolean }[] }[];
+}
+
+/** Whether po-desk answers `sub` with "not available in this version yet". */
+function parseUnavailable(sub: string): boolean {
+  const result = parseCommand({ sub, rest: '', userIds: [] });
+  return !result.ok && result.problem.includes('is not available');
 }
 
 async function readManifest(dir = MANIFEST_DIR): Promise<Manifest> {
@@ -89,7 +99,7 @@ describe('Teams app manifest', () => {
   it('uses a validator that enforces the schema (e.g. at most 10 commands per list)', async () => {
     const tooMany = structuredClone(manifest);
     const commands = tooMany.bots[0]!.commandLists[0]!.commands;
-    commands.push({ title: 'members', description: "Show or change this team's roster" });
+    while (commands.length < 11) commands.push({ title: `extra${commands.length}`, description: 'One command too many' });
 
     expect(await validateTeamsManifest(tooMany)).toEqual(['/bots/0/commandLists/0/commands: must NOT have more than 10 items']);
     expect(await validateTeamsManifest({ ...manifest, id: 'not-a-guid' })).toEqual(['/id: must match pattern "^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$"']);
@@ -106,15 +116,29 @@ describe('Teams app manifest', () => {
     }
   });
 
-  it('lists only subcommands po-desk knows', () => {
-    // Every title must be a `/po` subcommand from HELP. Some are planned rather than `available` in this build
-    // (ask, request, questions, queue, stats, digest, sprint at the time of writing): po-desk answers those with
-    // "not available in this version yet", and the manifest already lists them so that it does not have to
-    // change (and be re-uploaded by every admin) as they arrive.
-    const known = new Set<string>(HELP.map((entry) => entry.sub));
+  it('lists only subcommands that work in this build, never one that answers "not available"', () => {
+    const available = new Set<string>(AVAILABLE);
     const titles = manifest.bots[0]!.commandLists.flatMap((list) => list.commands.map((command) => command.title));
 
-    expect(titles.filter((title) => !known.has(title))).toEqual([]);
+    expect(titles.filter((title) => !available.has(title))).toEqual([]);
+    for (const title of titles) expect(parseUnavailable(title), title).toBe(false);
+  });
+
+  it('lists every available subcommand where it works, in HELP order (a feature that arrives adds its own)', () => {
+    const listFor = (scope: string) => manifest.bots[0]!.commandLists.find((list) => list.scopes.includes(scope))!.commands.map((command) => command.title);
+
+    expect(listFor('team')).toEqual(AVAILABLE);
+    expect(listFor('groupChat')).toEqual(AVAILABLE);
+    expect(listFor('personal')).toEqual(AVAILABLE.filter((sub) => !TEAM_CONVERSATION_ONLY.includes(sub)));
+  });
+
+  it('describes each command with an example of its arguments where it takes any', () => {
+    for (const list of manifest.bots[0]!.commandLists) {
+      for (const { title, description } of list.commands) {
+        const usage = HELP.find((entry) => entry.sub === title)!.usage;
+        if (usage !== title) expect(description, `${title} in ${list.scopes.join(', ')}`).toMatch(new RegExp(`: ${title}( |$)`));
+      }
+    }
   });
 
   it('has the "Send to PO intake" message action, backed by the bot', () => {
@@ -183,10 +207,16 @@ describe('packageTeamsApp', () => {
     const entries = unzipSync(await readFile(outFile));
     expect(Object.keys(entries).sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
     const packaged = JSON.parse(Buffer.from(entries['manifest.json']!).toString('utf8')) as Manifest;
-    expect(packaged.id).toBe(APP_ID);
-    expect(packaged.bots[0]!.botId).toBe(APP_ID);
-    expect(packaged.composeExtensions.map((extension) => extension.botId)).toEqual([APP_ID]);
-    expect({ ...packaged, id: '', bots: [], composeExtensions: [] }).toEqual({ ...(await readManifest()), id: '', bots: [], composeExtensions: [] });
+    // The committed manifest, with the app id where the placeholder was: the app, the bot and the message action.
+    const committed = await readManifest();
+    expect(JSON.stringify(committed).split(PLACEHOLDER_APP_ID)).toHaveLength(4); // id, bots[0].botId, composeExtensions[0].botId
+    const expected = {
+      ...committed,
+      id: APP_ID,
+      bots: committed.bots.map((bot) => ({ ...bot, botId: APP_ID })),
+      composeExtensions: committed.composeExtensions.map((extension) => ({ ...extension, botId: APP_ID })),
+    };
+    expect(packaged).toEqual(expected);
     expect(Buffer.from(entries['color.png']!).equals(await readFile(path.join(MANIFEST_DIR, 'color.png')))).toBe(true);
     expect(Buffer.from(entries['outline.png']!).equals(await readFile(path.join(MANIFEST_DIR, 'outline.png')))).toBe(true);
   });
@@ -212,8 +242,11 @@ describe('packageTeamsApp', () => {
     const broken = { ...(await readManifest()), accentColor: 'blue' };
     await writeFile(path.join(manifestDir, 'manifest.json'), JSON.stringify(broken));
 
-    await expect(packageTeamsApp({ appId: APP_ID, outFile: path.join(dir, 'broken.zip'), manifestDir })).rejects.toThrow(
+    const outFile = path.join(dir, 'broken.zip');
+
+    await expect(packageTeamsApp({ appId: APP_ID, outFile, manifestDir })).rejects.toThrow(
       'manifest.json does not match the Teams manifest schema 1.17:\n  /accentColor: must match pattern "^#[0-9a-fA-F]{6}$"',
     );
+    await expect(readFile(outFile)).rejects.toThrow(/ENOENT/); // a refused package writes no zip
   });
 });
