@@ -2,15 +2,12 @@ import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createdChatId, type FakeMember } from '../support/fake-bot-connector.js';
 import { FakeSlack } from '../support/fake-slack.js';
+import { ANN, EVE, PAT } from '../support/slack-cast.js';
 import { channelMessage, person, TEAM_ID, TENANT_ID } from '../support/teams-activities.js';
 import { startTeamsTestApp, type TeamsTestApp } from '../support/teams-test-app.js';
 import { replyText, slackCommander } from '../support/test-app.js';
 import { testDatabaseKinds } from '../support/test-database.js';
 
-// Slack accounts.
-const ANN = 'U0ANN00001';
-const PAT = 'U0PAT00001';
-const EVE = 'U0EVE00001';
 // Teams accounts of the same company: Ann and Pat again, and Tom who is only on Teams.
 const T_ANN = person('ann', 1);
 const T_PAT = person('pat', 2);

@@ -5,7 +5,9 @@ import { message, section } from '../../../src/messages/build.js';
 import { SendError, type OutboxItem, type SendContext, type Sender, type Sent } from '../../../src/outbox/sender.js';
 import { teamsConversations, type ConversationToRemember, type SeenUser, type StoredConversation, type TeamsConversations } from '../../../src/store/teams-conversations.js';
 import { createdChatId, FakeBotConnector } from '../../support/fake-bot-connector.js';
-import { person } from '../../support/teams-activities.js';
+import { BOT, CHANNEL_ID as CHANNEL, person, TEAM_ID as TEAM, TENANT_ID as TENANT } from '../../support/teams-activities.js';
+
+const BOT_ID = BOT.id;
 import { createTestDatabase, testDatabaseKinds, type TestDatabase, type TestDbKind } from '../../support/test-database.js';
 
 /** The repository contract, in memory: upserts like the Prisma one, "newest first" by last write (never a tie). */
@@ -69,12 +71,8 @@ function stored(row: ConversationToRemember): StoredConversation {
   return { ...rest, botId: (row.reference as { bot?: { id?: string } }).bot?.id };
 }
 
-const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const OTHER_TENANT = '0b5e8d2c-5a4f-4d7e-9c1b-3e6f7a8b9c0d';
-const TEAM = '19:team-general-a1b2c3@thread.tacv2';
-const CHANNEL = '19:checkout-d4e5f6@thread.tacv2';
 const GROUP_CHAT = '19:meeting-group-chat@thread.v2';
-const BOT_ID = '28:00000000-0000-0000-0000-00000000b07d';
 const ANN = person('ann', 1);
 const PAT = person('pat', 2);
 const SAM = person('sam', 3);
