@@ -152,7 +152,7 @@ function describeExpectation(issue: z.core.$ZodIssue): string {
 }
 
 /** Which surfaces are on, and what to set to turn the others on: logged at every start. */
-export function describeSurfaces(config: Config): string[] {
+export function describeSurfaces(config: Config, port: number): string[] {
   const lines: string[] = [];
   if (config.slack) {
     lines.push(config.slack.appToken ? 'Slack: on (Socket Mode)' : 'Slack: on (HTTP, POST /slack/events)');
@@ -166,10 +166,15 @@ export function describeSurfaces(config: Config): string[] {
   } else {
     lines.push('Teams: off — set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD to enable it');
   }
-  lines.push(
-    config.playground.enabled
-      ? 'Playground: requested, but this build has no playground yet; health and metrics are served'
-      : 'Playground: off',
-  );
+  if (!config.playground.enabled) {
+    lines.push('Playground: off — set PLAYGROUND=on to try po-desk in a browser');
+  } else {
+    const url = `http://localhost:${port}/`;
+    lines.push(
+      config.playground.token
+        ? `Playground: open ${url}?token=<PLAYGROUND_TOKEN> in your browser`
+        : `Playground: open ${url} in your browser to try po-desk without Slack or Teams`,
+    );
+  }
   return lines;
 }

@@ -8,7 +8,10 @@ import { teamsAuth, type TeamsAuthEndpoints } from './adapters/teams/teams-auth.
 import { teamsSender } from './adapters/teams/teams-sender.js';
 import type { Deps } from './app/context.js';
 import type { Directory } from './app/ports.js';
-import { systemClock, type Clock } from './clock.js';
+import { createPlaygroundSurface, type PlaygroundSurface } from './adapters/playground/playground-app.js';
+import { LiveFeed } from './adapters/playground/live-feed.js';
+import { playgroundSender } from './adapters/playground/playground-sender.js';
+import { AdjustableClock, systemClock, type Clock } from './clock.js';
 import { describeSurfaces, type Config } from './config.js';
 import { createMetrics } from './metrics.js';
 import { Dispatcher } from './outbox/dispatcher.js';
@@ -18,6 +21,7 @@ import { Scheduler } from './scheduler/scheduler.js';
 import { createHttpServer } from './server.js';
 import { openDatabase, type Database, type DatabaseOptions } from './store/database.js';
 import { prismaStore } from './store/prisma-store.js';
+import { playgroundWorkspace } from './store/playground-workspace.js';
 import { teamsConversations } from './store/teams-conversations.js';
 
 export interface RunningApp {
@@ -26,6 +30,7 @@ export interface RunningApp {
   dispatcher: Dispatcher;
   scheduler: Scheduler;
   slack: SlackSurface | undefined;
+  playground: PlaygroundSurface | undefined;
   /** Graceful shutdown: stop taking requests, finish in-flight work, stop jobs, close the database. */
   stop(): Promise<void>;
 }
@@ -49,7 +54,9 @@ const noDirectory: Directory = {
 /** Wires everything together and starts serving. `main.ts` is the only production caller. */
 export async function startPoDesk(config: Config, options: StartOptions): Promise<RunningApp> {
   const { log } = options;
-  const clock = options.clock ?? systemClock;
+  // The playground's clock control moves this clock; without the playground it is just the base clock.
+  const playgroundClock = config.playground.enabled ? new AdjustableClock(options.clock ?? systemClock) : undefined;
+  const clock: Clock = playgroundClock ?? options.clock ?? systemClock;
   const started = performance.now();
   const db = await openDatabase(
     options.database ??
@@ -63,6 +70,10 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
     throw error;
   }
 
+  const playgroundStore = playgroundWorkspace(db.prisma);
+  if (playgroundClock) playgroundClock.offsetMs = await playgroundStore.clockOffsetMs();
+  const feed = new LiveFeed();
+
   const metrics = createMetrics();
   const slackApi = config.slack ? slackClient(config.slack, log.child({ platform: 'slack' })) : undefined;
   const senders: Partial<Record<'slack' | 'teams' | 'playground', Sender>> = slackApi ? { slack: slackSender(slackApi) } : {};
@@ -70,6 +81,7 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
   const teams = config.teams ? { auth: teamsAuth(config.teams, options.teamsEndpoints) } : undefined;
   const connector = teams ? new BotConnector(teams.auth.connectorToken) : undefined;
   if (connector) senders.teams = teamsSender(connector, conversations);
+  if (playgroundClock) senders.playground = playgroundSender(playgroundStore, feed, clock);
   const directory: Directory = slackApi ? slackDirectory(slackApi) : noDirectory;
   const dispatcher = new Dispatcher({
     db: db.prisma,
@@ -84,6 +96,15 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
   const store = prismaStore(db.prisma, () => dispatcher.wake());
   const deps: Deps = { store, directory, clock };
 
+  const scheduler = new Scheduler({
+    db: db.prisma,
+    clock,
+    log: log.child({ component: 'scheduler' }),
+    jobs: [housekeepingJob(db.prisma)],
+    graceMinutes: config.scheduler.graceMinutes,
+    metrics,
+  });
+
   const http = createHttpServer({ log, metrics, ready: () => db.ready() });
   let slack: SlackSurface | undefined;
   if (config.slack) {
@@ -94,14 +115,28 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
     createTeamsSurface({ config: config.teams, express: http.express, deps, db: db.prisma, conversations, log, metrics, auth: teams.auth, connector });
   }
 
-  const scheduler = new Scheduler({
-    db: db.prisma,
-    clock,
-    log: log.child({ component: 'scheduler' }),
-    jobs: [housekeepingJob(db.prisma)],
-    graceMinutes: config.scheduler.graceMinutes,
-    metrics,
-  });
+  let playground: PlaygroundSurface | undefined;
+  if (playgroundClock) {
+    playground = createPlaygroundSurface({
+      express: http.express,
+      deps: { store, clock },
+      clock: playgroundClock,
+      // Moving time would move it for real Slack or Teams users too (their reminders, their digests).
+      clockFixedBecause: config.slack || config.teams ? 'Slack or Teams is connected to this po-desk, and its people live in real time' : undefined,
+      scheduler,
+      workspace: playgroundStore,
+      feed,
+      token: config.playground.token,
+      log,
+      metrics,
+    });
+    try {
+      await playground.start();
+    } catch (error) {
+      await db.close();
+      throw error;
+    }
+  }
 
   const port = await http.listen(config.port);
   await slack?.start();
@@ -111,7 +146,7 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
     { port, database: db.kind, startupMs: Math.round(performance.now() - started) },
     `po-desk is listening on http://localhost:${port} (database: ${db.kind === 'pglite' ? `embedded, ${config.database.kind === 'pglite' ? config.database.dataDir : 'custom'}` : 'PostgreSQL'})`,
   );
-  for (const line of describeSurfaces(config)) log.info(line);
+  for (const line of describeSurfaces(config, port)) log.info(line);
   if (config.teams?.authOff) {
     log.warn('Teams: TEAMS_AUTH=off — /api/messages accepts activities WITHOUT authentication. Use this only for local testing.');
   }
@@ -123,9 +158,12 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
     dispatcher,
     scheduler,
     slack,
+    playground,
     stop() {
       stopping ??= (async () => {
-        await http.close();
+        const closing = http.close();
+        playground?.closeStreams();
+        await closing;
         await slack?.stop();
         await scheduler.stop();
         await dispatcher.stop();

@@ -324,27 +324,32 @@ describe('readConfig: whitespace-only values count as unset', () => {
 
 describe('describeSurfaces', () => {
   it('says how to turn everything on with an empty environment', () => {
-    expect(describeSurfaces(readConfig({}))).toEqual([
+    expect(describeSurfaces(readConfig({}), 3000)).toEqual([
       'Slack: off — set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to enable it',
       'Teams: off — set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD to enable it',
-      'Playground: requested, but this build has no playground yet; health and metrics are served',
+      'Playground: open http://localhost:3000/ in your browser to try po-desk without Slack or Teams',
     ]);
   });
 
+  it('names the playground URL and says a token is needed, without printing it', () => {
+    const lines = describeSurfaces(readConfig({ NODE_ENV: 'production', PLAYGROUND: 'on', PLAYGROUND_TOKEN: 'pg-s3cr3t' }), 8080);
+    expect(lines[2]).toBe('Playground: open http://localhost:8080/?token=<PLAYGROUND_TOKEN> in your browser');
+  });
+
   it('tells HTTP mode from Socket Mode for Slack', () => {
-    expect(describeSurfaces(readConfig(SLACK))[0]).toBe('Slack: on (HTTP, POST /slack/events)');
-    expect(describeSurfaces(readConfig({ ...SLACK, SLACK_APP_TOKEN: 'xapp-1' }))[0]).toBe('Slack: on (Socket Mode)');
+    expect(describeSurfaces(readConfig(SLACK), 3000)[0]).toBe('Slack: on (HTTP, POST /slack/events)');
+    expect(describeSurfaces(readConfig({ ...SLACK, SLACK_APP_TOKEN: 'xapp-1' }), 3000)[0]).toBe('Slack: on (Socket Mode)');
   });
 
   it('says Teams is on with credentials, and whether authentication is off', () => {
-    const lines = describeSurfaces(readConfig(TEAMS));
+    const lines = describeSurfaces(readConfig(TEAMS), 3000);
     expect(lines[1]).toBe('Teams: on at POST /api/messages (app 00000000-0000-0000-0000-000000000001, MultiTenant)');
-    expect(describeSurfaces(readConfig({ TEAMS_AUTH: 'off' }))[1]).toBe('Teams: on at POST /api/messages without authentication (TEAMS_AUTH=off, local testing only)');
-    expect(lines[2]).toBe('Playground: off');
+    expect(describeSurfaces(readConfig({ TEAMS_AUTH: 'off' }), 3000)[1]).toBe('Teams: on at POST /api/messages without authentication (TEAMS_AUTH=off, local testing only)');
+    expect(lines[2]).toBe('Playground: off — set PLAYGROUND=on to try po-desk in a browser');
   });
 
   it('never includes secret values', () => {
-    const text = describeSurfaces(readConfig({ ...SLACK, ...TEAMS, SLACK_APP_TOKEN: 'xapp-app-s3cr3t', PLAYGROUND: 'on', PLAYGROUND_TOKEN: 'pg-s3cr3t' })).join('\n');
+    const text = describeSurfaces(readConfig({ ...SLACK, ...TEAMS, SLACK_APP_TOKEN: 'xapp-app-s3cr3t', PLAYGROUND: 'on', PLAYGROUND_TOKEN: 'pg-s3cr3t' }), 3000).join('\n');
     for (const secret of ['sign-s3cr3t', 'xoxb-bot-s3cr3t', 'teams-pa55word', 'xapp-app-s3cr3t', 'pg-s3cr3t']) expect(text).not.toContain(secret);
   });
 });

@@ -65,6 +65,17 @@ export class Scheduler {
     await Promise.allSettled([...this.inFlight]);
   }
 
+  /**
+   * Forgets how far it has checked, so occurrences after `now` run again when they come: for a clock
+   * set back (the playground's reset), whose later slots were claimed and then deleted.
+   */
+  restartFrom(now: Date): Promise<void> {
+    this.ticking = this.ticking.then(() => {
+      this.checkedUntil = floorMinute(now);
+    });
+    return this.ticking;
+  }
+
   /** Runs every occurrence due since the last tick, up to `now`. Safe to call at any time. */
   tick(now = this.o.clock.now()): Promise<void> {
     this.ticking = this.ticking.then(() => this.runDue(floorMinute(now)));

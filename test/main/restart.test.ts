@@ -44,13 +44,19 @@ describe.each(testDatabaseKinds())('po-desk as a process (%s)', (kind) => {
     }
   });
 
-  it('starts with no chat credentials, serves /healthz, says which surfaces are off, and stops cleanly on SIGTERM', async () => {
+  it('starts with no chat credentials, serves /healthz and the playground, says which surfaces are off, and stops cleanly on SIGTERM', async () => {
     const app = await start(dbEnv());
     expect((await fetch(`${app.baseUrl}/healthz`)).status).toBe(200);
     expect((await fetch(`${app.baseUrl}/readyz`)).status).toBe(200);
     expect(app.output()).toContain('Slack: off — set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to enable it');
     expect(app.output()).toContain('Teams: off — set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD to enable it');
+    expect(app.output()).toMatch(/Playground: open http:\/\/localhost:\d+\/ in your browser/);
     expect((await fetch(`${app.baseUrl}/slack/events`, { method: 'POST' })).status).toBe(404);
+    const people = (await (await fetch(`${app.baseUrl}/playground/api/workspace?as=U-priya`)).json()) as { people: unknown[] };
+    expect(people.people).toHaveLength(8);
+    // An open live-update stream must not keep the process from stopping.
+    const events = await fetch(`${app.baseUrl}/playground/api/events`);
+    expect(events.headers.get('content-type')).toContain('text/event-stream');
     app.process.kill('SIGTERM');
     expect(await app.exited).toBe(0);
     expect(app.output()).toContain('"msg":"stopped"');
@@ -85,7 +91,8 @@ describe.each(testDatabaseKinds())('po-desk as a process (%s)', (kind) => {
     expect(await second.exited).toBe(0);
     const db = await openDatabase(kind === 'pglite' ? { kind: 'pglite', dataDir } : { kind: 'postgres', url: process.env.TEST_DATABASE_URL!, schema });
     try {
-      const rows = await db.prisma.outboxMessage.findMany();
+      // The first start seeded the playground's demo (its messages stay with the playground).
+      const rows = await db.prisma.outboxMessage.findMany({ where: { platform: 'slack' } });
       expect(rows.map((r) => [r.kind, r.status])).toEqual([['dm', 'sent']]);
     } finally {
       await db.close();

@@ -28,7 +28,7 @@ export interface StartedApp {
 /** The real app on a fresh database of `kind`, configured by `env` on top of the test defaults. */
 export async function startAppOn(kind: TestDbKind, env: Record<string, string>, options: Partial<StartOptions> = {}): Promise<StartedApp> {
   const database = await createTestDatabase(kind);
-  const config = readConfig({ NODE_ENV: 'test', PORT: '0', OUTBOX_MAX_ATTEMPTS: '3', ...env });
+  const config = readConfig({ NODE_ENV: 'test', PORT: '0', OUTBOX_MAX_ATTEMPTS: '3', PLAYGROUND: 'off', ...env });
   const app = await startPoDesk(config, {
     log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     database: database.options(),

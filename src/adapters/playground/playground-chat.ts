@@ -1,0 +1,220 @@
+import type { Logger } from 'pino';
+import { answerMention } from '../../app/answer-mention.js';
+import type { CommandContext, Deps } from '../../app/context.js';
+import { openForm, reply, runAction, submitForm, type Shown } from '../../app/interactions.js';
+import { errorText, replyForError } from '../../app/replies.js';
+import { runCommand } from '../../app/run-command.js';
+import { splitCommand } from '../../domain/command.js';
+import { code, message, section } from '../../messages/build.js';
+import type { Button, Form, FormValues, Message } from '../../messages/model.js';
+import { renderHtmlForm, renderHtmlMessage, type HtmlOptions } from '../../messages/render-html.js';
+import type { Metrics } from '../../metrics.js';
+import { PLAYGROUND_WORKSPACE, type PlaygroundChannelInfo, type PlaygroundPerson, type PlaygroundWorkspace } from '../../store/playground-workspace.js';
+import { UserError } from '../../user-error.js';
+import type { LiveFeed } from './live-feed.js';
+import { mentionsPoDesk, parsePlaygroundMentions, typedTextToRich } from './playground-text.js';
+
+/** The playground's workspace name, which becomes the demo product's name. */
+export const PLAYGROUND_WORKSPACE_NAME = 'Acme Shop';
+/** Longer than anyone types in a chat box; the same limit as a command. */
+export const MAX_TEXT = 4000;
+
+/** A request the playground refuses before anything runs (HTTP 4xx, nothing changed). */
+export class PlaygroundRefusal extends Error {
+  constructor(
+    readonly status: 400 | 403 | 404 | 409,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface FormView {
+  callbackId: string;
+  title: string;
+  submitLabel: string;
+  metadata: string | null;
+  html: string;
+}
+
+export type SayResult = { kind: 'posted'; messageId: string } | { kind: 'reply' } | { kind: 'form'; form: FormView };
+export type ClickResult = { kind: 'reply' } | { kind: 'replace' } | { kind: 'form'; form: FormView };
+export type SubmitResult = { kind: 'invalid'; errors: Record<string, string> } | { kind: 'done'; html: string };
+
+export interface PlaygroundChatDeps {
+  workspace: PlaygroundWorkspace;
+  /** The use cases' dependencies, with the playground's directory. */
+  deps: Deps;
+  feed: LiveFeed;
+  metrics: Metrics;
+  log: Logger;
+}
+
+/**
+ * What a person does in the playground — type, click, submit a form — mapped onto the same use cases
+ * Slack and Teams call. Answers to commands and clicks are stored at once (as Slack shows a command's
+ * reply in its ack); everything a use case sends on goes through the outbox and the playground sender.
+ */
+export function playgroundChat(o: PlaygroundChatDeps) {
+  const { workspace, deps, feed } = o;
+
+  async function where(asId: string, channelId: string): Promise<{ person: PlaygroundPerson; channel: PlaygroundChannelInfo; ctx: CommandContext }> {
+    const person = await workspace.person(asId);
+    if (!person) throw new PlaygroundRefusal(400, `There is no one called ${JSON.stringify(asId)} in the playground.`);
+    const channel = await workspace.channel(channelId);
+    if (!channel) throw new PlaygroundRefusal(404, 'That channel does not exist (any more): reload the page.');
+    if (channel.kind === 'dm' && channel.dmUserId !== person.id) throw new PlaygroundRefusal(403, 'That is someone else’s conversation with po-desk.');
+    const ctx: CommandContext = {
+      platform: 'playground',
+      workspaceExternalId: PLAYGROUND_WORKSPACE,
+      workspaceName: PLAYGROUND_WORKSPACE_NAME,
+      channelId: channel.id,
+      inDirectMessage: channel.kind === 'dm',
+      userId: person.id,
+    };
+    return { person, channel, ctx };
+  }
+
+  async function htmlOptions(viewer: PlaygroundPerson): Promise<HtmlOptions> {
+    const [people, channels] = await Promise.all([workspace.people(), workspace.channels()]);
+    const names = new Map(people.map((p) => [p.id, p.displayName]));
+    const channelNames = new Map(channels.filter((c) => c.kind === 'channel').map((c) => [c.id, c.name]));
+    return { names: { user: (id) => names.get(id), channel: (id) => channelNames.get(id) }, timeZone: viewer.timeZone };
+  }
+
+  async function formView(form: Form): Promise<FormView> {
+    const people = await workspace.people();
+    return {
+      callbackId: form.callbackId,
+      title: form.title,
+      submitLabel: form.submitLabel,
+      metadata: form.metadata ?? null,
+      html: renderHtmlForm(form, { people: people.map((p) => ({ id: p.id, name: p.displayName })) }),
+    };
+  }
+
+  /** A private answer, shown only to `to`, below the message or command that caused it. */
+  async function privateReply(to: PlaygroundPerson, channelId: string, m: Message, extra: { threadId?: string; command?: string }): Promise<void> {
+    await workspace.addMessage({ channelId, visibleTo: to.id, message: m, at: deps.clock.now(), ...extra });
+    feed.publish({ type: 'change', channelId });
+  }
+
+  async function command(text: string, person: PlaygroundPerson, ctx: CommandContext, threadId: string | undefined): Promise<SayResult> {
+    const [name] = text.slice(1).split(/\s+/);
+    let shown: Shown;
+    let sub = '';
+    let outcome = 'ok';
+    if (name !== 'po') {
+      outcome = 'refused';
+      shown = reply(message(section(`There is no command /${name ?? ''} here: po-desk’s command is `, code('/po'), '. Try ', code('/po help'), '.')));
+    } else {
+      const split = splitCommand(text.slice(3));
+      sub = split.sub;
+      const { userIds, rest, unknown } = parsePlaygroundMentions(split.args, await workspace.people());
+      try {
+        if (unknown.length > 0) {
+          const handles = (await workspace.people()).map((p) => `@${p.handle}`).join(', ');
+          throw new UserError('unknown_mention', `I don’t know ${unknown.join(', ')}. The people here are ${handles}.`);
+        }
+        shown = await runCommand(ctx, deps, { sub, rest, userIds });
+      } catch (error) {
+        outcome = error instanceof UserError ? 'refused' : 'error';
+        shown = reply(replyForError(error, o.log));
+      }
+    }
+    o.metrics.commands.inc({ platform: 'playground', sub: sub || 'help', outcome });
+    if (shown.kind === 'form') return { kind: 'form', form: await formView(shown.form) };
+    await privateReply(person, ctx.channelId, shown.message, { threadId, command: text });
+    return { kind: 'reply' };
+  }
+
+  return {
+    htmlOptions,
+
+    /** Someone typed in the composer: a `/command`, or a message for the channel. */
+    async say(asId: string, channelId: string, rawText: string, threadId?: string): Promise<SayResult> {
+      const { person, ctx } = await where(asId, channelId);
+      const text = rawText.trim();
+      if (text === '') throw new PlaygroundRefusal(400, 'There is nothing to send: write a message or a command first.');
+      if (text.length > MAX_TEXT) throw new PlaygroundRefusal(400, `That is too long to send (${text.length} characters; at most ${MAX_TEXT}).`);
+      if (threadId !== undefined) {
+        const parent = await workspace.message(threadId);
+        if (!parent || parent.channelId !== channelId) throw new PlaygroundRefusal(404, 'The thread you are replying to is gone: reload the page.');
+      }
+      if (text.startsWith('/')) return command(text, person, ctx, threadId);
+
+      const posted = await workspace.addMessage({
+        channelId,
+        threadId,
+        authorId: person.id,
+        message: message({ type: 'section', text: typedTextToRich(text, await workspace.people()) }),
+        at: deps.clock.now(),
+      });
+      feed.publish({ type: 'change', channelId });
+      if (mentionsPoDesk(text)) {
+        await answerMention(deps.store, { platform: 'playground', workspaceExternalId: PLAYGROUND_WORKSPACE, channelId, threadId: posted.threadId ?? posted.id });
+      }
+      return { kind: 'posted', messageId: posted.id };
+    },
+
+    /** Someone clicked a button in a message. */
+    async click(asId: string, channelId: string, messageId: string, actionId: string, value: string): Promise<ClickResult> {
+      const { person, ctx } = await where(asId, channelId);
+      const target = await workspace.message(messageId);
+      if (!target || target.channelId !== channelId || (target.visibleTo !== null && target.visibleTo !== person.id)) {
+        throw new PlaygroundRefusal(404, 'That message is gone: reload the page.');
+      }
+      // As on Slack, a click can only be one of the message's own buttons.
+      if (!buttonsOf(target.message).some((b) => b.actionId === actionId && b.value === value)) {
+        throw new PlaygroundRefusal(400, 'That message has no such button.');
+      }
+      let shown: Shown;
+      try {
+        shown = await runAction(ctx, deps, actionId, value);
+      } catch (error) {
+        shown = reply(replyForError(error, o.log));
+      }
+      switch (shown.kind) {
+        case 'form':
+          return { kind: 'form', form: await formView(shown.form) };
+        case 'replace':
+          await workspace.editMessage(target.id, shown.message, deps.clock.now());
+          feed.publish({ type: 'change', channelId });
+          return { kind: 'replace' };
+        case 'reply':
+          await privateReply(person, channelId, shown.message, { threadId: target.threadId ?? undefined });
+          return { kind: 'reply' };
+      }
+    },
+
+    /** Someone submitted a form: field errors keep it open, or the confirmation replaces it. */
+    async submit(asId: string, channelId: string, callbackId: string, metadata: string | null, raw: Record<string, string>): Promise<SubmitResult> {
+      const { person, ctx } = await where(asId, channelId);
+      // The form's inputs and their types come from the use case, not from what the page sent.
+      let form: Form;
+      try {
+        form = await openForm(ctx, deps, callbackId);
+      } catch (error) {
+        return { kind: 'invalid', errors: { '': errorText(error, o.log) } };
+      }
+      const values: FormValues = {};
+      for (const input of form.inputs) {
+        const v = raw[input.id];
+        values[input.id] = typeof v === 'string' && v.trim() !== '' ? v : null;
+      }
+      try {
+        const outcome = await submitForm(ctx, deps, callbackId, values, metadata ?? undefined);
+        if (outcome.kind === 'invalid') return outcome;
+        return { kind: 'done', html: renderHtmlMessage(outcome.message, await htmlOptions(person)) };
+      } catch (error) {
+        return { kind: 'invalid', errors: { '': errorText(error, o.log) } };
+      }
+    },
+  };
+}
+
+export type PlaygroundChat = ReturnType<typeof playgroundChat>;
+
+function buttonsOf(m: Message): Button[] {
+  return m.blocks.flatMap((b) => (b.type === 'actions' ? b.buttons : []));
+}

@@ -1,0 +1,126 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { StartedApp } from '../../support/test-app.js';
+import { playgroundClient, startPlaygroundApp, type PlaygroundClient } from '../../support/playground-client.js';
+import { testDatabaseKinds } from '../../support/test-database.js';
+
+const MINUTE = 60_000;
+
+/** The next 03:17 UTC (the housekeeping job's slot) at least two minutes after `from`. */
+function nextHousekeeping(from: Date): Date {
+  const slot = new Date(from);
+  slot.setUTCHours(3, 17, 0, 0);
+  while (slot.getTime() < from.getTime() + 2 * MINUTE) slot.setUTCDate(slot.getUTCDate() + 1);
+  return slot;
+}
+
+describe.each(testDatabaseKinds())('the playground clock and reset (%s)', (kind) => {
+  let started: StartedApp;
+  let api: PlaygroundClient;
+  const db = () => started.app.db.prisma;
+  const now = async () => new Date(((await api.get<{ now: string }>('/workspace?as=U-priya')).json).now);
+
+  beforeAll(async () => {
+    ({ api, ...started } = await startPlaygroundApp(kind));
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+
+  it('moves the scheduler’s time: a job due on the way runs, and the page sees it', async () => {
+    const slot = nextHousekeeping(await now());
+    const moved = await api.post<{ now: string }>('/clock', { to: new Date(slot.getTime() + MINUTE).toISOString() });
+    expect(moved.status).toBe(200);
+    expect(new Date(moved.json.now).getTime()).toBeGreaterThanOrEqual(slot.getTime() + MINUTE);
+    const run = await db().jobRun.findUnique({ where: { job_slot: { job: 'housekeeping', slot } } });
+    expect(run?.status).toBe('done');
+    const page = await api.get<{ offsetMs: number; jobRuns: { job: string; slot: string; status: string }[] }>('/workspace?as=U-priya');
+    expect(page.json.jobRuns[0]).toEqual({ job: 'housekeeping', slot: slot.toISOString(), status: 'done' });
+    expect(page.json.offsetMs).toBeGreaterThan(0);
+    // The offset is stored, so a restart keeps the demo's time.
+    expect(Number((await db().playgroundState.findUniqueOrThrow({ where: { id: 1 } })).clockOffsetMs)).toBe(page.json.offsetMs);
+  });
+
+  it('moves by minutes, never backwards, and at most two months at a time', async () => {
+    const before = await now();
+    const moved = await api.post<{ now: string }>('/clock', { advanceMinutes: 60 });
+    expect(new Date(moved.json.now).getTime() - before.getTime()).toBeGreaterThanOrEqual(60 * MINUTE);
+    const back = await api.post('/clock', { to: before.toISOString() });
+    expect(back).toEqual({ status: 409, json: { error: 'Time only moves forward here: pick a later time (or reset the demo to go back to now).' } });
+    expect((await api.post('/clock', { advanceMinutes: 0 })).status).toBe(400);
+    expect((await api.post('/clock', { to: 'tomorrow' })).status).toBe(400);
+    const far = await api.post('/clock', { to: new Date(before.getTime() + 90 * 24 * 60 * MINUTE).toISOString() });
+    expect(far).toEqual({ status: 400, json: { error: 'That is too far ahead: move the clock at most two months at a time.' } });
+  });
+
+  it('resets the demo: the seed again, real time again, and the jobs of the skipped-ahead time forgotten', async () => {
+    await api.say('U-priya', 'C-stakeholders', '/po stakeholder remove @sam');
+    await api.say('U-alex', 'C-rocket', 'a message to be forgotten');
+    expect(await db().jobRun.count({ where: { slot: { gt: new Date() } } })).toBeGreaterThan(0);
+
+    expect(await api.post('/reset', {})).toEqual({ status: 200, json: { ok: true } });
+
+    const page = await api.get<{ offsetMs: number }>('/workspace?as=U-priya');
+    expect(page.json.offsetMs).toBe(0);
+    expect(Math.abs((await now()).getTime() - Date.now())).toBeLessThan(5_000);
+    expect(await db().jobRun.count({ where: { slot: { gt: new Date() } } })).toBe(0);
+    const sam = await db().person.findFirstOrThrow({ where: { platformUserId: 'U-sam' }, include: { stakeholderOf: true } });
+    expect(sam.stakeholderOf).toHaveLength(1);
+    expect((await api.messages('U-alex', 'C-rocket')).map((m) => m.text)).not.toContain('a message to be forgotten');
+    expect(await db().product.count()).toBe(1);
+    await api.waitForMessage('U-priya', 'D-U-priya', (m) => m.text.includes('You are the Product Owner of Acme Shop'));
+  });
+});
+
+describe('the playground when real chat platforms are connected', () => {
+  let started: StartedApp | undefined;
+  afterEach(async () => {
+    await started?.stop();
+    started = undefined;
+  });
+
+  it('keeps its clock at real time, and says why', async () => {
+    const { api, ...app } = await startPlaygroundApp('pglite', { TEAMS_AUTH: 'off' });
+    started = app;
+    const page = await api.get<{ clockAdjustable: boolean; clockNote: string }>('/workspace?as=U-priya');
+    expect(page.json.clockAdjustable).toBe(false);
+    expect(page.json.clockNote).toContain('Slack or Teams is connected');
+    const moved = await api.post<{ error: string }>('/clock', { advanceMinutes: 10 });
+    expect(moved.status).toBe(409);
+    expect(moved.json.error).toMatch(/^The clock cannot be moved/);
+  });
+});
+
+describe('a playground protected by PLAYGROUND_TOKEN (production)', () => {
+  const TOKEN = 'pg-token-0123456789';
+  let started: StartedApp;
+  beforeAll(async () => {
+    started = await startPlaygroundApp('pglite', { NODE_ENV: 'production', PLAYGROUND_TOKEN: TOKEN });
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+
+  it('refuses the page and the API without the token', async () => {
+    const page = await fetch(`${started.baseUrl}/`);
+    expect(page.status).toBe(401);
+    expect(await page.text()).toContain('protected by PLAYGROUND_TOKEN');
+    expect((await playgroundClient(started.baseUrl).get('/workspace?as=U-priya')).status).toBe(401);
+    expect((await playgroundClient(started.baseUrl, { authorization: 'Bearer wrong' }).say('U-priya', 'C-rocket', '/po help')).status).toBe(401);
+    expect((await fetch(`${started.baseUrl}/?token=wrong`, { redirect: 'manual' })).status).toBe(401);
+    expect(await started.app.db.prisma.playgroundMessage.count({ where: { command: '/po help' } })).toBe(0);
+  });
+
+  it('lets the token in once through the link, then by its cookie; or as a bearer token', async () => {
+    const entry = await fetch(`${started.baseUrl}/?token=${TOKEN}`, { redirect: 'manual' });
+    expect(entry.status).toBe(303);
+    expect(entry.headers.get('location')).toBe('/');
+    const cookie = entry.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Strict/i);
+    const withCookie = playgroundClient(started.baseUrl, { cookie: cookie.split(';')[0]! });
+    expect((await withCookie.get('/workspace?as=U-priya')).status).toBe(200);
+    const page = await fetch(`${started.baseUrl}/`, { headers: { cookie: cookie.split(';')[0]! } });
+    expect(page.status).not.toBe(401);
+    expect((await playgroundClient(started.baseUrl, { authorization: `Bearer ${TOKEN}` }).say('U-priya', 'C-rocket', '/po help')).json).toEqual({ kind: 'reply' });
+  });
+});
