@@ -1,0 +1,34 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** Debian's Chromium (`apt-get install chromium`); Playwright's own browser download cannot work here. */
+export const CHROMIUM = process.env.PODESK_CHROMIUM ?? '/usr/bin/chromium';
+/** Screenshots of browser tests (git-ignored). */
+export const ARTIFACTS = path.resolve(import.meta.dirname, '../artifacts');
+
+/**
+ * Why the browser tests cannot run on this machine, or undefined when they can. In CI a missing
+ * browser is an error (`.ci/run` installs it), never a silent skip.
+ */
+export function browserMissing(): string | undefined {
+  if (existsSync(CHROMIUM)) return undefined;
+  const why = `Chromium not found at ${CHROMIUM}, so the browser tests are skipped. Install it with \`sudo apt-get install chromium\` (or point PODESK_CHROMIUM at a Chromium).`;
+  if (process.env.CI) throw new Error(`${why} In CI they must run: .ci/run installs Chromium before the tests.`);
+  return why;
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    // This machine's network is closed: Chromium's own background traffic would only fail.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Saves a full-page screenshot as test/artifacts/<name>.png. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
