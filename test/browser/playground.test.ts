@@ -29,6 +29,8 @@ describe.skipIf(missing !== undefined)('the playground in a browser', () => {
     started = await startPlaygroundApp('pglite');
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    // Fail at the step that hangs, naming its locator, well before the test's own timeout.
+    page.setDefaultTimeout(8_000);
   });
   afterAll(async () => {
     await browser?.close();
@@ -94,6 +96,29 @@ describe.skipIf(missing !== undefined)('the playground in a browser', () => {
     await dialog.getByRole('button', { name: 'Save' }).click();
     await dialog.getByText(/Your working hours are now 09:00–16:00/).waitFor();
     await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+  });
+
+  it('names every control and works from the keyboard', async () => {
+    // A string, not a function: the page runs it as written (no test-compiler helpers).
+    const unnamed = await page.evaluate(`(() => {
+      const visible = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+      const byIds = (ids) => ids.split(/\\s+/).map((id) => document.getElementById(id)?.textContent ?? '').join(' ');
+      const name = (el) =>
+        el.getAttribute('aria-label') || (el.getAttribute('aria-labelledby') && byIds(el.getAttribute('aria-labelledby'))) ||
+        [...(el.labels ?? [])].map((l) => l.textContent).join(' ') || (el.matches('button, a') ? el.textContent : '') || el.getAttribute('title') || '';
+      return [...document.querySelectorAll('button, input, select, textarea, a[href]')]
+        .filter(visible).filter((el) => !name(el).trim()).map((el) => el.outerHTML.slice(0, 120));
+    })()`);
+    expect(unnamed).toEqual([]);
+
+    await page.click('#composer'); // gives the page the keyboard focus too
+    await page.keyboard.type('/po hours edit');
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Working hours' });
+    await dialog.waitFor();
+    await expect.poll(() => page.evaluate('document.activeElement && document.activeElement.id')).toBe('po-input-start');
+    await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
   });
 
