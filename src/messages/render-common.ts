@@ -39,3 +39,18 @@ export function chunk<T>(items: T[], size: number): T[][] {
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** `@here` → `@⁠here`, so no client turns the word into a broadcast. A trailing `@` too: the next span may start with "here". */
+export function defuseBroadcasts(text: string): string {
+  return text.replace(/@(?=channel|here|everyone|$)/gi, `@${WORD_JOINER}`);
+}
+
+/** The URL, parsed, if it is absolute, uses one of `protocols` (e.g. 'https:') and, for http(s), has a host; else null. */
+export function allowedUrl(raw: string, protocols: ReadonlySet<string>): URL | null {
+  const trimmed = raw.trim();
+  if (!URL.canParse(trimmed)) return null;
+  const url = new URL(trimmed);
+  if (!protocols.has(url.protocol)) return null;
+  if ((url.protocol === 'http:' || url.protocol === 'https:') && !url.hostname) return null;
+  return url;
+}

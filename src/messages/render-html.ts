@@ -24,7 +24,7 @@
  * Slack rule); the browser posts them back as they are.
  */
 import type { Block, Button, Form, Input, Message, Rich, Span, TextStyle } from './model.js';
-import { WORD_JOINER } from './render-common.js';
+import { allowedUrl, defuseBroadcasts } from './render-common.js';
 
 /** Names for mentions and channels that do not carry their own name. */
 export interface HtmlNames {
@@ -269,24 +269,15 @@ function isBlank(spans: Rich): boolean {
 
 /** Text shown to people: broadcast words defused, escaped, line breaks as `<br>`. */
 function visible(text: string): string {
-  return escapeHtml(defuse(text)).replace(/\r\n|\r|\n/g, '<br>');
+  return escapeHtml(defuseBroadcasts(text)).replace(/\r\n|\r|\n/g, '<br>');
 }
 
-/** `@here` → `@⁠here`, as on Slack. A trailing `@` is defused too, since the next span may start with "here". */
-function defuse(text: string): string {
-  return text.replace(/@(?=channel|here|everyone|$)/gi, `@${WORD_JOINER}`);
-}
 
 const LINK_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
 
 /** The URL, normalised, if it is an absolute http(s) URL with a host or a mailto: URL; else null. */
 function safeUrl(raw: string): string | null {
-  const trimmed = raw.trim();
-  if (!URL.canParse(trimmed)) return null;
-  const url = new URL(trimmed);
-  if (!LINK_PROTOCOLS.has(url.protocol)) return null;
-  if ((url.protocol === 'http:' || url.protocol === 'https:') && !url.hostname) return null;
-  return url.href;
+  return allowedUrl(raw, LINK_PROTOCOLS)?.href ?? null;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@
  */
 import type { types as Slack } from '@slack/bolt';
 import type { Block, Button, Confirm, Form, FormValues, Input, Message, Rich, Span, TextStyle } from './model.js';
-import { chunk, ELLIPSIS, isRecord, RenderError, truncate, WORD_JOINER } from './render-common.js';
+import { allowedUrl, chunk, defuseBroadcasts, ELLIPSIS, isRecord, RenderError, truncate } from './render-common.js';
 
 export type SlackKnownBlock = Slack.KnownBlock;
 export type SlackModalView = Slack.ModalView;
@@ -438,23 +438,15 @@ function toPart(span: Span): Part {
 
 /** The URL as it may appear inside `<…|label>`, or null if it is not an allowed http(s)/mailto/slack URL. */
 function safeUrl(raw: string): string | null {
-  const trimmed = raw.trim();
-  if (!URL.canParse(trimmed)) return null;
-  const url = new URL(trimmed);
-  if (!LINK_PROTOCOLS.has(url.protocol)) return null;
-  if ((url.protocol === 'http:' || url.protocol === 'https:') && !url.hostname) return null;
+  const url = allowedUrl(raw, LINK_PROTOCOLS);
+  if (!url) return null;
   // `|`, `<`, `>` and whitespace would end the token early; `&` is escaped as everywhere in mrkdwn.
   return url.href.replace(/[<>|\s"]/g, (c) => encodeURIComponent(c)).replace(/&/g, '&amp;');
 }
 
 /** Escape literal text for mrkdwn and defuse broadcast words. */
 function escapeMrkdwn(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    // `@here` → `@⁠here`. A trailing `@` is defused too, since the next span may start with "here".
-    .replace(/@(?=channel|here|everyone|$)/gi, `@${WORD_JOINER}`);
+  return defuseBroadcasts(text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
 }
 
 function renderText(text: string, style: TextStyle | undefined, styled: boolean): string {

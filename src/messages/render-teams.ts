@@ -33,7 +33,7 @@
  * never cut: an over-long one throws a TeamsRenderError, as does a card that cannot be made small enough.
  */
 import type { Block, Button, Form, FormValues, Input, Message, Rich, Span } from './model.js';
-import { chunk, cut, ELLIPSIS, isRecord, RenderError, truncate, WORD_JOINER } from './render-common.js';
+import { allowedUrl, chunk, cut, ELLIPSIS, isRecord, RenderError, truncate, WORD_JOINER } from './render-common.js';
 
 // ---------------------------------------------------------------------------------------------
 // The Adaptive Card subset this renderer emits
@@ -627,12 +627,12 @@ function toRun(span: Span, base: RunStyle): TextRun {
   }
 }
 
+const HTTP = new Set(['http:', 'https:']);
+
 /** The URL if it is an absolute http(s) URL with a host, normalised (so it is a valid `uri-reference`), else null. */
 function httpUrl(raw: string): string | null {
-  const trimmed = raw.trim();
-  if (!URL.canParse(trimmed)) return null;
-  const url = new URL(trimmed);
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) return null;
+  const url = allowedUrl(raw, HTTP);
+  if (!url) return null;
   // WHATWG URLs keep a few characters RFC 3986 does not allow (such as "|", "^", "`", "{", "}"): encode them.
   return url.href.replace(/[^A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]/g, (c) => encodeURIComponent(c));
 }

@@ -1,16 +1,9 @@
+import type { ChannelMessagesView, MessageView } from '../../src/adapters/playground/api-types.js';
 import type { StartOptions } from '../../src/start.js';
 import { startAppOn, type StartedApp } from './test-app.js';
 import type { TestDbKind } from './test-database.js';
 
-export interface PlaygroundMessage {
-  id: string;
-  threadId: string | null;
-  author: { id: string; name: string } | null;
-  ephemeral: boolean;
-  command: string | null;
-  at: string;
-  edited: boolean;
-  html: string;
+export interface PlaygroundMessage extends MessageView {
   /** The html as a person reads it: tags dropped, entities decoded, whitespace collapsed. */
   text: string;
 }
@@ -53,7 +46,7 @@ export function playgroundClient(baseUrl: string, headers: Record<string, string
     post: <T = Record<string, unknown>>(path: string, body: unknown) => call<T>('POST', path, body),
     say: (as: string, channelId: string, text: string, threadId?: string) => call<Record<string, unknown>>('POST', '/say', { as, channelId, text, threadId }),
     async messages(as: string, channelId: string): Promise<PlaygroundMessage[]> {
-      const res = await call<{ messages: Omit<PlaygroundMessage, 'text'>[]; error?: string }>('GET', `/channels/${channelId}/messages?as=${as}`);
+      const res = await call<ChannelMessagesView & { error?: string }>('GET', `/channels/${channelId}/messages?as=${as}`);
       if (res.status !== 200) throw new Error(`messages of ${channelId} as ${as}: ${res.status} ${res.json.error}`);
       return res.json.messages.map((m) => ({ ...m, text: readable(m.html) }));
     },

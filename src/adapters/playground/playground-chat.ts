@@ -11,6 +11,7 @@ import { renderHtmlForm, renderHtmlMessage, type HtmlOptions } from '../../messa
 import type { Metrics } from '../../metrics.js';
 import { PLAYGROUND_WORKSPACE, type PlaygroundChannelInfo, type PlaygroundPerson, type PlaygroundWorkspace } from '../../store/playground-workspace.js';
 import { UserError } from '../../user-error.js';
+import type { ClickResult, FormView, SayResult, SubmitResult } from './api-types.js';
 import type { LiveFeed } from './live-feed.js';
 import { mentionsPoDesk, parsePlaygroundMentions, typedTextToRich } from './playground-text.js';
 
@@ -28,18 +29,6 @@ export class PlaygroundRefusal extends Error {
     super(message);
   }
 }
-
-export interface FormView {
-  callbackId: string;
-  title: string;
-  submitLabel: string;
-  metadata: string | null;
-  html: string;
-}
-
-export type SayResult = { kind: 'posted'; messageId: string } | { kind: 'reply' } | { kind: 'form'; form: FormView };
-export type ClickResult = { kind: 'reply' } | { kind: 'replace' } | { kind: 'form'; form: FormView };
-export type SubmitResult = { kind: 'invalid'; errors: Record<string, string> } | { kind: 'done'; html: string };
 
 export interface PlaygroundChatDeps {
   workspace: PlaygroundWorkspace;

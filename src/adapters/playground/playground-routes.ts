@@ -8,6 +8,7 @@ import { sprintsFrom } from '../../domain/sprint-calendar.js';
 import { renderHtmlMessage } from '../../messages/render-html.js';
 import type { Metrics } from '../../metrics.js';
 import { dmChannelId, type PlaygroundChannelInfo } from '../../store/playground-workspace.js';
+import type { ChannelMessagesView, ChannelView, WorkspaceView } from './api-types.js';
 import type { PlaygroundSurface } from './playground-app.js';
 import { PLAYGROUND_WORKSPACE_NAME, PlaygroundRefusal } from './playground-chat.js';
 
@@ -75,7 +76,7 @@ export function mountPlaygroundRoutes(app: Express, surface: PlaygroundSurface, 
           }
         : null,
       jobRuns: jobRuns.map((r) => ({ job: r.job, slot: r.slot.toISOString(), status: r.status })),
-    });
+    } satisfies WorkspaceView);
   });
 
   api.get('/channels/:channelId/messages', async (req, res) => {
@@ -97,7 +98,7 @@ export function mountPlaygroundRoutes(app: Express, surface: PlaygroundSurface, 
         edited: m.editedAt !== null,
         html: renderHtmlMessage(m.message, options),
       })),
-    });
+    } satisfies ChannelMessagesView);
   });
 
   api.post('/say', async (req, res) => {
@@ -177,7 +178,7 @@ export function mountPlaygroundRoutes(app: Express, surface: PlaygroundSurface, 
   }
 }
 
-function channelJson(c: PlaygroundChannelInfo) {
+function channelJson(c: PlaygroundChannelInfo): ChannelView {
   return { id: c.id, name: c.name, kind: c.kind, topic: c.topic };
 }
 
