@@ -99,10 +99,11 @@ export function playgroundChat(o: PlaygroundChatDeps) {
     } else {
       const split = splitCommand(text.slice(3));
       sub = split.sub;
-      const { userIds, rest, unknown } = parsePlaygroundMentions(split.args, await workspace.people());
+      const people = await workspace.people();
+      const { userIds, rest, unknown } = parsePlaygroundMentions(split.args, people);
       try {
         if (unknown.length > 0) {
-          const handles = (await workspace.people()).map((p) => `@${p.handle}`).join(', ');
+          const handles = people.map((p) => `@${p.handle}`).join(', ');
           throw new UserError('unknown_mention', `I don’t know ${unknown.join(', ')}. The people here are ${handles}.`);
         }
         shown = await runCommand(ctx, deps, { sub, rest, userIds });
