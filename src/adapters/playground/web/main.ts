@@ -125,6 +125,10 @@ function renderSidebar(): void {
   youAre.replaceChildren(...ws.people.map((p) => h('option', { value: p.id }, `${p.name} — ${p.role}`)));
   youAre.value = ws.as;
 
+  // Handles are how people are mentioned here (`/po owner @bea`); say which exist.
+  const handles = ws.people.map((p) => `@${p.handle}`).join(' ');
+  byId('composer-hint').replaceChildren('Type ', h('kbd', {}, '/po help'), ' to start · mention people as ', handles, ' · Enter sends, Shift+Enter adds a line');
+
   byId('calendar').hidden = !ws.calendar;
   if (ws.calendar) {
     byId('calendar-title').textContent = ws.calendar.title;
