@@ -14,9 +14,9 @@ export const ARTIFACTS = path.resolve(import.meta.dirname, '../artifacts');
  */
 export function browserMissing(): string | undefined {
   if (existsSync(CHROMIUM)) return undefined;
-  const why = `Chromium not found at ${CHROMIUM}, so the browser tests are skipped. Install it with \`sudo apt-get install chromium\` (or point PODESK_CHROMIUM at a Chromium).`;
-  if (process.env.CI) throw new Error(`${why} In CI they must run: .ci/run installs Chromium before the tests.`);
-  return why;
+  const missing = `Chromium not found at ${CHROMIUM}.`;
+  if (process.env.CI) throw new Error(`${missing} In CI the browser tests must run: .ci/run installs Chromium with apt-get before the tests.`);
+  return `${missing} The browser tests are skipped: install it with \`sudo apt-get install chromium\` (or point PODESK_CHROMIUM at a Chromium).`;
 }
 
 export function launchChromium(): Promise<Browser> {
