@@ -161,9 +161,9 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
     playground,
     stop() {
       stopping ??= (async () => {
-        const closing = http.close();
+        // Live-update streams never end by themselves: end them first, or closing waits for them.
         playground?.closeStreams();
-        await closing;
+        await http.close();
         await slack?.stop();
         await scheduler.stop();
         await dispatcher.stop();

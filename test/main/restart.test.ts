@@ -45,7 +45,9 @@ describe.each(testDatabaseKinds())('po-desk as a process (%s)', (kind) => {
   });
 
   it('starts with no chat credentials, serves /healthz and the playground, says which surfaces are off, and stops cleanly on SIGTERM', async () => {
-    const app = await start(dbEnv());
+    // A shutdown timeout shorter than an idle connection's keep-alive (5 s): an open live-update stream
+    // that delayed the shutdown would make the process exit with 1.
+    const app = await start({ ...dbEnv(), SHUTDOWN_TIMEOUT_MS: '3000' });
     expect((await fetch(`${app.baseUrl}/healthz`)).status).toBe(200);
     expect((await fetch(`${app.baseUrl}/readyz`)).status).toBe(200);
     expect(app.output()).toContain('Slack: off — set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to enable it');

@@ -1,6 +1,7 @@
 /** What changed in the playground, for the pages listening on /playground/api/events. */
 export type PlaygroundEvent =
-  | { type: 'change'; channelId: string }
+  /** A message in the channel was added or changed; `visibleTo` is set when only that person can see it. */
+  | { type: 'change'; channelId: string; visibleTo: string | null }
   | { type: 'clock'; now: string }
   | { type: 'reset' };
 

@@ -85,7 +85,7 @@ export function playgroundChat(o: PlaygroundChatDeps) {
   /** A private answer, shown only to `to`, below the message or command that caused it. */
   async function privateReply(to: PlaygroundPerson, channelId: string, m: Message, extra: { threadId?: string; command?: string }): Promise<void> {
     await workspace.addMessage({ channelId, visibleTo: to.id, message: m, at: deps.clock.now(), ...extra });
-    feed.publish({ type: 'change', channelId });
+    feed.publish({ type: 'change', channelId, visibleTo: to.id });
   }
 
   async function command(text: string, person: PlaygroundPerson, ctx: CommandContext, threadId: string | undefined): Promise<SayResult> {
@@ -140,7 +140,7 @@ export function playgroundChat(o: PlaygroundChatDeps) {
         message: message({ type: 'section', text: typedTextToRich(text, await workspace.people()) }),
         at: deps.clock.now(),
       });
-      feed.publish({ type: 'change', channelId });
+      feed.publish({ type: 'change', channelId, visibleTo: null });
       if (mentionsPoDesk(text)) {
         await answerMention(deps.store, { platform: 'playground', workspaceExternalId: PLAYGROUND_WORKSPACE, channelId, threadId: posted.threadId ?? posted.id });
       }
@@ -169,7 +169,7 @@ export function playgroundChat(o: PlaygroundChatDeps) {
           return { kind: 'form', form: await formView(shown.form) };
         case 'replace':
           await workspace.editMessage(target.id, shown.message, deps.clock.now());
-          feed.publish({ type: 'change', channelId });
+          feed.publish({ type: 'change', channelId, visibleTo: target.visibleTo });
           return { kind: 'replace' };
         case 'reply':
           await privateReply(person, channelId, shown.message, { threadId: target.threadId ?? undefined });

@@ -29,13 +29,13 @@ export function playgroundSender(workspace: PlaygroundWorkspace, feed: LiveFeed,
             message: item.message,
             at,
           });
-          feed.publish({ type: 'change', channelId });
+          feed.publish({ type: 'change', channelId, visibleTo: row.visibleTo });
           return { channelId, messageId: item.kind === 'ephemeral' ? undefined : row.id };
         }
         case 'update': {
           const row = await workspace.editMessage(context.target!.messageId, item.message, at);
           if (!row) throw new SendError('permanent', `playground: no message ${context.target!.messageId} to update`);
-          feed.publish({ type: 'change', channelId: row.channelId });
+          feed.publish({ type: 'change', channelId: row.channelId, visibleTo: row.visibleTo });
           return { channelId: row.channelId, messageId: row.id };
         }
       }

@@ -240,7 +240,18 @@ describe.each(testDatabaseKinds())('the playground (%s)', (kind) => {
       await api.say(ALEX, ROCKET, 'live?');
       let text = '';
       while (!text.includes('event: change')) text += new TextDecoder().decode((await reader.read()).value);
-      expect(text).toContain('data: {"channelId":"C-rocket"}');
+      expect(text).toContain('data: {"channelId":"C-rocket","visibleTo":null}');
+      controller.abort();
+    });
+
+    it('says when a change is a private reply only one person can see', async () => {
+      const controller = new AbortController();
+      const res = await fetch(`${started.baseUrl}/playground/api/events`, { signal: controller.signal });
+      const reader = res.body!.getReader();
+      await api.say(SAM, ROCKET, '/po help');
+      let text = '';
+      while (!text.includes('event: change')) text += new TextDecoder().decode((await reader.read()).value);
+      expect(text).toContain(`data: {"channelId":"C-rocket","visibleTo":"${SAM}"}`);
       controller.abort();
     });
   });
