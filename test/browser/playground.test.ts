@@ -3,26 +3,35 @@
  * Every feature adds its own steps here. Screenshots of each step go to test/artifacts/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { browserMissing, launchChromium, screenshot } from '../support/browser.js';
+import type { Browser, Page, Route } from 'playwright-core';
+import { browserMissing, launchChromium, screenshot, waitUntilShown } from '../support/browser.js';
 import { startPlaygroundApp } from '../support/playground-client.js';
-import type { StartedApp } from '../support/test-app.js';
 
 const missing = browserMissing();
 if (missing) console.warn(missing);
 
 describe.skipIf(missing !== undefined)('the playground in a browser', () => {
-  let started: StartedApp;
+  let started: Awaited<ReturnType<typeof startPlaygroundApp>>;
   let browser: Browser;
   let page: Page;
 
   const log = () => page.locator('#messages');
   const channel = (name: string) => page.getByRole('navigation', { name: 'Channels' }).getByRole('link', { name, exact: true });
-  const as = (who: string) => page.selectOption('#you-are', { label: who });
-  /** Types into the composer and sends with Enter, as a person would. */
+  /** Picks "You are" and waits until the switch is complete (the workspace and messages are theirs). */
+  async function as(who: string) {
+    const [person] = await page.selectOption('#you-are', { label: who });
+    await waitUntilShown(page, person!);
+  }
+  /** Types into the composer and sends with Enter, as a person would; waits until the send was accepted. */
   async function type(text: string) {
     await page.fill('#composer', text);
     await page.press('#composer', 'Enter');
+    await expect.poll(() => page.inputValue('#composer')).toBe('');
+  }
+  /** The slots of the housekeeping runs the clock panel lists. */
+  async function housekeepingRuns(): Promise<string[]> {
+    const times = await page.locator('#job-runs li', { hasText: 'housekeeping' }).locator('time').all();
+    return Promise.all(times.map(async (t) => (await t.getAttribute('datetime')) ?? ''));
   }
 
   beforeAll(async () => {
@@ -41,6 +50,7 @@ describe.skipIf(missing !== undefined)('the playground in a browser', () => {
     await page.goto(`${started.baseUrl}/`);
     await expect.poll(() => page.title()).toBe('po-desk playground');
     await page.locator('#product', { hasText: 'Acme Shop' }).waitFor();
+    await waitUntilShown(page, 'U-priya', 'C-rocket');
     expect(await page.locator('#you-are option:checked').textContent()).toBe('Priya Patel — Product Owner');
     for (const name of ['#rocket', '#comet', '#stakeholders']) await channel(name).waitFor();
     await page.getByRole('navigation', { name: 'Channels' }).getByRole('link', { name: 'po-desk' }).waitFor();
@@ -51,10 +61,18 @@ describe.skipIf(missing !== undefined)('the playground in a browser', () => {
   });
 
   it('answers /po help privately, as on Slack', async () => {
+    const help = 'po-desk — the Product Owner’s front desk';
     await type('/po help');
-    await log().getByText('po-desk — the Product Owner’s front desk').waitFor();
-    await expect.poll(() => page.inputValue('#composer')).toBe('');
+    const reply = log().locator('article', { hasText: help });
+    await reply.waitFor();
+    await reply.getByText('Only visible to you').waitFor();
     await screenshot(page, '02-help');
+    // Alex, in the same channel, does not see Priya's private reply.
+    const other = await browser.newPage();
+    await other.goto(`${started.baseUrl}/#as=U-alex&c=C-rocket`);
+    await waitUntilShown(other, 'U-alex', 'C-rocket');
+    expect(await other.locator('#messages').getByText(help).count()).toBe(0);
+    await other.close();
   });
 
   it('lets a team member see the team but refuses a PO handover, saying who may', async () => {
@@ -69,6 +87,27 @@ describe.skipIf(missing !== undefined)('the playground in a browser', () => {
     await type('/po stakeholder add @chen');
     await log().getByText(/can change the stakeholders/).waitFor();
     await screenshot(page, '03-refusals');
+  });
+
+  it('shows the person chosen last, even when the answer for an earlier choice comes later', async () => {
+    // Hold both workspace requests, then answer them in the wrong order.
+    const held = new Map<string, Route>();
+    const wanted = (url: URL) => url.pathname.endsWith('/workspace') && ['U-chen', 'U-dana'].includes(url.searchParams.get('as') ?? '');
+    await page.route(wanted, (route) => void held.set(new URL(route.request().url()).searchParams.get('as')!, route));
+    await page.selectOption('#you-are', 'U-chen');
+    await page.selectOption('#you-are', 'U-dana');
+    await expect.poll(() => held.size).toBe(2);
+    await held.get('U-dana')!.continue();
+    await page.locator('body[data-as="U-dana"]').waitFor({ state: 'attached' });
+    await held.get('U-chen')!.continue(); // late: must not take over
+    await page.unroute(wanted);
+    await waitUntilShown(page, 'U-dana', 'C-rocket');
+    expect(await page.locator('#you-are option:checked').textContent()).toBe('Dana Novak — Team Comet · tester');
+    for (const link of await page.locator('.nav a').all()) expect(await link.getAttribute('href')).toContain('as=U-dana');
+    // What is typed now goes out as the person "You are" shows.
+    await type('Dana from Comet here: is the checkout API changing this sprint?');
+    const mine = log().locator('article', { hasText: 'Dana from Comet here: is the checkout API changing this sprint?' });
+    expect(await mine.locator('.msg-author').textContent()).toBe('Dana Novak');
   });
 
   it('removes a stakeholder and puts them back with Undo', async () => {
@@ -112,14 +151,36 @@ describe.skipIf(missing !== undefined)('the playground in a browser', () => {
     })()`);
     expect(unnamed).toEqual([]);
 
+    const focused = () => page.evaluate('document.activeElement && (document.activeElement.id || document.activeElement.textContent)');
     await page.click('#composer'); // gives the page the keyboard focus too
     await page.keyboard.type('/po hours edit');
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: 'Working hours' });
     await dialog.waitFor();
-    await expect.poll(() => page.evaluate('document.activeElement && document.activeElement.id')).toBe('po-input-start');
+    await expect.poll(focused).toBe('po-input-start');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(focused).toBe('composer');
+
+    // A button in a message, reached with the keyboard: back from the composer into the messages.
+    await page.keyboard.type('/po hours');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.inputValue('#composer')).toBe('');
+    const change = log().getByRole('button', { name: 'Change working hours' }).last();
+    await change.waitFor();
+    for (let i = 0; i < 8 && (await focused()) !== 'Change working hours'; i++) await page.keyboard.press('Shift+Tab');
+    expect(await focused()).toBe('Change working hours');
+    await page.keyboard.press('Space');
+    await dialog.waitFor();
+    await expect.poll(focused).toBe('po-input-start');
+    await dialog.getByLabel('End of your working day').fill('17:00');
+    await page.keyboard.press('Enter');
+    await dialog.getByText(/Your working hours are now 09:00–17:00/).waitFor();
+    await expect.poll(focused).toBe('form-close');
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'hidden' });
+    // Saved and closed: focus is back on the button that opened the form, not lost on the page.
+    await expect.poll(focused).toBe('Change working hours');
   });
 
   it('shows a message typed by someone else live, without a reload', async () => {
@@ -131,26 +192,58 @@ describe.skipIf(missing !== undefined)('the playground in a browser', () => {
     await other.fill('#composer', 'Could the team squeeze in PayPal before Black Friday?');
     await other.press('#composer', 'Enter');
     await log().getByText('Could the team squeeze in PayPal before Black Friday?').waitFor();
+    // The list is not a live region (a refetch redraws it); the new message alone is announced.
+    expect(await log().getAttribute('aria-live')).toBeNull();
+    await page.locator('#announcer', { hasText: 'Sam Rivera: Could the team squeeze in PayPal before Black Friday?' }).waitFor({ state: 'attached' });
     await other.close();
     await screenshot(page, '06-live');
   });
 
   it('moves the clock forward, and the scheduler runs what fell due', async () => {
-    const before = await page.textContent('#clock-now');
+    expect(await page.textContent('#clock-ahead')).toBe('');
+    const before = await housekeepingRuns();
     await page.getByRole('button', { name: '+1 day' }).click();
-    await expect.poll(() => page.textContent('#clock-now')).not.toBe(before);
-    await page.locator('#clock-ahead', { hasText: /ahead/ }).waitFor();
-    // The daily housekeeping job (03:17 UTC) falls inside any day.
-    await page.locator('#job-runs', { hasText: 'housekeeping' }).waitFor();
+    await page.locator('#clock-ahead', { hasText: /^\+1 d ahead$/ }).waitFor();
+    // The daily housekeeping job (03:17 UTC) falls inside any day: a run that was not listed before.
+    await expect.poll(async () => (await housekeepingRuns()).filter((slot) => !before.includes(slot))).toHaveLength(1);
     await screenshot(page, '07-clock');
   });
 
   it('hands the PO role over: the new PO finds the welcome in their DM, delivered through the outbox', async () => {
+    const welcome = 'You are the Product Owner of Acme Shop';
+    // Priya's own DM says so since the seed made her PO; Bea's must not, until the handover.
+    expect((await started.api.messages('U-bea', 'D-U-bea')).filter((m) => m.text.includes(welcome))).toEqual([]);
     await type('/po owner @bea');
     await log().getByText(/is now the Product Owner of Acme Shop/).waitFor();
     await as('Bea Santos — Team Rocket · developer');
     await page.getByRole('navigation', { name: 'Channels' }).getByRole('link', { name: 'po-desk' }).click();
-    await log().getByText('You are the Product Owner of Acme Shop').waitFor();
+    await waitUntilShown(page, 'U-bea', 'D-U-bea');
+    const message = log().locator('article', { hasText: welcome });
+    await message.waitFor();
+    expect(await message.locator('.msg-author').textContent()).toBe('po-desk');
     await screenshot(page, '08-new-po-dm');
+  });
+
+  it('fits a narrow window: the channel and the composer first, the workspace folded away', async () => {
+    const narrow = await browser.newPage({ viewport: { width: 390, height: 760 } });
+    await narrow.goto(`${started.baseUrl}/#as=U-alex&c=C-rocket`);
+    await waitUntilShown(narrow, 'U-alex', 'C-rocket');
+    const box = await narrow.locator('#composer').boundingBox();
+    expect(box && box.y + box.height <= 760).toBe(true);
+    expect(await narrow.locator('#you-are').isVisible()).toBe(false);
+    // The skip links come first in the page: back from the workspace button to "Skip to composer".
+    await narrow.click('#product');
+    await narrow.keyboard.press('Shift+Tab');
+    expect(await narrow.evaluate('document.activeElement.textContent')).toBe('Skip to composer');
+    await narrow.keyboard.press('Enter');
+    expect(await narrow.evaluate('document.activeElement.id')).toBe('composer');
+    await screenshot(narrow, '09-narrow');
+    await narrow.getByRole('button', { name: 'Workspace' }).click();
+    await narrow.locator('#you-are').waitFor();
+    await screenshot(narrow, '10-narrow-workspace');
+    await narrow.getByRole('navigation', { name: 'Channels' }).getByRole('link', { name: '#comet', exact: true }).click();
+    await waitUntilShown(narrow, 'U-alex', 'C-comet');
+    await narrow.locator('#you-are').waitFor({ state: 'hidden' });
+    await narrow.close();
   });
 });

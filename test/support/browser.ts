@@ -32,3 +32,20 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
+
+/**
+ * Waits until the playground page shows `person` (and `channelId`, when given) with their messages
+ * loaded: "You are", the URL hash and the page's own `<body data-as data-channel>` (set only once a
+ * switch is complete) all agree, and no workspace request is still on its way.
+ */
+export async function waitUntilShown(page: Page, person: string, channelId?: string): Promise<void> {
+  const want = JSON.stringify({ person, channelId: channelId ?? null });
+  // A string, not a function: the page runs it as written (no test-compiler helpers).
+  await page.waitForFunction(`(() => {
+    const want = ${want};
+    const hash = new URLSearchParams(location.hash.slice(1));
+    const shown = document.body.dataset;
+    return document.querySelector('#you-are').value === want.person && hash.get('as') === want.person && shown.as === want.person &&
+      hash.get('c') === shown.channel && (want.channelId === null || shown.channel === want.channelId) && !('workspaceLoading' in shown);
+  })()`);
+}

@@ -4,20 +4,33 @@ import { byId, errorText } from './dom';
 
 export interface Confirm { title: string; text: string; confirmLabel: string; denyLabel: string }
 
-const confirmDialog = byId<HTMLDialogElement>('confirm-dialog');
+/** Where focus goes when a dialog closes: the control that opened it if it is still there, else a fallback. */
+export type FocusTarget = () => HTMLElement | null;
 
-/** Asks a yes/no question; resolves true only for the confirm button. */
-export function askConfirm(c: Confirm): Promise<boolean> {
+const confirmDialog = byId<HTMLDialogElement>('confirm-dialog');
+let confirming: { resolve: (ok: boolean) => void; returnFocus?: FocusTarget } | null = null;
+
+/** Asks a yes/no question; resolves true only for the confirm button. A newer question answers an open one with no. */
+export function askConfirm(c: Confirm, returnFocus?: FocusTarget): Promise<boolean> {
+  confirming?.resolve(false);
   byId('confirm-title').textContent = c.title;
   byId('confirm-text').textContent = c.text;
   byId('confirm-ok').textContent = c.confirmLabel || 'Confirm';
   byId('confirm-deny').textContent = c.denyLabel || 'Cancel';
   confirmDialog.returnValue = '';
-  confirmDialog.showModal();
-  return new Promise((resolve) =>
-    confirmDialog.addEventListener('close', () => resolve(confirmDialog.returnValue === 'confirm'), { once: true }),
-  );
+  if (!confirmDialog.open) confirmDialog.showModal();
+  return new Promise((resolve) => void (confirming = { resolve, returnFocus }));
 }
+
+confirmDialog.addEventListener('close', () => {
+  // The close event comes a task after close(): a question asked since then is still open.
+  if (confirmDialog.open || !confirming) return;
+  const { resolve, returnFocus } = confirming;
+  confirming = null;
+  const target = returnFocus?.();
+  if (target && !target.contains(document.activeElement)) target.focus();
+  resolve(confirmDialog.returnValue === 'confirm');
+});
 
 const formDialog = byId<HTMLDialogElement>('form-dialog');
 const formEl = byId<HTMLFormElement>('form-form');
@@ -27,25 +40,35 @@ const submitBtn = byId<HTMLButtonElement>('form-submit');
 const formActions = byId('form-actions');
 const doneActions = byId('form-done-actions');
 
-let current: { submit: (values: Record<string, string>) => Promise<FormResult>; onDone: () => void } | null = null;
-let busy = false;
+interface OpenForm {
+  submit: (values: Record<string, string>) => Promise<FormResult>;
+  onDone: () => void;
+  returnFocus: FocusTarget;
+  busy: boolean;
+}
+let current: OpenForm | null = null;
 
-/** Opens a form; `submit` posts the values, `onDone` runs once the form was accepted. */
+/**
+ * Opens a form; `submit` posts the values, `onDone` runs once the form was accepted, and focus goes
+ * to `returnFocus()` when the dialog closes. A form opened while another is shown replaces it in
+ * place (closing and reopening would let the old dialog's close event, which comes later, clear the new form).
+ */
 export function openForm(
   form: FormView,
   submit: (values: Record<string, string>) => Promise<FormResult>,
   onDone: () => void,
+  returnFocus: FocusTarget,
 ): void {
-  if (formDialog.open) formDialog.close();
-  current = { submit, onDone };
+  current = { submit, onDone, returnFocus, busy: false };
   byId('form-title').textContent = form.title;
   formBody.className = 'form-body';
   formBody.innerHTML = form.html;
   formError.textContent = '';
   submitBtn.textContent = form.submitLabel || 'Submit';
+  submitBtn.removeAttribute('aria-busy');
   formActions.hidden = false;
   doneActions.hidden = true;
-  formDialog.showModal();
+  if (!formDialog.open) formDialog.showModal();
   formBody.querySelector<HTMLElement>('input:not([type="hidden"]), select, textarea')?.focus();
 }
 
@@ -88,15 +111,15 @@ function showInvalid(errors: Record<string, string>): void {
 
 formEl.addEventListener('submit', async (event) => {
   event.preventDefault();
-  if (!current || busy) return;
   const form = current;
+  if (!form || form.busy) return;
   const values: Record<string, string> = {};
   for (const [name, value] of new FormData(formEl)) if (typeof value === 'string') values[name] = value;
-  busy = true;
+  form.busy = true;
   submitBtn.setAttribute('aria-busy', 'true');
   try {
     const result = await form.submit(values);
-    if (current !== form) return;
+    if (current !== form) return; // closed, or another form took its place
     clearErrors();
     if (result.kind === 'invalid') {
       showInvalid(result.errors);
@@ -109,18 +132,26 @@ formEl.addEventListener('submit', async (event) => {
     byId('form-close').focus();
     form.onDone();
   } catch (e) {
-    formError.textContent = errorText(e);
+    if (current === form) formError.textContent = errorText(e);
   } finally {
-    busy = false;
-    submitBtn.removeAttribute('aria-busy');
+    form.busy = false;
+    if (current === form) submitBtn.removeAttribute('aria-busy');
   }
 });
 
 byId('form-cancel').addEventListener('click', () => formDialog.close());
 byId('form-close').addEventListener('click', () => formDialog.close());
 formDialog.addEventListener('close', () => {
+  // The close event comes a task after close(): a form opened since then is not to be cleared.
+  if (formDialog.open || !current) return;
+  const closed = current;
   current = null;
-  formBody.replaceChildren();
+  // The closed form's fields stay until the next form replaces them: removing a field that had
+  // focus from here leaves Chromium's keyboard input nowhere, though focus seems to be back.
+  // The browser gives focus back to what had it before showModal, but a refetch may have replaced
+  // that button since (a saved form refetches the messages).
+  const target = closed.returnFocus();
+  if (target) target.focus();
 });
 
 export function closeDialogs(): void {

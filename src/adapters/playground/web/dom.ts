@@ -58,10 +58,25 @@ export function toLocalInput(ms: number, timeZone: string): string {
   return new Date(wallClock(ms, timeZone)).toISOString().slice(0, 16);
 }
 
-/** A datetime-local value read as wall-clock time in a zone, as an ISO instant. */
+const DAY = 86_400_000;
+
+/**
+ * A datetime-local value read as wall-clock time in a zone, as an ISO instant. A wall time that
+ * occurs twice (clocks go back) is the earlier instant; one that does not occur (clocks go forward,
+ * the gap) is read with the offset from before the gap, which is the instant after the gap that far
+ * past its start (02:30 in Berlin on the spring-forward night is 03:30 CEST), as Temporal and
+ * java.time do.
+ *
+ * No iteration to converge: the offsets in force a day before and a day after the wall time are the
+ * only candidates (time zones change offset at most once within two days), and a candidate is right
+ * when the zone's clock shows that wall time at it.
+ */
 export function fromLocalInput(value: string, timeZone: string): string {
   const wall = Date.parse(`${value}Z`);
-  let t = wall;
-  for (let i = 0; i < 3; i++) t = wall - (wallClock(t, timeZone) - t);
-  return new Date(t).toISOString();
+  if (Number.isNaN(wall)) throw new RangeError(`Not a date and time: ${value}`);
+  const offset = (t: number) => wallClock(t, timeZone) - t;
+  const candidates = [...new Set([wall - DAY, wall, wall + DAY].map((t) => wall - offset(t)))];
+  const minute = wall - (wall % 60_000); // wallClock() reads whole minutes
+  const exact = candidates.filter((t) => wallClock(t, timeZone) === minute);
+  return new Date(exact.length > 0 ? Math.min(...exact) : Math.max(...candidates)).toISOString();
 }

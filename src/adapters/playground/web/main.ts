@@ -1,20 +1,31 @@
 /** The po-desk playground: a small fake chat workspace in the browser (plain DOM, no framework). */
 import { api, type Channel, type FormView, type Message, type Workspace } from './api';
-import { askConfirm, closeDialogs, openForm, type Confirm } from './dialogs';
+import { askConfirm, closeDialogs, openForm, type Confirm, type FocusTarget } from './dialogs';
 import { aheadText, byId, errorText, formatAt, fromLocalInput, h, toLocalInput } from './dom';
 
+const app = byId('app');
 const youAre = byId<HTMLSelectElement>('you-are');
+const nav = document.querySelector<HTMLElement>('.nav')!;
 const log = byId('messages');
+const announcer = byId('announcer');
 const composer = byId<HTMLTextAreaElement>('composer');
+const sendButton = byId<HTMLButtonElement>('send');
 const jumpTo = byId<HTMLInputElement>('jump-to');
 const clockNow = byId<HTMLTimeElement>('clock-now');
 const clockError = byId('clock-error');
 const errorBox = byId('composer-error');
 
+/** Where a navigation wants to go while the workspace it needs is on its way. */
+interface Target { person: string | null; channelId: string | null; wantedDm: boolean; reload: boolean }
+
 const state = {
   ws: null as Workspace | null,
+  /** The newest navigation not yet shown; null once shown. */
+  pending: null as Target | null,
   channel: null as Channel | null,
   messages: [] as Message[],
+  /** `person|channel` the messages above were fetched for, so a refetch can tell which are new. */
+  messagesFor: '',
   unread: new Set<string>(),
   threadId: null as string | null,
   /** The playground time at a moment of real time, so the clock keeps ticking between updates. */
@@ -22,24 +33,85 @@ const state = {
 };
 
 const as = () => state.ws?.as ?? '';
+/** The person the page is on, or is switching to. */
+const wantedPerson = () => (state.pending ? state.pending.person : (state.ws?.as ?? null));
 const zone = () => state.ws?.people.find((p) => p.id === as())?.timeZone ?? 'UTC';
 const playNow = () => state.clock.now + (Date.now() - state.clock.at);
 const hashFor = (person: string, channel: string) => `#as=${encodeURIComponent(person)}&c=${encodeURIComponent(channel)}`;
 const channelLabel = (c: Channel) => (c.kind === 'channel' ? `#${c.name}` : c.name);
 const showError = (e: unknown) => void (errorBox.textContent = errorText(e));
 
-// ---- Loading and navigation -------------------------------------------------------------------
+/** The text a person reads in server-rendered html (parsed inert: nothing loads or runs). */
+function plainText(html: string): string {
+  const template = document.createElement('template');
+  template.innerHTML = html;
+  for (const block of template.content.querySelectorAll('p, li, dt, dd, div, h1, h2, h3, h4, br, tr')) block.after(' ');
+  return (template.content.textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+const firstWords = (text: string, n: number) => {
+  const words = text.split(' ');
+  return words.length > n ? `${words.slice(0, n).join(' ')}…` : text;
+};
 
-async function loadWorkspace(person: string | null): Promise<void> {
+// ---- Loading and navigation -------------------------------------------------------------------
+//
+// navigate() (a link, the hash, "You are") and refreshWorkspace() (the clock moved, a reconnect)
+// share one sequence of workspace requests: a reply is shown only if no newer request was made
+// since, and only if it is for the person the page is on or switching to. So a slow reply for an
+// earlier choice can never replace a newer one.
+
+let workspaceRequests = 0;
+/** Workspace requests not answered yet; <body data-workspace-loading> while there are any. */
+let inflight = 0;
+
+async function fetchWorkspace(person: string | null): Promise<Workspace> {
   // Nobody named, or someone who is not (any more) in the demo: the server picks its first person.
   try {
-    state.ws = await api.workspace(person);
+    return await api.workspace(person);
   } catch (e) {
     if (person === null) throw e;
-    state.ws = await api.workspace(null);
+    return api.workspace(null);
   }
-  state.clock = { now: Date.parse(state.ws.now), at: Date.now() };
+}
+
+/** Fetches the workspace for the person wanted now and shows it, with the pending navigation, if still the newest request. */
+async function syncWorkspace(): Promise<void> {
+  inflight++;
+  document.body.dataset.workspaceLoading = '';
+  try {
+    await syncWorkspaceOnce();
+  } finally {
+    if (--inflight === 0) delete document.body.dataset.workspaceLoading;
+  }
+}
+
+async function syncWorkspaceOnce(): Promise<void> {
+  const seq = ++workspaceRequests;
+  const person = wantedPerson();
+  let ws: Workspace;
+  try {
+    ws = await fetchWorkspace(person);
+  } catch (e) {
+    if (seq !== workspaceRequests) return;
+    showError(e);
+    if (state.pending) {
+      // The switch failed: show (again) who the page still is.
+      state.pending = null;
+      if (state.ws) youAre.value = state.ws.as;
+      renderChannels();
+      void flushSend();
+    }
+    return;
+  }
+  if (seq !== workspaceRequests || person !== wantedPerson()) return;
+  const personChanged = ws.as !== state.ws?.as;
+  state.ws = ws;
+  state.clock = { now: Date.parse(ws.now), at: Date.now() };
+  if (personChanged) state.unread.clear(); // unread dots were the previous person's
+  const target = state.pending;
+  if (target) showTarget(ws, target);
   renderSidebar();
+  renderChannels();
 }
 
 /** The wanted channel if this person sees it, else their own DM (when a DM was wanted), else the first channel. */
@@ -52,31 +124,43 @@ function pickChannel(ws: Workspace, wanted: string | null, wantedDm: boolean): C
   );
 }
 
-let navigation = 0;
-async function navigate(person: string | null, channelId: string | null, reload = false): Promise<void> {
-  const previous = state.channel;
-  const seq = ++navigation;
-  try {
-    if (reload || !state.ws || person !== state.ws.as) await loadWorkspace(person);
-  } catch (e) {
-    return showError(e);
-  }
-  const ws = state.ws;
-  const wantedDm = (previous?.id === channelId && previous.kind === 'dm') || !!channelId?.startsWith('D-');
-  const channel = ws && pickChannel(ws, channelId, wantedDm);
-  if (!ws || !channel || seq !== navigation) return;
-  const switched = channel.id !== previous?.id;
+/** Shows the channel a navigation asked for (its workspace is state.ws) and fetches its messages. */
+function showTarget(ws: Workspace, target: Target): void {
+  state.pending = null;
+  const channel = pickChannel(ws, target.channelId, target.wantedDm);
+  youAre.value = ws.as;
+  if (!channel) return;
+  const key = `${ws.as}|${channel.id}`;
+  // Another channel, or the same channel as someone else: start afresh there.
+  const switched = channel.id !== state.channel?.id || state.messagesFor !== key;
   state.channel = channel;
   state.unread.delete(channel.id);
   history.replaceState(null, '', hashFor(ws.as, channel.id));
   if (switched) {
     state.messages = [];
+    state.messagesFor = '';
+    announcer.replaceChildren();
     setThread(null);
     errorBox.textContent = '';
   }
   renderChannelHeader();
+  void loadMessages(switched || target.reload);
+  void flushSend(); // an Enter pressed while switching
+}
+
+async function navigate(person: string | null, channelId: string | null, reload = false): Promise<void> {
+  // Someone's DM, when switching person there, becomes the new person's own DM.
+  const wantedDm = !!channelId?.startsWith('D-') || (channelId === state.channel?.id && state.channel?.kind === 'dm');
+  state.pending = { person, channelId, wantedDm, reload };
+  if (reload || !state.ws || person !== state.ws.as) {
+    renderChannels(); // links point at the person being switched to, and the list shows it is busy
+    updateSendButton();
+    return syncWorkspace();
+  }
+  // Same person: nothing to fetch. A reply on its way for someone else is now out of date
+  // (see the person check in syncWorkspace).
+  showTarget(state.ws, state.pending);
   renderChannels();
-  await loadMessages(switched || reload);
 }
 
 function navigateFromHash(reload = false): Promise<void> {
@@ -85,45 +169,68 @@ function navigateFromHash(reload = false): Promise<void> {
 }
 
 let fetches = 0;
+let scrollToEnd = false;
 async function loadMessages(toEnd = false): Promise<void> {
   const channel = state.channel;
-  if (!channel) return;
+  const person = as();
+  if (!channel || !person) return;
   const seq = ++fetches;
+  scrollToEnd ||= toEnd; // a newer fetch must not lose an older one's scroll to the end
   try {
-    const result = await api.messages(channel.id, as());
-    if (seq !== fetches) return;
+    const result = await api.messages(channel.id, person);
+    if (seq !== fetches || state.channel?.id !== channel.id || as() !== person) return;
+    const key = `${person}|${channel.id}`;
+    const seen = state.messagesFor === key ? new Set(state.messages.map((m) => m.id)) : null;
     state.channel = { ...channel, ...result.channel };
     state.messages = result.messages;
+    state.messagesFor = key;
     renderChannelHeader();
-    renderMessages(toEnd);
+    renderMessages(scrollToEnd);
+    scrollToEnd = false;
+    if (seen) announceNew(result.messages.filter((m) => !seen.has(m.id) && m.author?.id !== person));
+    // What the page shows now (a stable hook for tests and tools): set only once it is shown.
+    document.body.dataset.as = person;
+    document.body.dataset.channel = channel.id;
   } catch (e) {
     if (seq === fetches) showError(e);
   }
 }
 
-async function refreshWorkspace(): Promise<void> {
-  try {
-    await loadWorkspace(as() || null);
-    renderChannels();
-  } catch (e) {
-    showError(e);
-  }
+/** Says new messages (not the viewer's own) in the polite status region; the list itself is not a live region. */
+function announceNew(fresh: Message[]): void {
+  if (fresh.length === 0) return;
+  const one = fresh.length === 1 ? fresh[0] : undefined;
+  const text = one
+    ? `${one.author?.name ?? 'po-desk'}${one.ephemeral ? ' (only visible to you)' : ''}: ${firstWords(plainText(one.html), 40)}`
+    : `${fresh.length} new messages in ${state.channel ? channelLabel(state.channel) : 'this channel'}`;
+  announcer.replaceChildren(h('p', {}, text));
+}
+
+function refreshWorkspace(): Promise<void> {
+  return syncWorkspace();
 }
 
 function reloadAll(): Promise<void> {
   closeDialogs();
   state.unread.clear();
-  return navigate(as() || null, state.channel?.id ?? null, true);
+  return navigate(wantedPerson(), state.pending?.channelId ?? state.channel?.id ?? null, true);
 }
 
 // ---- Sidebar ----------------------------------------------------------------------------------
 
+let peopleShown = '';
 function renderSidebar(): void {
   const ws = state.ws;
   if (!ws) return;
   byId('product').textContent = ws.product;
-  youAre.replaceChildren(...ws.people.map((p) => h('option', { value: p.id }, `${p.name} — ${p.role}`)));
-  youAre.value = ws.as;
+  // Rebuilt only when the people change, and left alone while a switch is on its way, so the
+  // select never jumps back under someone still choosing.
+  const people = JSON.stringify(ws.people.map((p) => [p.id, p.name, p.role]));
+  if (people !== peopleShown) {
+    peopleShown = people;
+    youAre.replaceChildren(...ws.people.map((p) => h('option', { value: p.id }, `${p.name} — ${p.role}`)));
+  }
+  if (!state.pending) youAre.value = ws.as;
 
   // Handles are how people are mentioned here (`/po owner @bea`); say which exist.
   const handles = ws.people.map((p) => `@${p.handle}`).join(' ');
@@ -141,9 +248,6 @@ function renderSidebar(): void {
   byId('clock-note').textContent = ws.clockNote ?? '';
   byId('clock-ahead').textContent = aheadText(ws.offsetMs);
   renderClock();
-  const min = toLocalInput(playNow(), zone());
-  jumpTo.min = min;
-  if (document.activeElement !== jumpTo && (!jumpTo.value || jumpTo.value < min)) jumpTo.value = min;
 
   const runs = ws.jobRuns.map((r) =>
     h('li', {}, h('span', {}, r.job), h('span', { class: `status status-${r.status}` }, r.status), h('time', { datetime: r.slot, class: 'muted' }, formatAt(r.slot, zone()))),
@@ -156,16 +260,41 @@ function renderClock(): void {
   clockNow.dateTime = new Date(now).toISOString();
   clockNow.textContent = formatAt(now, zone(), true);
   byId('clock-zone').textContent = zone();
+  renderJump();
+}
+
+/** The zone the "Jump to" value is written in. */
+let jumpZone = '';
+/**
+ * "Jump to" may not be earlier than the next minute (the server refuses a jump backwards, and to
+ * the current minute is one); it starts an hour ahead, moves on when time passes it, and a value
+ * typed for one person's zone is converted when the person (and so the zone) changes.
+ */
+function renderJump(): void {
+  const z = zone();
+  if (jumpZone && jumpZone !== z && jumpTo.value) {
+    try {
+      jumpTo.value = toLocalInput(Date.parse(fromLocalInput(jumpTo.value, jumpZone)), z);
+    } catch {
+      jumpTo.value = '';
+    }
+  }
+  jumpZone = z;
+  const min = toLocalInput(playNow() + 60_000, z);
+  jumpTo.min = min;
+  if (document.activeElement !== jumpTo && (!jumpTo.value || jumpTo.value < min)) jumpTo.value = toLocalInput(playNow() + 3_600_000, z);
 }
 
 function renderChannels(): void {
   const ws = state.ws;
   if (!ws) return;
+  // While a switch is on its way, the links already lead to the person being switched to.
+  const person = wantedPerson() ?? ws.as;
   const focused = (document.activeElement as HTMLElement | null)?.dataset.channelId;
   const item = (c: Channel) => {
     const unread = state.unread.has(c.id);
     const attrs = {
-      href: hashFor(ws.as, c.id),
+      href: hashFor(person, c.id),
       class: unread ? 'unread' : null,
       'aria-current': c.id === state.channel?.id ? 'page' : null,
       'aria-describedby': unread ? 'unread-note' : null,
@@ -175,6 +304,8 @@ function renderChannels(): void {
   };
   byId('channel-list').replaceChildren(...ws.channels.filter((c) => c.kind === 'channel').map(item));
   byId('dm-list').replaceChildren(...ws.channels.filter((c) => c.kind === 'dm').map(item));
+  if (state.pending) nav.setAttribute('aria-busy', 'true');
+  else nav.removeAttribute('aria-busy');
   if (focused) document.querySelector<HTMLElement>(`.nav [data-channel-id="${CSS.escape(focused)}"]`)?.focus();
 }
 
@@ -212,7 +343,9 @@ function renderMessage(m: Message, replies: Message[], nested: boolean): HTMLEle
   const thread =
     replies.length > 0 &&
     h('div', { class: 'thread', role: 'group', 'aria-label': `Replies to ${name}` }, ...replies.map((r) => renderMessage(r, [], true)));
-  const reply = !nested && !m.ephemeral && h('button', { type: 'button', class: 'link-btn reply-btn', 'data-reply': m.id }, 'Reply in thread');
+  // Each "Reply in thread" says which message it answers (there are many on the page).
+  const replyLabel = `Reply in thread to ${name}: ${firstWords(plainText(m.html), 8)}`;
+  const reply = !nested && !m.ephemeral && h('button', { type: 'button', class: 'link-btn reply-btn', 'data-reply': m.id, 'aria-label': replyLabel }, 'Reply in thread');
   const main = h('div', { class: 'msg-main' }, head, note, body, thread, reply);
   return h('article', { class: classes.filter(Boolean).join(' '), 'data-message-id': m.id }, avatar(name, m.author?.id ?? null), main);
 }
@@ -251,40 +384,81 @@ function restoreFocus(key: ReturnType<typeof focusKey>): void {
   (candidates.find(same) ?? log).focus({ preventScroll: true });
 }
 
+const COMPOSER_HINT = 'composer-hint';
 function setThread(id: string | null): void {
   state.threadId = id;
+  const root = id ? state.messages.find((m) => m.id === id) : undefined;
   byId('thread-chip').hidden = !id;
+  byId('thread-chip-text').textContent = root ? `Replying in thread to ${root.author?.name ?? 'po-desk'}` : 'Replying in thread';
+  // The composer says it is in thread mode, not only the chip's looks.
+  composer.setAttribute('aria-describedby', id ? `thread-chip-text ${COMPOSER_HINT}` : COMPOSER_HINT);
   for (const m of log.querySelectorAll<HTMLElement>('.msg')) m.classList.toggle('msg-target', m.dataset.messageId === id);
 }
 
 // ---- Actions ----------------------------------------------------------------------------------
 
-function showForm(form: FormView): void {
+/** The button if it is still on the page (or the one that took its place in a refetch), else null. */
+function liveButton(button: HTMLElement): HTMLElement | null {
+  if (button.isConnected) return button;
+  // A button taken off the page by a refetch still sits in its (detached) message.
+  const messageId = button.closest<HTMLElement>('[data-message-id]')?.dataset.messageId;
+  return (
+    [...log.querySelectorAll<HTMLElement>('.po-button')].find(
+      (b) => b.dataset.actionId === button.dataset.actionId && b.closest<HTMLElement>('[data-message-id]')?.dataset.messageId === messageId,
+    ) ?? null
+  );
+}
+
+function showForm(form: FormView, returnFocus: FocusTarget): void {
   const channelId = state.channel?.id ?? '';
+  const person = as();
   const submit = (values: Record<string, string>) =>
-    api.form({ as: as(), channelId, callbackId: form.callbackId, metadata: form.metadata, values });
-  openForm(form, submit, () => void loadMessages());
+    api.form({ as: person, channelId, callbackId: form.callbackId, metadata: form.metadata, values });
+  openForm(form, submit, () => void loadMessages(), returnFocus);
 }
 
 let sending = false;
+/** Enter (or Send) while a send or a person switch is on its way: sent as soon as it is done. */
+let queued = false;
+
+function updateSendButton(): void {
+  const busy = sending || state.pending !== null;
+  if (busy) sendButton.setAttribute('aria-busy', 'true');
+  else sendButton.removeAttribute('aria-busy');
+}
+
+async function flushSend(): Promise<void> {
+  updateSendButton();
+  if (!queued || sending || state.pending) return;
+  queued = false;
+  await send();
+}
+
 async function send(): Promise<void> {
+  if (sending || state.pending) {
+    queued = true;
+    updateSendButton();
+    return;
+  }
+  queued = false;
   const text = composer.value;
   const channel = state.channel;
-  if (!text.trim() || sending || !channel) return;
+  if (!text.trim() || !channel) return;
   sending = true;
-  byId('send').setAttribute('aria-busy', 'true');
+  updateSendButton();
   errorBox.textContent = '';
   try {
     const result = await api.say({ as: as(), channelId: channel.id, text: text.trim(), threadId: state.threadId ?? undefined });
     if (composer.value === text) composer.value = '';
-    if (result.kind === 'form') showForm(result.form);
-    await loadMessages(true);
+    if (result.kind === 'form') showForm(result.form, () => composer);
+    void loadMessages(true);
   } catch (e) {
     showError(e); // the text stays in the composer
+    queued = false; // the person sees the error and the text, and sends again themselves
   } finally {
     sending = false;
-    byId('send').removeAttribute('aria-busy');
   }
+  await flushSend();
 }
 
 const pending = new WeakSet<HTMLElement>();
@@ -292,14 +466,17 @@ async function runAction(button: HTMLElement): Promise<void> {
   const messageId = button.closest<HTMLElement>('[data-message-id]')?.dataset.messageId;
   const channel = state.channel;
   if (!messageId || !channel || pending.has(button)) return;
-  if (button.dataset.confirm) {
-    let confirm: Confirm | null = null;
+  const returnFocus = () => liveButton(button) ?? composer;
+  if (button.dataset.confirm !== undefined) {
+    let confirm: Confirm;
     try {
       confirm = JSON.parse(button.dataset.confirm) as Confirm;
+      if (!confirm || typeof confirm !== 'object' || typeof confirm.title !== 'string') throw new Error('not a confirmation');
     } catch {
-      confirm = null;
+      // It asks for a confirmation that cannot be shown: never run it without asking.
+      return showError(new Error('This button asks to be confirmed, but its question could not be read, so it was not run.'));
     }
-    if (confirm && !(await askConfirm(confirm))) return;
+    if (!(await askConfirm(confirm, returnFocus))) return;
   }
   pending.add(button);
   button.setAttribute('aria-busy', 'true');
@@ -307,7 +484,7 @@ async function runAction(button: HTMLElement): Promise<void> {
   try {
     const { actionId = '', value = '' } = button.dataset;
     const result = await api.action({ as: as(), channelId: channel.id, messageId, actionId, value });
-    if (result.kind === 'form') showForm(result.form);
+    if (result.kind === 'form') showForm(result.form, returnFocus);
     else await loadMessages();
   } catch (e) {
     showError(e);
@@ -332,9 +509,37 @@ async function moveClock(body: { advanceMinutes: number } | { to: string }): Pro
 // ---- Wiring -----------------------------------------------------------------------------------
 
 youAre.addEventListener('change', () => {
-  location.hash = hashFor(youAre.value, state.channel?.id ?? '');
+  // Navigate at once (not on the hashchange a task later), so no reply for an earlier choice can
+  // land in between. Arrowing through the people makes one history entry.
+  const channelId = state.pending?.channelId ?? state.channel?.id ?? null;
+  const url = hashFor(youAre.value, channelId ?? '');
+  if (state.pending) history.replaceState(null, '', url);
+  else history.pushState(null, '', url);
+  void navigate(youAre.value, channelId);
 });
 window.addEventListener('hashchange', () => void navigateFromHash());
+
+nav.addEventListener('click', (event) => {
+  // On a narrow window the workspace panel folds away once a channel is picked.
+  if (!(event.target as Element).closest('a') || !app.classList.contains('sidebar-open')) return;
+  setSidebarOpen(false);
+  log.focus();
+});
+
+const sidebarToggle = byId('sidebar-toggle');
+function setSidebarOpen(open: boolean): void {
+  app.classList.toggle('sidebar-open', open);
+  sidebarToggle.setAttribute('aria-expanded', String(open));
+}
+sidebarToggle.addEventListener('click', () => setSidebarOpen(!app.classList.contains('sidebar-open')));
+
+// Skip links move focus without touching the hash (the hash says who and where you are).
+for (const link of document.querySelectorAll<HTMLElement>('[data-skip]')) {
+  link.addEventListener('click', (event) => {
+    event.preventDefault();
+    byId(link.dataset.skip ?? '').focus();
+  });
+}
 
 log.addEventListener('click', (event) => {
   const target = event.target as Element;
@@ -355,7 +560,9 @@ byId('composer-form').addEventListener('submit', (event) => {
   void send();
 });
 composer.addEventListener('keydown', (event) => {
-  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+  // keyCode 229: the key went to an input method (some browsers do not set isComposing on it).
+  const composing = event.isComposing || event.keyCode === 229;
+  if (event.key === 'Enter' && !event.shiftKey && !composing) {
     event.preventDefault();
     void send();
   } else if (event.key === 'Escape' && state.threadId) setThread(null);
@@ -383,27 +590,42 @@ byId('reset').addEventListener('click', async () => {
 
 window.setInterval(renderClock, 15_000);
 
-// Live updates. After a dropped connection everything is reloaded, since events may have been missed.
+// Live updates. After a dropped connection the workspace and the messages are fetched again, since
+// events may have been missed; an open form or question stays open with what was typed.
 const events = new EventSource(api.eventsUrl);
 let disconnected = false;
 events.addEventListener('change', (event) => {
-  let channelId: unknown;
+  let data: { channelId?: unknown; visibleTo?: unknown };
   try {
-    channelId = (JSON.parse((event as MessageEvent<string>).data) as { channelId?: unknown }).channelId;
+    data = JSON.parse((event as MessageEvent<string>).data) as typeof data;
   } catch {
     return;
   }
+  const { channelId, visibleTo } = data;
+  if (typeof channelId !== 'string') return;
+  if (typeof visibleTo === 'string' && visibleTo !== as()) return; // someone else's private message
   if (channelId === state.channel?.id) void loadMessages();
-  else if (typeof channelId === 'string' && state.ws?.channels.some((c) => c.id === channelId)) {
+  else if (state.ws?.channels.some((c) => c.id === channelId)) {
     state.unread.add(channelId);
     renderChannels();
   }
 });
 events.addEventListener('clock', () => void refreshWorkspace());
 events.addEventListener('reset', () => void reloadAll());
-events.addEventListener('error', () => void (disconnected = true));
+events.addEventListener('error', () => {
+  disconnected = true;
+  // CONNECTING: the browser retries by itself. CLOSED (an HTTP error, say): it has given up.
+  if (events.readyState === EventSource.CLOSED) {
+    const reload = h('button', { type: 'button', class: 'link-btn' }, 'Reload');
+    reload.addEventListener('click', () => location.reload());
+    byId('live-note').replaceChildren('Live updates stopped — reload the page to see new messages.', reload);
+  }
+});
 events.addEventListener('open', () => {
-  if (disconnected) void reloadAll();
+  if (disconnected) {
+    void refreshWorkspace();
+    void loadMessages();
+  }
   disconnected = false;
 });
 
