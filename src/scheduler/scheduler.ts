@@ -53,7 +53,7 @@ export class Scheduler {
   /** Catches up, then ticks every minute. */
   async start(): Promise<void> {
     await this.catchUp();
-    this.ticker = cron.schedule('* * * * *', () => void this.tick(), { name: `po-desk-scheduler-${this.id}`, noOverlap: true });
+    this.ticker = cron.schedule('* * * * *', () => void this.tick().catch(() => undefined /* logged by serially */), { name: `po-desk-scheduler-${this.id}`, noOverlap: true });
   }
 
   async stop(): Promise<void> {
@@ -70,16 +70,24 @@ export class Scheduler {
    * set back (the playground's reset), whose later slots were claimed and then deleted.
    */
   restartFrom(now: Date): Promise<void> {
-    this.ticking = this.ticking.then(() => {
+    return this.serially(async () => {
       this.checkedUntil = floorMinute(now);
     });
-    return this.ticking;
   }
 
   /** Runs every occurrence due since the last tick, up to `now`. Safe to call at any time. */
   tick(now = this.o.clock.now()): Promise<void> {
-    this.ticking = this.ticking.then(() => this.runDue(floorMinute(now)));
-    return this.ticking;
+    return this.serially(() => this.runDue(floorMinute(now)));
+  }
+
+  /**
+   * Runs `step` after the steps queued before it. The caller sees its failure; the queue does not, so
+   * one failed tick (a database blip) never stops the ticks after it.
+   */
+  private serially(step: () => Promise<void>): Promise<void> {
+    const next = this.ticking.then(step);
+    this.ticking = next.catch((error: unknown) => this.o.log.error({ err: error }, 'scheduler: tick failed'));
+    return next;
   }
 
   private async runDue(now: Date): Promise<void> {

@@ -51,6 +51,33 @@ describe.each(testDatabaseKinds())('scheduler (%s)', (kind) => {
     expect(rows.map((r) => r.status)).toEqual(['done', 'done', 'done']);
   });
 
+  it('a tick that fails (a database blip) is reported to its caller, and the ticks after it still run', async () => {
+    const clock = fixedClock('2026-11-23T10:00:30Z');
+    const { job, runs } = countingJob('blip', '* * * * *');
+    const real = database.db.prisma;
+    let failNext = true;
+    const flaky = {
+      jobRun: {
+        findFirst: real.jobRun.findFirst.bind(real.jobRun),
+        update: real.jobRun.update.bind(real.jobRun),
+        createMany: (args: Parameters<typeof real.jobRun.createMany>[0]) => {
+          if (failNext) {
+            failNext = false;
+            return Promise.reject(new Error('db blip'));
+          }
+          return real.jobRun.createMany(args);
+        },
+      },
+    } as unknown as typeof real;
+    const s = new Scheduler({ db: flaky, clock, log: silent, jobs: [job], graceMinutes: 30 });
+    schedulers.push(s);
+    await expect(s.tick(new Date('2026-11-23T10:01:00Z'))).rejects.toThrow('db blip');
+    await s.tick(new Date('2026-11-23T10:02:00Z'));
+    await s.restartFrom(new Date('2026-11-23T10:02:00Z'));
+    await s.tick(new Date('2026-11-23T10:03:00Z'));
+    expect(runs).toEqual(['2026-11-23T10:02:00.000Z', '2026-11-23T10:03:00.000Z']);
+  });
+
   it('two schedulers racing on one database never run the same occurrence twice', async () => {
     const other = await openDatabase(database.options());
     try {
