@@ -38,14 +38,15 @@ export function zoneOffsetMs(at: number, timeZone: string): number {
 
 /**
  * The instant when the clocks in `timeZone` show `date` at `minutes` after midnight. A wall time that
- * DST skips (02:30 on a spring-forward night) is read with the offset before the change, so it lands
- * just after the gap; a wall time that happens twice (autumn) gives the first.
+ * DST skips is read with the offset before the change, as if the clocks had not moved yet (02:30 on
+ * Berlin's spring-forward night is 03:30 summer time); a wall time that happens twice gives the first.
  */
 export function zonedInstant(date: string, minutes: number, timeZone: string): Date {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const wall = Date.UTC(y, m - 1, d, 0, minutes);
-  const before = zoneOffsetMs(wall - DAY_MS / 2, timeZone);
-  const after = zoneOffsetMs(wall + DAY_MS / 2, timeZone);
+  // A day either side: offsets reach ±14 h, so half a day could land on the wrong side of a change.
+  const before = zoneOffsetMs(wall - DAY_MS, timeZone);
+  const after = zoneOffsetMs(wall + DAY_MS, timeZone);
   // Try the earlier offset first: for a repeated hour it is the first occurrence.
   const first = Math.max(before, after);
   for (const offset of [first, first === before ? after : before]) {

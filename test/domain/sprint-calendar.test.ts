@@ -17,6 +17,16 @@ describe('zoned time', () => {
     expect(zonedInstant('2026-10-25', 12 * 60, 'Europe/Berlin').toISOString()).toBe('2026-10-25T11:00:00.000Z');
   });
 
+  it('handles zones far from UTC and odd DST steps the same way', () => {
+    // Chatham (+12:45/+13:45): back at 03:45 on 2027-04-04, so 02:45 happens twice; forward at 02:45 on 2027-09-26.
+    expect(zonedInstant('2027-04-04', 2 * 60 + 45, 'Pacific/Chatham').toISOString()).toBe('2027-04-03T13:00:00.000Z');
+    expect(zonedInstant('2027-09-26', 3 * 60 + 15, 'Pacific/Chatham').toISOString()).toBe('2027-09-25T14:30:00.000Z'); // in the gap: 04:15 +13:45
+    // Lord Howe moves by 30 minutes: 02:15 on 2026-10-04 does not exist.
+    expect(zonedInstant('2026-10-04', 2 * 60 + 15, 'Australia/Lord_Howe').toISOString()).toBe('2026-10-03T15:45:00.000Z');
+    expect(zonedInstant('2026-11-23', 9 * 60, 'Asia/Kathmandu').toISOString()).toBe('2026-11-23T03:15:00.000Z');
+    expect(zonedInstant('2026-11-23', 9 * 60, 'Pacific/Kiritimati').toISOString()).toBe('2026-11-22T19:00:00.000Z');
+  });
+
   it('reads the local date, which may differ from the UTC date', () => {
     expect(localDate(new Date('2026-11-23T23:30:00Z'), 'Europe/Berlin')).toBe('2026-11-24');
     expect(localDate(new Date('2026-11-23T03:00:00Z'), 'America/Los_Angeles')).toBe('2026-11-22');
