@@ -1,10 +1,13 @@
 /**
  * `npm run demo:reset`: restores the playground's demo product (people, teams, stakeholders, messages,
  * clock). With po-desk running on PORT it asks the running process (an embedded database belongs to
- * one process at a time), and every open page reloads; otherwise it deletes the demo from the database
- * itself and po-desk seeds it again at its next start.
+ * one process at a time, and a lock file refuses a second), and every open page reloads; otherwise it
+ * deletes the demo from the database itself and po-desk seeds it again at its next start. With
+ * PostgreSQL and po-desk running elsewhere, run it where po-desk runs: replicas do not re-seed by
+ * themselves.
  */
 import { ConfigError, readConfig } from '../src/config.js';
+import { DataDirInUseError } from '../src/store/data-dir-lock.js';
 import { openDatabase } from '../src/store/database.js';
 import { playgroundWorkspace } from '../src/store/playground-workspace.js';
 
@@ -43,7 +46,13 @@ if (running) {
   fail(`the po-desk on port ${config.port} refused: ${body.error ?? `HTTP ${running.status}`}`);
 }
 
-const db = await openDatabase(config.database.kind === 'postgres' ? { kind: 'postgres', url: config.database.url } : { kind: 'pglite', dataDir: config.database.dataDir });
+let db;
+try {
+  db = await openDatabase(config.database.kind === 'postgres' ? { kind: 'postgres', url: config.database.url } : { kind: 'pglite', dataDir: config.database.dataDir });
+} catch (error) {
+  if (error instanceof DataDirInUseError) fail(`${error.message}. If that is po-desk, run this with its PORT (nothing answers on port ${config.port}).`);
+  throw error;
+}
 try {
   await db.migrate();
   if (!(await playgroundWorkspace(db.prisma).wipe(new Date()))) {

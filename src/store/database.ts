@@ -7,6 +7,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { applyMigrations, loadMigrations, pendingMigrations, type Migration, type SqlSession } from './migrate.js';
 
 export type Db = PrismaClient;
@@ -29,13 +30,18 @@ export interface Database {
 export async function openDatabase(options: DatabaseOptions, migrations?: Migration[]): Promise<Database> {
   const all = migrations ?? (await loadMigrations());
   if (options.kind === 'postgres') return openPostgres(options, all);
-  let pglite: PGlite;
-  if (options.kind === 'pglite-instance') {
-    pglite = options.pglite;
-  } else {
-    pglite = await openPgliteDir(options.dataDir);
+  if (options.kind === 'pglite-instance') return openPglite(options.pglite, all, () => {});
+  let release = () => {};
+  if (options.dataDir !== undefined) {
+    await mkdir(options.dataDir, { recursive: true });
+    release = lockDataDir(options.dataDir);
   }
-  return openPglite(pglite, all);
+  try {
+    return await openPglite(await openPgliteDir(options.dataDir), all, release);
+  } catch (error) {
+    release();
+    throw error;
+  }
 }
 
 /**
@@ -46,7 +52,6 @@ const PGLITE_CONF = ['shared_buffers = 16MB', 'wal_buffers = 1MB', 'maintenance_
 
 async function openPgliteDir(dataDir: string | undefined): Promise<PGlite> {
   if (dataDir === undefined) return PGlite.create({ postgresqlconf: PGLITE_CONF });
-  await mkdir(dataDir, { recursive: true });
   const fresh = !existsSync(path.join(dataDir, 'PG_VERSION'));
   const pglite = await PGlite.create(dataDir, { postgresqlconf: PGLITE_CONF });
   if (!fresh) return pglite;
@@ -55,7 +60,7 @@ async function openPgliteDir(dataDir: string | undefined): Promise<PGlite> {
   return PGlite.create(dataDir, { postgresqlconf: PGLITE_CONF });
 }
 
-async function openPglite(pglite: PGlite, migrations: Migration[]): Promise<Database> {
+async function openPglite(pglite: PGlite, migrations: Migration[], release: () => void): Promise<Database> {
   const session: SqlSession = {
     query: async <T>(sql: string, params?: unknown[]) => (await pglite.query<T>(sql, params)).rows,
     exec: async (sql) => {
@@ -71,6 +76,7 @@ async function openPglite(pglite: PGlite, migrations: Migration[]): Promise<Data
     async close() {
       await prisma.$disconnect();
       await pglite.close();
+      release();
     },
   };
 }

@@ -33,15 +33,24 @@ describe('npm run demo:reset', () => {
     const first = await startChildApp({ DATA_DIR: dataDir });
     children.push(first);
     const api = playgroundClient(first.baseUrl);
-    await api.say('U-alex', 'C-rocket', 'something to forget');
+    expect((await api.say('U-alex', 'C-rocket', 'something to forget')).json.kind).toBe('posted');
     await api.post('/clock', { advanceMinutes: 60 * 24 });
+
+    // Asked on the wrong port, it must not open the database the running po-desk holds.
+    const wrongPort = await demoReset({ DATA_DIR: dataDir, PORT: '1' }).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(wrongPort?.code).toBe(1);
+    expect(wrongPort?.stderr).toContain(`is in use by another po-desk process (pid ${first.process.pid})`);
+    expect((await api.messages('U-alex', 'C-rocket')).map((m) => m.text)).toContain('something to forget');
 
     const online = await demoReset({ DATA_DIR: dataDir, PORT: String(first.port) });
     expect(online.stdout).toContain(`the po-desk running on port ${first.port} re-seeded the demo`);
     expect((await api.messages('U-alex', 'C-rocket')).map((m) => m.text)).not.toContain('something to forget');
     expect((await api.get<{ offsetMs: number }>('/workspace')).json.offsetMs).toBe(0);
 
-    await api.say('U-alex', 'C-rocket', 'forget this too');
+    expect((await api.say('U-alex', 'C-rocket', 'forget this too')).json.kind).toBe('posted');
     first.process.kill('SIGTERM');
     expect(await first.exited).toBe(0);
 
