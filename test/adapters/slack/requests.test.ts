@@ -30,7 +30,8 @@ describe.each(testDatabaseKinds())('Slack requests (%s)', (kind) => {
   const nothingChanged = async () => {
     expect(await t.app.db.prisma.product.count()).toBe(0);
     expect(await t.app.db.prisma.outboxMessage.count()).toBe(0);
-    expect(t.fake.calls).toHaveLength(0);
+    // Bolt may verify its own token (auth.test) whenever it likes; that is a read, not a change.
+    expect(t.fake.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
   };
 
   it('refuses an unsigned request with 401 and changes nothing', async () => {
