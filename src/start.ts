@@ -55,6 +55,8 @@ const noDirectory: Directory = {
 export async function startPoDesk(config: Config, options: StartOptions): Promise<RunningApp> {
   const { log } = options;
   // The playground's clock control moves this clock; without the playground it is just the base clock.
+  // Moving time would move it for real Slack or Teams users too (their reminders, their digests).
+  const clockFixedBecause = config.slack || config.teams ? 'Slack or Teams is connected to this po-desk, and its people live in real time' : undefined;
   const playgroundClock = config.playground.enabled ? new AdjustableClock(options.clock ?? systemClock) : undefined;
   const clock: Clock = playgroundClock ?? options.clock ?? systemClock;
   const started = performance.now();
@@ -71,7 +73,13 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
   }
 
   const playgroundStore = playgroundWorkspace(db.prisma);
-  if (playgroundClock) playgroundClock.offsetMs = await playgroundStore.clockOffsetMs();
+  const ahead = await playgroundStore.clockOffsetMs();
+  if (playgroundClock && !clockFixedBecause) {
+    playgroundClock.offsetMs = ahead;
+  } else if (ahead > 0) {
+    const forgotten = await playgroundStore.returnToRealTime((options.clock ?? systemClock).now());
+    log.warn({ offsetMs: ahead, jobRunsForgotten: forgotten }, 'playground: its clock had been moved ahead, and this start runs on real time; back to real time');
+  }
   const feed = new LiveFeed();
 
   const metrics = createMetrics();
@@ -121,8 +129,7 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
       express: http.express,
       deps: { store, clock },
       clock: playgroundClock,
-      // Moving time would move it for real Slack or Teams users too (their reminders, their digests).
-      clockFixedBecause: config.slack || config.teams ? 'Slack or Teams is connected to this po-desk, and its people live in real time' : undefined,
+      clockFixedBecause,
       scheduler,
       workspace: playgroundStore,
       feed,

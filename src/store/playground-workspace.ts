@@ -84,13 +84,19 @@ export function playgroundWorkspace(db: Db) {
   });
 
   return {
-    async isSeeded(): Promise<boolean> {
-      return (await db.playgroundState.count()) > 0;
+    /** 'none': never seeded; 'started': seeding claimed but never finished (the process died); 'done'. */
+    async seedStatus(): Promise<'none' | 'started' | 'done'> {
+      const state = await db.playgroundState.findUnique({ where: { id: 1 }, select: { seededAt: true } });
+      return !state ? 'none' : state.seededAt ? 'done' : 'started';
+    },
+
+    async markSeeded(at: Date): Promise<void> {
+      await db.playgroundState.updateMany({ where: { id: 1 }, data: { seededAt: at } });
     },
 
     /**
-     * Writes the demo's people and channels. Returns false, writing nothing, when another process
-     * seeded first (the state row's primary key decides).
+     * Writes the demo's people and channels, claiming the seeding. Returns false, writing nothing, when
+     * another process claimed it first (the state row's primary key decides).
      */
     async seed(seed: PlaygroundSeed): Promise<boolean> {
       return db.$transaction(async (tx) => {
@@ -186,8 +192,24 @@ export function playgroundWorkspace(db: Db) {
       return state ? Number(state.clockOffsetMs) : 0;
     },
 
-    async setClockOffsetMs(offsetMs: number): Promise<void> {
-      await db.playgroundState.updateMany({ where: { id: 1 }, data: { clockOffsetMs: BigInt(Math.round(offsetMs)) } });
+    /** Moves the stored offset forward to `offsetMs` (never back, whatever order writes arrive in); returns the stored one. */
+    async advanceClockOffset(offsetMs: number): Promise<number> {
+      const rows = await db.$queryRaw<{ clockOffsetMs: bigint }[]>`
+        UPDATE "PlaygroundState" SET "clockOffsetMs" = GREATEST("clockOffsetMs", ${BigInt(Math.round(offsetMs))})
+        WHERE "id" = 1 RETURNING "clockOffsetMs"`;
+      return rows[0] ? Number(rows[0].clockOffsetMs) : offsetMs;
+    },
+
+    /**
+     * Puts a clock that ran ahead back to real time, for a start whose clock cannot move (the playground
+     * off, or real chat platforms connected): the offset goes, and so do the job claims made ahead of
+     * `realNow`, so those occurrences run when their real time comes. Returns how many claims went.
+     */
+    async returnToRealTime(realNow: Date): Promise<number> {
+      return db.$transaction(async (tx) => {
+        await tx.playgroundState.updateMany({ where: { id: 1 }, data: { clockOffsetMs: 0n } });
+        return (await tx.jobRun.deleteMany({ where: { slot: { gt: realNow } } })).count;
+      });
     },
 
     async sprintCalendar(): Promise<SprintCadence | undefined> {
@@ -222,7 +244,7 @@ export function playgroundWorkspace(db: Db) {
           await tx.person.updateMany({ where: persons, data: { sameAsId: null } });
           await tx.person.deleteMany({ where: persons });
           await tx.workspace.updateMany({ where: { productId }, data: { productId: null } });
-          await tx.product.delete({ where: { id: productId } });
+          await tx.product.deleteMany({ where: { id: productId } });
         }
         if (workspace) {
           await tx.person.deleteMany({ where: { workspaceId: workspace.id } });

@@ -51,7 +51,7 @@ CREATE TABLE "PlaygroundState" (
     "id" INTEGER NOT NULL DEFAULT 1,
     "clockOffsetMs" BIGINT NOT NULL DEFAULT 0,
     "sprintCalendar" JSONB,
-    "seededAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "seededAt" TIMESTAMP(3),
 
     CONSTRAINT "PlaygroundState_pkey" PRIMARY KEY ("id")
 );

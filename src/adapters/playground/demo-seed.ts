@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { Clock } from '../../clock.js';
+import type { AdjustableClock } from '../../clock.js';
+import type { ProductState } from '../../domain/product.js';
 import type { SprintCadence } from '../../domain/sprint-calendar.js';
 import { addDays, isoWeekday, localDate } from '../../domain/zoned-time.js';
 import { dmChannelId, type PlaygroundPerson, type PlaygroundSeed, type PlaygroundWorkspace } from '../../store/playground-workspace.js';
@@ -44,16 +45,32 @@ export function demoCadence(now: Date): SprintCadence {
 /**
  * Seeds the demo product unless it exists: the playground's people and channels, then the PO's setup
  * commands through the real use cases (their replies show in the PO's view; the welcome DM goes
- * through the outbox). Returns whether this call seeded.
+ * through the outbox). A seed an earlier start began but never finished is wiped and done again.
+ * Returns whether this call seeded.
  */
-export async function seedDemo(workspace: PlaygroundWorkspace, chat: PlaygroundChat, clock: Clock, log: Logger): Promise<boolean> {
-  if (await workspace.isSeeded()) return false;
-  const seeded = await workspace.seed({ people: DEMO_PEOPLE, channels: DEMO_CHANNELS, sprintCalendar: demoCadence(clock.now()) });
-  if (!seeded) return false; // another process got there first
-  for (const step of SETUP) {
-    const result = await chat.say(PO, step.channelId, step.text);
-    if (result.kind !== 'reply') throw new Error(`demo seed: "${step.text}" did not answer with a reply`);
+export async function seedDemo(workspace: PlaygroundWorkspace, chat: PlaygroundChat, clock: AdjustableClock, log: Logger): Promise<boolean> {
+  const status = await workspace.seedStatus();
+  if (status === 'done') return false;
+  if (status === 'started') {
+    log.warn('playground: an earlier start died while seeding the demo; seeding it again');
+    await workspace.wipe(clock.baseNow());
   }
+  if (!(await workspace.seed({ people: DEMO_PEOPLE, channels: DEMO_CHANNELS, sprintCalendar: demoCadence(clock.now()) }))) {
+    return false; // another process got there first
+  }
+  for (const step of SETUP) await chat.say(PO, step.channelId, step.text);
+  // Every reply is a private message, refusals too: check what the commands built.
+  const problem = demoProblem(await chat.productState());
+  if (problem) throw new Error(`playground: the demo's setup commands did not set it up (${problem}); see the replies in the PO's channels`);
+  await workspace.markSeeded(clock.now());
   log.info({ people: DEMO_PEOPLE.length, channels: DEMO_CHANNELS.length }, 'playground: demo product seeded');
   return true;
+}
+
+function demoProblem(state: ProductState | undefined): string | undefined {
+  if (!state) return 'no product';
+  if (state.owner?.platformUserId !== PO) return 'the PO is not Priya';
+  if (state.teams.length !== 2) return `${state.teams.length} teams instead of 2`;
+  if (state.stakeholders.length !== 3) return `${state.stakeholders.length} stakeholders instead of 3`;
+  return undefined;
 }

@@ -51,6 +51,14 @@ export function createPlaygroundSurface(o: PlaygroundOptions): PlaygroundSurface
   const log = o.log.child({ platform: 'playground' });
   const deps: Deps = { ...o.deps, directory: playgroundDirectory(o.workspace) };
   const chat = playgroundChat({ workspace: o.workspace, deps, feed: o.feed, metrics: o.metrics, log });
+  // Moving the clock and resetting the demo take turns: a reset halfway through another (or through a
+  // clock move) would seed twice or tick a clock it just put back.
+  let turn: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = turn.then(fn);
+    turn = next.catch(() => undefined);
+    return next;
+  };
 
   const surface: PlaygroundSurface = {
     chat,
@@ -63,29 +71,33 @@ export function createPlaygroundSurface(o: PlaygroundOptions): PlaygroundSurface
       await seedDemo(o.workspace, chat, o.clock, log);
     },
 
-    async advanceClockTo(to) {
-      if (o.clockFixedBecause) throw new PlaygroundRefusal(409, `The clock cannot be moved: ${o.clockFixedBecause}.`);
-      const offset = to.getTime() - o.clock.baseNow().getTime();
-      if (offset < o.clock.offsetMs) throw new PlaygroundRefusal(409, 'Time only moves forward here: pick a later time (or reset the demo to go back to now).');
-      o.clock.offsetMs = offset;
-      await o.workspace.setClockOffsetMs(offset);
-      const now = o.clock.now();
-      await o.scheduler.tick(now);
-      log.info({ now, offsetMs: offset }, 'playground: clock moved forward');
-      o.feed.publish({ type: 'clock', now: now.toISOString() });
-      return now;
+    advanceClockTo(to) {
+      return oneAtATime(async () => {
+        if (o.clockFixedBecause) throw new PlaygroundRefusal(409, `The clock cannot be moved: ${o.clockFixedBecause}.`);
+        const offset = to.getTime() - o.clock.baseNow().getTime();
+        if (offset < o.clock.offsetMs) throw new PlaygroundRefusal(409, 'Time only moves forward here: pick a later time (or reset the demo to go back to now).');
+        // Stored first: a restart must never find the clock behind a job it already ran.
+        o.clock.offsetMs = await o.workspace.advanceClockOffset(offset);
+        const now = o.clock.now();
+        await o.scheduler.tick(now);
+        log.info({ now, offsetMs: o.clock.offsetMs }, 'playground: clock moved forward');
+        o.feed.publish({ type: 'clock', now: now.toISOString() });
+        return now;
+      });
     },
 
-    async reset() {
-      const realNow = o.clock.baseNow();
-      if (!(await o.workspace.wipe(realNow))) {
-        throw new PlaygroundRefusal(409, 'The demo product is linked to a real Slack or Teams workspace, so it is not reset.');
-      }
-      o.clock.offsetMs = 0;
-      await o.scheduler.restartFrom(realNow);
-      await seedDemo(o.workspace, chat, o.clock, log);
-      log.info('playground: demo reset');
-      o.feed.publish({ type: 'reset' });
+    reset() {
+      return oneAtATime(async () => {
+        const realNow = o.clock.baseNow();
+        if (!(await o.workspace.wipe(realNow))) {
+          throw new PlaygroundRefusal(409, 'The demo product is linked to a real Slack or Teams workspace, so it is not reset.');
+        }
+        o.clock.offsetMs = 0;
+        await o.scheduler.restartFrom(realNow);
+        await seedDemo(o.workspace, chat, o.clock, log);
+        log.info('playground: demo reset');
+        o.feed.publish({ type: 'reset' });
+      });
     },
 
     closeStreams: () => undefined,

@@ -5,6 +5,7 @@ import { openForm, reply, runAction, submitForm, type Shown } from '../../app/in
 import { errorText, replyForError } from '../../app/replies.js';
 import { runCommand } from '../../app/run-command.js';
 import { splitCommand } from '../../domain/command.js';
+import type { ProductState } from '../../domain/product.js';
 import { code, message, section } from '../../messages/build.js';
 import type { Button, Form, FormValues, Message } from '../../messages/model.js';
 import { renderHtmlForm, renderHtmlMessage, type HtmlOptions } from '../../messages/render-html.js';
@@ -96,6 +97,11 @@ export function playgroundChat(o: PlaygroundChatDeps) {
     if (name !== 'po') {
       outcome = 'refused';
       shown = reply(message(section(`There is no command /${name ?? ''} here: po-desk’s command is `, code('/po'), '. Try ', code('/po help'), '.')));
+    } else if (splitCommand(text.slice(3)).sub === 'link') {
+      // Linking joins workspaces and accounts of real people; the playground's people are anyone with the page.
+      outcome = 'refused';
+      sub = 'link';
+      shown = reply(message(section(code('/po link'), ' connects real Slack and Teams workspaces. The playground’s people are a demo, so it is not available here.')));
     } else {
       const split = splitCommand(text.slice(3));
       sub = split.sub;
@@ -121,6 +127,14 @@ export function playgroundChat(o: PlaygroundChatDeps) {
   return {
     htmlOptions,
 
+    /** The demo product as the use cases see it (undefined before the first command created it). */
+    async productState(): Promise<ProductState | undefined> {
+      return deps.store.transaction(async (tx) => {
+        const w = await tx.workspace('playground', PLAYGROUND_WORKSPACE, PLAYGROUND_WORKSPACE_NAME);
+        return w.productId === undefined ? undefined : tx.productState(w.productId);
+      });
+    },
+
     /** Someone typed in the composer: a `/command`, or a message for the channel. */
     async say(asId: string, channelId: string, rawText: string, threadId?: string): Promise<SayResult> {
       const { person, ctx } = await where(asId, channelId);
@@ -130,6 +144,7 @@ export function playgroundChat(o: PlaygroundChatDeps) {
       if (threadId !== undefined) {
         const parent = await workspace.message(threadId);
         if (!parent || parent.channelId !== channelId) throw new PlaygroundRefusal(404, 'The thread you are replying to is gone: reload the page.');
+        if (parent.visibleTo !== null) throw new PlaygroundRefusal(400, 'Only a message everyone in the channel sees can have a thread.');
       }
       if (text.startsWith('/')) return command(text, person, ctx, threadId);
 

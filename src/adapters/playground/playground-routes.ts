@@ -30,7 +30,7 @@ const formBody = z.object({
 });
 const clockBody = z.union([
   z.object({ advanceMinutes: z.number().int().min(1).max(MAX_CLOCK_JUMP_MINUTES) }),
-  z.object({ to: z.iso.datetime({ offset: true, local: true }) }),
+  z.object({ to: z.iso.datetime({ offset: true }) }),
 ]);
 
 /**
@@ -190,11 +190,20 @@ function reviewTime(at: Date, timeZone: string): string {
 }
 
 /**
- * The token check: a constant-time comparison of hashes, so neither the token's content nor its length
- * leaks through timing. `/?token=…` sets an HttpOnly cookie and redirects to the clean URL.
+ * Who may use the playground. Without a token, only this machine: whoever uses the page can act as
+ * anyone in the demo, admin included. With one, anyone who has it: a constant-time comparison of
+ * hashes, so neither the token's content nor its length leaks through timing. `/?token=…` sets an
+ * HttpOnly cookie and redirects to the clean URL.
  */
-function tokenGuard(token: string | undefined): RequestHandler {
-  if (!token) return (_req, _res, next) => next();
+export function tokenGuard(token: string | undefined): RequestHandler {
+  if (!token) {
+    return (req, res, next) => {
+      if (isLoopback(req.socket.remoteAddress)) return next();
+      const message = 'This playground has no PLAYGROUND_TOKEN, so it answers only the machine po-desk runs on (open http://localhost:PORT/ there). To open it to others, set PLAYGROUND_TOKEN.';
+      if (req.baseUrl === '/playground/api') res.status(403).json({ error: message });
+      else res.status(403).type('text/plain').send(`${message}\n`);
+    };
+  }
   const expected = createHash('sha256').update(token).digest();
   const matches = (candidate: string | undefined) => candidate !== undefined && timingSafeEqual(createHash('sha256').update(candidate).digest(), expected);
   return (req, res, next) => {
@@ -212,6 +221,10 @@ function tokenGuard(token: string | undefined): RequestHandler {
   };
 }
 
+function isLoopback(address: string | undefined): boolean {
+  return address !== undefined && (address === '::1' || /^(::ffff:)?127\./.test(address));
+}
+
 function readCookie(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
@@ -226,6 +239,12 @@ function readCookie(header: string | undefined, name: string): string | undefine
   return undefined;
 }
 
+/** The 4xx status Express or a body parser gave an error, if any. */
+function clientErrorStatus(error: unknown): number | undefined {
+  const status = (error as { status?: unknown }).status;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+}
+
 /** Refusals and bad requests as `{ error }` for the page; anything else is logged and apologised for. */
 function apiErrors(log: Logger): ErrorRequestHandler {
   return (error, _req, res, _next) => {
@@ -238,6 +257,10 @@ function apiErrors(log: Logger): ErrorRequestHandler {
       res.status(400).json({ error: 'That request is not valid JSON.' });
     } else if ((error as { type?: string }).type === 'entity.too.large') {
       res.status(413).json({ error: 'That request is too large.' });
+    } else if (['encoding.unsupported', 'charset.unsupported'].includes((error as { type?: string }).type ?? '')) {
+      res.status(415).json({ error: 'Send JSON in UTF-8, plain or gzip-compressed.' });
+    } else if (clientErrorStatus(error) !== undefined) {
+      res.status(clientErrorStatus(error)!).json({ error: 'That request is malformed.' }); // e.g. a channel id that is not valid URL encoding
     } else {
       log.error({ err: error }, 'playground: request failed');
       res.status(500).json({ error: 'Sorry, something went wrong on my side. Please try again in a moment.' });

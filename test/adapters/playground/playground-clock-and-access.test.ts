@@ -1,7 +1,15 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { tokenGuard } from '../../../src/adapters/playground/playground-routes.js';
+import { readConfig } from '../../../src/config.js';
+import { startPoDesk } from '../../../src/start.js';
 import type { StartedApp } from '../../support/test-app.js';
 import { playgroundClient, startPlaygroundApp, type PlaygroundClient } from '../../support/playground-client.js';
 import { testDatabaseKinds } from '../../support/test-database.js';
+import { demoCadence } from '../../../src/adapters/playground/demo-seed.js';
 
 const MINUTE = 60_000;
 
@@ -53,8 +61,9 @@ describe.each(testDatabaseKinds())('the playground clock and reset (%s)', (kind)
   });
 
   it('resets the demo: the seed again, real time again, and the jobs of the skipped-ahead time forgotten', async () => {
-    await api.say('U-priya', 'C-stakeholders', '/po stakeholder remove @sam');
-    await api.say('U-alex', 'C-rocket', 'a message to be forgotten');
+    expect((await api.say('U-priya', 'C-stakeholders', '/po stakeholder remove @sam')).json).toEqual({ kind: 'reply' });
+    expect((await api.say('U-alex', 'C-rocket', 'a message to be forgotten')).json.kind).toBe('posted');
+    expect((await api.messages('U-alex', 'C-rocket')).map((m) => m.text)).toContain('a message to be forgotten');
     expect(await db().jobRun.count({ where: { slot: { gt: new Date() } } })).toBeGreaterThan(0);
 
     expect(await api.post('/reset', {})).toEqual({ status: 200, json: { ok: true } });
@@ -68,6 +77,28 @@ describe.each(testDatabaseKinds())('the playground clock and reset (%s)', (kind)
     expect((await api.messages('U-alex', 'C-rocket')).map((m) => m.text)).not.toContain('a message to be forgotten');
     expect(await db().product.count()).toBe(1);
     await api.waitForMessage('U-priya', 'D-U-priya', (m) => m.text.includes('You are the Product Owner of Acme Shop'));
+  });
+
+  it('takes resets and clock moves one at a time: three resets at once leave one demo', async () => {
+    const answers = await Promise.all([api.post('/reset', {}), api.post('/clock', { advanceMinutes: 30 }), api.post('/reset', {}), api.post('/reset', {})]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    expect(await db().playgroundMessage.count({ where: { authorId: null, visibleTo: { not: null } } })).toBe(4); // the four setup replies
+    expect(await db().product.count()).toBe(1);
+    expect(await db().playgroundUser.count()).toBe(8);
+    expect((await api.get<{ offsetMs: number }>('/workspace')).json.offsetMs).toBe(0);
+  });
+
+  it('seeds again at start when an earlier start died halfway through seeding', async () => {
+    await db().playgroundState.update({ where: { id: 1 }, data: { seededAt: null } });
+    await db().stakeholder.deleteMany({}); // as if the process died before the stakeholders were added
+    await started.app.playground!.start();
+    expect((await db().playgroundState.findUniqueOrThrow({ where: { id: 1 } })).seededAt).not.toBeNull();
+    expect(await db().stakeholder.count()).toBe(3);
+    expect(await db().product.count()).toBe(1);
+  });
+
+  it('lets only one process claim the seeding', async () => {
+    expect(await started.app.playground!.workspace.seed({ people: [], channels: [], sprintCalendar: demoCadence(new Date()) })).toBe(false);
   });
 });
 
@@ -120,7 +151,78 @@ describe('a playground protected by PLAYGROUND_TOKEN (production)', () => {
     const withCookie = playgroundClient(started.baseUrl, { cookie: cookie.split(';')[0]! });
     expect((await withCookie.get('/workspace?as=U-priya')).status).toBe(200);
     const page = await fetch(`${started.baseUrl}/`, { headers: { cookie: cookie.split(';')[0]! } });
-    expect(page.status).not.toBe(401);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>po-desk playground</title>');
     expect((await playgroundClient(started.baseUrl, { authorization: `Bearer ${TOKEN}` }).say('U-priya', 'C-rocket', '/po help')).json).toEqual({ kind: 'reply' });
+  });
+});
+
+describe('a playground without PLAYGROUND_TOKEN', () => {
+  /** Runs the guard on a request from `address`; returns what it answered, or 'next' when it let the request through. */
+  function guard(address: string, baseUrl = '/playground/api'): { status?: number; body?: unknown } | 'next' {
+    const answered: { status?: number; body?: unknown } = {};
+    const res = {
+      status(code: number) {
+        answered.status = code;
+        return res;
+      },
+      json(body: unknown) {
+        answered.body = body;
+        return res;
+      },
+      type() {
+        return res;
+      },
+      send(body: unknown) {
+        answered.body = body;
+        return res;
+      },
+    };
+    let passed = false;
+    tokenGuard(undefined)({ socket: { remoteAddress: address }, baseUrl } as never, res as never, () => (passed = true));
+    return passed ? 'next' : answered;
+  }
+
+  it('answers this machine only: whoever uses it can act as anyone in the demo', () => {
+    expect(guard('127.0.0.1')).toBe('next');
+    expect(guard('::1')).toBe('next');
+    expect(guard('::ffff:127.0.0.1')).toBe('next');
+    const remote = guard('192.168.1.20');
+    expect(remote).toMatchObject({ status: 403 });
+    expect(JSON.stringify(remote)).toContain('set PLAYGROUND_TOKEN');
+    expect(guard('::ffff:10.0.0.7', '')).toMatchObject({ status: 403 });
+  });
+});
+
+describe('a start on real time after the playground clock ran ahead', () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'po-desk-clock-'));
+  });
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const start = (env: Record<string, string>) =>
+    startPoDesk(readConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: dataDir, ...env }), { log: pino({ level: 'silent' }), dispatcherPollMs: 50 });
+
+  it('goes back to real time, and forgets the job claims made ahead, when Slack or Teams is connected', async () => {
+    const first = await start({ PLAYGROUND: 'on' });
+    const api = playgroundClient(`http://127.0.0.1:${first.port}`);
+    expect((await api.post('/clock', { advanceMinutes: 7 * 24 * 60 })).status).toBe(200);
+    expect(await first.db.prisma.jobRun.count({ where: { slot: { gt: new Date() } } })).toBeGreaterThan(0);
+    await first.stop();
+
+    const second = await start({ PLAYGROUND: 'on', TEAMS_AUTH: 'off' });
+    try {
+      const page = await playgroundClient(`http://127.0.0.1:${second.port}`).get<{ offsetMs: number; now: string; clockAdjustable: boolean }>('/workspace');
+      expect(page.json.clockAdjustable).toBe(false);
+      expect(page.json.offsetMs).toBe(0);
+      expect(Math.abs(new Date(page.json.now).getTime() - Date.now())).toBeLessThan(5_000);
+      expect(await second.db.prisma.jobRun.count({ where: { slot: { gt: new Date() } } })).toBe(0);
+      expect(Number((await second.db.prisma.playgroundState.findUniqueOrThrow({ where: { id: 1 } })).clockOffsetMs)).toBe(0);
+    } finally {
+      await second.stop();
+    }
   });
 });

@@ -11,6 +11,18 @@ const ROCKET = 'C-rocket';
 const STAKEHOLDERS = 'C-stakeholders';
 const dm = (id: string) => `D-${id}`;
 
+/** Reads the event stream until `marker` arrives; fails if the stream ends first. */
+async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, marker: string): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = '';
+  while (!text.includes(marker)) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`the event stream ended before ${marker}; got: ${text}`);
+    text += decoder.decode(value, { stream: true });
+  }
+  return text;
+}
+
 describe.each(testDatabaseKinds())('the playground (%s)', (kind) => {
   let started: StartedApp;
   let api: PlaygroundClient;
@@ -120,6 +132,12 @@ describe.each(testDatabaseKinds())('the playground (%s)', (kind) => {
       expect((await api.last(PRIYA, ROCKET)).text).toContain('There is no command /standup here');
     });
 
+    it('does not link the demo to real workspaces or accounts', async () => {
+      await api.say(PRIYA, dm(PRIYA), '/po link');
+      expect((await api.last(PRIYA, dm(PRIYA))).text).toContain('/po link connects real Slack and Teams workspaces');
+      expect(await db().linkCode.count()).toBe(0);
+    });
+
     it('refuses a team outside a channel, as on Slack', async () => {
       await api.say(ALEX, dm(ALEX), '/po team Moon');
       expect((await api.last(ALEX, dm(ALEX))).text).toContain('Run /po team <name> in the team’s own channel');
@@ -154,6 +172,16 @@ describe.each(testDatabaseKinds())('the playground (%s)', (kind) => {
       expect(reply?.threadId).toBe(parent.json.messageId);
     });
 
+    it('keeps threads under messages everyone sees', async () => {
+      await api.say(PRIYA, ROCKET, '/po owner');
+      const privateReply = await api.last(PRIYA, ROCKET);
+      expect(privateReply.ephemeral).toBe(true);
+      expect(await api.say(SAM, ROCKET, 'replying to what I cannot see', privateReply.id)).toEqual({
+        status: 400,
+        json: { error: 'Only a message everyone in the channel sees can have a thread.' },
+      });
+    });
+
     it('refuses empty and over-long text with the reason, storing nothing', async () => {
       const before = await db().playgroundMessage.count();
       expect(await api.say(ALEX, ROCKET, '   ')).toEqual({ status: 400, json: { error: 'There is nothing to send: write a message or a command first.' } });
@@ -174,6 +202,11 @@ describe.each(testDatabaseKinds())('the playground (%s)', (kind) => {
       expect(await notJson.json()).toEqual({ error: 'That request is not valid JSON.' });
       const form = await fetch(`${started.baseUrl}/playground/api/say`, { method: 'POST', body: new URLSearchParams({ as: ALEX }) });
       expect(form.status).toBe(415);
+      const latin2 = await fetch(`${started.baseUrl}/playground/api/say`, { method: 'POST', headers: { 'content-type': 'application/json; charset=latin2' }, body: '{}' });
+      expect(latin2.status).toBe(415);
+      const brotli2 = await fetch(`${started.baseUrl}/playground/api/say`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'br2' }, body: '{}' });
+      expect(brotli2.status).toBe(415);
+      expect((await api.get(`/channels/%E0%A4%A/messages?as=${ALEX}`)).status).toBe(400);
     });
   });
 
@@ -238,8 +271,7 @@ describe.each(testDatabaseKinds())('the playground (%s)', (kind) => {
       const res = await fetch(`${started.baseUrl}/playground/api/events`, { signal: controller.signal });
       const reader = res.body!.getReader();
       await api.say(ALEX, ROCKET, 'live?');
-      let text = '';
-      while (!text.includes('event: change')) text += new TextDecoder().decode((await reader.read()).value);
+      const text = await readUntil(reader, 'event: change');
       expect(text).toContain('data: {"channelId":"C-rocket","visibleTo":null}');
       controller.abort();
     });
@@ -249,8 +281,7 @@ describe.each(testDatabaseKinds())('the playground (%s)', (kind) => {
       const res = await fetch(`${started.baseUrl}/playground/api/events`, { signal: controller.signal });
       const reader = res.body!.getReader();
       await api.say(SAM, ROCKET, '/po help');
-      let text = '';
-      while (!text.includes('event: change')) text += new TextDecoder().decode((await reader.read()).value);
+      const text = await readUntil(reader, 'event: change');
       expect(text).toContain(`data: {"channelId":"C-rocket","visibleTo":"${SAM}"}`);
       controller.abort();
     });
