@@ -1,6 +1,7 @@
 import { ConfigError, readConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startPoDesk } from './start.js';
+import { DataDirInUseError } from './store/data-dir-lock.js';
 
 let config;
 try {
@@ -16,7 +17,9 @@ try {
 // People reading a terminal get readable lines; everything else (files, log shippers) gets JSON.
 const log = createLogger(config.logLevel, undefined, process.stdout.isTTY && config.env !== 'production');
 const running = await startPoDesk(config, { log }).catch((error: unknown) => {
-  log.fatal({ err: error }, 'po-desk could not start');
+  // A setting or a situation the person can fix gets one line, like a configuration error.
+  if (error instanceof DataDirInUseError) process.stderr.write(`po-desk: cannot start: ${error.message}\n`);
+  else log.fatal({ err: error }, 'po-desk could not start');
   process.exit(1);
 });
 

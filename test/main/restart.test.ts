@@ -64,6 +64,16 @@ describe.each(testDatabaseKinds())('po-desk as a process (%s)', (kind) => {
     expect(app.output()).toContain('"msg":"stopped"');
   });
 
+  it.runIf(kind === 'pglite')('refuses a second process on the same data directory, naming the first', async () => {
+    const first = await start(dbEnv());
+    try {
+      await expect(start(dbEnv())).rejects.toThrow(`po-desk: cannot start: the embedded database in ${dataDir} is in use by another po-desk process (pid ${first.process.pid})`);
+    } finally {
+      first.process.kill('SIGTERM');
+      await first.exited;
+    }
+  });
+
   it('refuses a wrong setting with one line naming the variable', async () => {
     await expect(start({ ...dbEnv(), PORT: 'eighty' })).rejects.toThrow(/PORT: expected a number, got "eighty"/);
   });
