@@ -1,11 +1,12 @@
 import { createHash, randomInt } from 'node:crypto';
-import { authorize, type PersonRef } from '../domain/product.js';
+import { authorize, isOwner, type PersonRef } from '../domain/product.js';
 import { LINK_CODE_ALPHABET } from '../domain/command.js';
 import { bold, code, context, message, section } from '../messages/build.js';
 import type { Message } from '../messages/model.js';
 import { UserError } from '../user-error.js';
 import { lookupUser, toNewPerson, withProduct, type CommandContext, type Deps } from './context.js';
 import type { LinkCodeEntry, Tx, UserProfile, WorkspaceRef } from './ports.js';
+import { leaveRolesOfPo } from './people-change.js';
 import { mention, refusalMessage } from './replies.js';
 
 const CODE_MINUTES = 30;
@@ -121,15 +122,18 @@ async function linkAccount(tx: Tx, workspace: WorkspaceRef, entry: LinkCodeEntry
   if (home.id === workspace.id) throw new UserError('link_same_workspace', 'Both accounts are in this workspace. Link accounts across workspaces only (e.g. Slack and Teams).');
 
   await tx.linkPerson(state.id, account!.id, person.id);
+  // The two accounts' roles are now one person's: the PO (either account's role) keeps no other.
+  const linked = await tx.productState(state.id);
+  const notes = isOwner(linked, person.id) ? await leaveRolesOfPo(tx, linked, person.id) : [];
   await tx.audit(state.id, caller!.id, 'link.person.linked', { account: account!.id, person: person.id });
-  return linkedMessage(account!, person, home.platform);
+  return linkedMessage(account!, person, home.platform, notes);
 }
 
-function linkedMessage(account: PersonRef, person: PersonRef, platform: string): Message {
+function linkedMessage(account: PersonRef, person: PersonRef, platform: string, notes: string[]): Message {
   const where = platform === 'teams' ? 'Microsoft Teams' : platform === 'slack' ? 'Slack' : 'the other workspace';
   return message(
     section(`${account.displayName} here and ${person.displayName} on ${where} are now one person to po-desk.`),
-    context(`Their roles, working hours and private messages are those of the ${where} account; what they do here counts as them.`),
+    context([`Their roles, working hours and private messages are those of the ${where} account; what they do here counts as them.`, ...notes].join(' ')),
   );
 }
 

@@ -1,7 +1,21 @@
-import type { PersonRef } from '../domain/product.js';
+import { rolesThePoLeaves, type PersonRef, type ProductState } from '../domain/product.js';
 import { UserError } from '../user-error.js';
 import { lookupUser, toNewPerson, type Deps } from './context.js';
 import type { Tx, UserProfile, WorkspaceRef } from './ports.js';
+
+/**
+ * Takes the (new) PO off the rosters and the stakeholders, as the one-role rule says. `state` is read
+ * before the change that made them PO. Returns what a person is told about it.
+ */
+export async function leaveRolesOfPo(tx: Tx, state: ProductState, personId: string): Promise<string[]> {
+  const { teams, stakeholder } = rolesThePoLeaves(state, personId);
+  if (teams.length > 0) await tx.removeFromAllTeams(state.id, personId);
+  if (stakeholder) await tx.removeStakeholders(state.id, [personId]);
+  return [
+    ...(teams.length > 0 ? [`Removed from the roster of ${teams.map((t) => t.name).join(', ')}.`] : []),
+    ...(stakeholder ? ['Removed from the stakeholders.'] : []),
+  ];
+}
 
 /** Profiles of the people to add to a group (roster, stakeholders); bots are refused with a reason. */
 export async function profilesToAdd(deps: Deps, userIds: string[], group: string): Promise<UserProfile[]> {

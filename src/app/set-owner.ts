@@ -1,8 +1,9 @@
-import { authorize, isStakeholder, type PersonRef } from '../domain/product.js';
+import { authorize, type PersonRef } from '../domain/product.js';
 import { bold, code, context, header, message, section } from '../messages/build.js';
 import type { Message } from '../messages/model.js';
 import { UserError } from '../user-error.js';
 import { lookupUser, toNewPerson, withProduct, type CommandContext, type Deps } from './context.js';
+import { leaveRolesOfPo } from './people-change.js';
 import { mention, ONE_PO, refusalMessage } from './replies.js';
 
 /** `/po owner [@user]`: shows the PO, or hands the role over (the PO or an admin only). */
@@ -22,11 +23,7 @@ export async function setOwner(ctx: CommandContext, deps: Deps, targetUserId: st
       return message(section(mention(next!), ` is already the Product Owner of ${state.name}.`));
     }
     await tx.setOwner(productId, next!.id, caller.id);
-    // The PO is neither a team member nor a stakeholder: one role per person keeps screening honest.
-    const wasStakeholder = isStakeholder(state, next!.id);
-    const teamsLeft = state.teams.filter((t) => t.memberIds.includes(next!.id)).map((t) => t.name);
-    await tx.removeFromAllTeams(productId, next!.id);
-    if (wasStakeholder) await tx.removeStakeholders(productId, [next!.id]);
+    const notes = await leaveRolesOfPo(tx, state, next!.id);
     await tx.audit(productId, caller.id, 'owner.set', { from: previous?.id ?? null, to: next!.id });
 
     const reportTo = (p: PersonRef) => ({
@@ -53,9 +50,6 @@ export async function setOwner(ctx: CommandContext, deps: Deps, targetUserId: st
         ),
       });
     }
-    const notes: string[] = [];
-    if (teamsLeft.length > 0) notes.push(`Removed from the roster of ${teamsLeft.join(', ')}.`);
-    if (wasStakeholder) notes.push('Removed from the stakeholders.');
     return message(
       section(mention(next!), ' is now the Product Owner of ', bold(state.name), '.', ...(previous ? [' ', mention(previous), ' has been told.'] : [])),
       context([ONE_PO, ...notes, 'The new PO got a welcome message.'].join(' ')),

@@ -48,6 +48,14 @@ export function isStakeholder(state: ProductState, personId: string): boolean {
   return state.stakeholders.some((s) => s.id === personId);
 }
 
+/**
+ * What the Product Owner may not also be: on a team's roster, or a stakeholder (one role per person keeps
+ * screening honest). The roles `personId` holds that it must leave as the PO.
+ */
+export function rolesThePoLeaves(state: ProductState, personId: string): { teams: TeamState[]; stakeholder: boolean } {
+  return { teams: state.teams.filter((t) => t.memberIds.includes(personId)), stakeholder: isStakeholder(state, personId) };
+}
+
 export function teamOfChannel(state: ProductState, channelId: string): TeamState | undefined {
   return state.teams.find((t) => t.channelId === channelId);
 }

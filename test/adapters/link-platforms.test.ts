@@ -93,8 +93,11 @@ describe.each(testDatabaseKinds())('one product on Slack and Teams, linked by an
   });
 
   it('two accounts of one person become one person only when an admin links them', async () => {
-    // Before linking, Teams-Pat is somebody else: not the PO.
+    // Before linking, Teams-Pat is somebody else: not the PO, so on the roster of a team bound in Teams.
     expect(await inTeams(T_PAT, 'stakeholder add', [T_TOM])).toContain('Only the PO (Pat) or an admin');
+    expect(await inTeams(T_ANN, 'team Rocket')).toContain('This channel is now team Rocket of acme.');
+    const rocket = await prisma().team.findFirstOrThrow({ where: { name: 'Rocket' }, include: { members: { include: { person: true } } } });
+    expect(rocket.members.map((m) => m.person.platformUserId).sort()).toEqual([T_ANN.aadObjectId, T_PAT.aadObjectId, T_TOM.aadObjectId].sort());
     expect(await po(`link <@${PAT}|pat>`, EVE)).toContain('Only the PO (Pat) or an admin (Ann, Ann) can link accounts'); // Ann's two accounts, not linked
     const invite = await po(`link <@${PAT}|pat>`, ANN);
     personCode = CODE.exec(invite)![0];
@@ -106,6 +109,10 @@ describe.each(testDatabaseKinds())('one product on Slack and Teams, linked by an
     expect(await inTeams(T_ANN, `link ${personCode}`)).toContain('add the @mention of their account');
     const linked = await inTeams(T_ANN, `link ${personCode}`, [T_PAT]);
     expect(linked).toContain('Pat here and Pat on Slack are now one person to po-desk');
+    // One person, so one role: Pat is the PO, and the PO is on no roster.
+    expect(linked).toContain('Removed from the roster of Rocket.');
+    const roster = await prisma().teamMember.findMany({ where: { teamId: rocket.id }, include: { person: true } });
+    expect(roster.map((m) => m.person.platformUserId).sort()).toEqual([T_ANN.aadObjectId, T_TOM.aadObjectId].sort());
     const teamsPat = await prisma().person.findFirstOrThrow({ where: { platformUserId: T_PAT.aadObjectId }, include: { sameAs: true } });
     expect(teamsPat.sameAs?.platformUserId).toBe(PAT);
 
