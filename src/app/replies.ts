@@ -2,7 +2,7 @@ import { UserError } from '../user-error.js';
 import type { HelpEntry } from '../domain/command.js';
 import type { PersonRef } from '../domain/product.js';
 import { actions, code, context, message, rich, section, user } from '../messages/build.js';
-import type { Block, Message, Span } from '../messages/model.js';
+import type { Block, Form, Message, Span } from '../messages/model.js';
 
 export const mention = (p: PersonRef): Span => user(p.platformUserId, p.displayName);
 
@@ -40,6 +40,15 @@ export const ONE_PO =
 
 /** An Undo button for a change that is easy to make by mistake; the value says what to put back. */
 export const undoButton = (actionId: string, value: string): Block => actions({ actionId, label: 'Undo', value });
+
+/** A form that could not be shown: nothing was changed, and the command that does the same, when there is one. */
+export function formNotShown(form: Form, reason: string): Message {
+  const typed = form.typedAlternative;
+  return message(
+    section(`Sorry, I could not open the “${form.title}” form: ${reason}. Nothing was changed.`),
+    typed ? section('You can type it instead, with your own values: ', code(typed)) : section('Please try again in a moment.'),
+  );
+}
 
 const APOLOGY = 'Sorry, something went wrong on my side and nothing was changed. Please try again in a moment.';
 

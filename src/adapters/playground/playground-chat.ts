@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { answerMention } from '../../app/answer-mention.js';
+import { mentionAnswer, postInConversation } from '../../app/post-in-conversation.js';
 import type { CommandContext, Deps } from '../../app/context.js';
 import { openForm, reply, runAction, submitForm, type Shown } from '../../app/interactions.js';
 import { errorText, replyForError } from '../../app/replies.js';
@@ -157,7 +157,8 @@ export function playgroundChat(o: PlaygroundChatDeps) {
       });
       feed.publish({ type: 'change', channelId, visibleTo: null });
       if (mentionsPoDesk(text)) {
-        await answerMention(deps.store, { platform: 'playground', workspaceExternalId: PLAYGROUND_WORKSPACE, channelId, threadId: posted.threadId ?? posted.id });
+        const thread = { platform: 'playground', workspaceExternalId: PLAYGROUND_WORKSPACE, channelId, threadId: posted.threadId ?? posted.id } as const;
+        await postInConversation(deps.store, thread, mentionAnswer());
       }
       return { kind: 'posted', messageId: posted.id };
     },

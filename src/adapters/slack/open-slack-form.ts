@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import { code, message, section } from '../../messages/build.js';
+import { formNotShown } from '../../app/replies.js';
 import type { Form, Message } from '../../messages/model.js';
 import { renderSlackModal, SlackRenderError } from '../../messages/render-slack.js';
 
@@ -45,11 +45,7 @@ export async function openSlackForm(
   } else {
     log.warn({ form: form.callbackId }, 'slack: no trigger_id to open a form with');
   }
-  const typed = form.typedAlternative;
-  return message(
-    section(`Sorry, I could not open the “${form.title}” form: ${reason}. Nothing was changed.`),
-    typed ? section('You can type it instead, with your own values: ', code(typed)) : section('Please try again in a moment.'),
-  );
+  return formNotShown(form, reason);
 }
 
 /**

@@ -2,7 +2,7 @@ import { ActivityTypes, TurnContext, type Activity, type InvokeResponse } from '
 import type { Logger } from 'pino';
 import type { CommandContext, Deps } from '../../app/context.js';
 import { openForm, runAction, submitForm, unknownAction, unknownForm, type Shown } from '../../app/interactions.js';
-import type { Delivery, UserProfile } from '../../app/ports.js';
+import type { UserProfile } from '../../app/ports.js';
 import { refuseOverlongCommand, runCommand } from '../../app/run-command.js';
 import { installGreeting } from '../../app/show-help.js';
 import { splitCommand } from '../../domain/command.js';
@@ -14,7 +14,8 @@ import type { Metrics } from '../../metrics.js';
 import type { Db } from '../../store/database.js';
 import type { TeamsConversationKind, TeamsConversations } from '../../store/teams-conversations.js';
 import { UserError } from '../../user-error.js';
-import { replyForError } from '../../app/replies.js';
+import { postInConversation } from '../../app/post-in-conversation.js';
+import { formNotShown, replyForError } from '../../app/replies.js';
 import type { BotConnector, ConnectorActivity } from './bot-connector.js';
 import { resolveMentions, seenUser, teamsDirectory, type TurnScope } from './teams-directory.js';
 import { baseConversationId, threadConversationId, threadRootOf } from './teams-ids.js';
@@ -154,7 +155,7 @@ async function onCommand(turn: TurnContext, t: TeamsTurnDeps, where: Where, log:
     outcome = error instanceof UserError ? 'refused' : 'error';
     shown = { kind: 'reply', message: replyForError(error, log) };
   }
-  await show(turn, t, where, shown);
+  await show(turn, t, where, shown, log);
   t.metrics.commands.inc({ platform: 'teams', sub: sub || 'help', outcome });
   t.metrics.ackSeconds.observe({ platform: 'teams', kind: 'command' }, (performance.now() - started) / 1000);
 }
@@ -165,29 +166,44 @@ async function onCardSubmit(turn: TurnContext, t: TeamsTurnDeps, where: Where, l
   const deps = turnDeps(t, a, where, new Map());
   const ctx = commandContext(a, where);
   const action = readTeamsAction(a.value);
+  let next: Shown | Submitted;
   try {
     if (!action) throw unknownAction();
-    if (action.kind === 'action') return await show(turn, t, where, await runAction(ctx, deps, action.actionId, action.value));
-    const { card } = await submitAndRender(ctx, deps, action.callbackId, action.metadata, a.value as Record<string, unknown>);
-    await replaceCard(turn, t, where, card);
+    next =
+      action.kind === 'action'
+        ? await runAction(ctx, deps, action.actionId, action.value)
+        : await submitAndRender(ctx, deps, action.callbackId, action.metadata, a.value as Record<string, unknown>);
   } catch (error) {
-    await show(turn, t, where, { kind: 'reply', message: replyForError(error, log) });
+    next = { kind: 'reply', message: replyForError(error, log) };
   }
+  // Outside the use case's error boundary: once it has saved, failing to show it must not say "nothing changed".
+  if ('card' in next) await replaceCardOrReply(turn, t, where, next.card, next.ifNotShown, log);
+  else await show(turn, t, where, next, log);
 }
 
-/** Submits a form and returns the card to show next: the form again with errors, or the outcome. */
+/** A submitted form's next card, and what to say instead if Teams will not show it. */
+interface Submitted {
+  title: string;
+  card: AdaptiveCard;
+  ifNotShown: Message;
+}
+
+/** Submits a form: what to show next is the form again, as the person left it, with errors, or the outcome. */
 async function submitAndRender(
   ctx: CommandContext,
   deps: Deps,
   callbackId: string,
   metadata: string | undefined,
   data: Record<string, unknown>,
-): Promise<{ title: string; card: AdaptiveCard }> {
+): Promise<Submitted> {
   const form = await openForm(ctx, deps, callbackId);
   const values = readTeamsFormValues(form, data);
   const outcome = await submitForm(ctx, deps, callbackId, values, metadata);
-  if (outcome.kind === 'invalid') return { title: form.title, card: renderTeamsFormCard(withValues(form, values), outcome.errors) };
-  return { title: form.title, card: renderTeamsCard(outcome.message) };
+  if (outcome.kind === 'invalid') {
+    const again = withValues(form, values);
+    return { title: form.title, card: renderTeamsFormCard(again, outcome.errors), ifNotShown: formNotShown(again, 'Teams did not take it back with your corrections') };
+  }
+  return { title: form.title, card: renderTeamsCard(outcome.message), ifNotShown: outcome.message };
 }
 
 /** The form as the person left it, so a correction does not mean typing everything again. */
@@ -263,30 +279,43 @@ async function onConversationUpdate(turn: TurnContext, t: TeamsTurnDeps, where: 
 /** The first time po-desk joins a conversation it introduces itself there, once, even if Teams retries. */
 async function greetOnce(t: TeamsTurnDeps, where: Where): Promise<void> {
   if (!(await t.conversations.claimGreeting(where.conversationId))) return;
-  await t.deps.store.transaction(async (tx) => {
-    const workspace = await tx.workspace('teams', where.tenantId);
-    await tx.enqueue(workspace, { kind: 'post', channelId: where.conversationId, message: installGreeting(where.kind === 'personal' ? 'teams-personal' : 'teams') });
-  });
+  const greeting = installGreeting(where.kind === 'personal' ? 'teams-personal' : 'teams');
+  await postInConversation(t.deps.store, { platform: 'teams', workspaceExternalId: where.tenantId, channelId: where.conversationId }, greeting);
 }
 
-/** Shows a use case's result for a message turn: replies go through the outbox; forms and card updates are UI. */
-async function show(turn: TurnContext, t: TeamsTurnDeps, where: Where, shown: Shown): Promise<void> {
+/**
+ * Shows a use case's result for a message turn. Replies go through the outbox. Card updates and inline
+ * forms go at once (they are UI); if Teams refuses them, what they would have said is queued as a reply.
+ */
+async function show(turn: TurnContext, t: TeamsTurnDeps, where: Where, shown: Shown, log: Logger): Promise<void> {
   if (shown.kind === 'reply') return enqueueReply(t, where, shown.message);
-  if (shown.kind === 'replace') return replaceCard(turn, t, where, renderTeamsCard(shown.message));
+  if (shown.kind === 'replace') return replaceCardOrReply(turn, t, where, renderTeamsCard(shown.message), shown.message, log);
   // Teams opens dialogs only from a click, so a typed command shows its form inline in the conversation.
-  await sendNow(t, where, cardMessage(renderTeamsFormCard(shown.form), shown.form.title));
+  try {
+    await sendNow(t, where, cardMessage(renderTeamsFormCard(shown.form), shown.form.title));
+  } catch (error) {
+    log.warn({ err: error }, 'teams: could not show a form card; told the person in a reply');
+    await enqueueReply(t, where, formNotShown(shown.form, 'Teams did not accept it'));
+  }
 }
 
-async function enqueueReply(t: TeamsTurnDeps, where: Where, message: Message): Promise<void> {
-  const delivery: Delivery = { kind: 'post', channelId: where.conversationId, message, ...(where.threadId ? { threadId: where.threadId } : {}) };
-  await t.deps.store.transaction(async (tx) => tx.enqueue(await tx.workspace('teams', where.tenantId), delivery));
+function enqueueReply(t: TeamsTurnDeps, where: Where, message: Message): Promise<void> {
+  return postInConversation(t.deps.store, { platform: 'teams', workspaceExternalId: where.tenantId, channelId: where.conversationId, threadId: where.threadId }, message);
 }
 
-/** Updates the card that was clicked (Action.Submit carries its id as replyToId), or posts it if that is unknown. */
-async function replaceCard(turn: TurnContext, t: TeamsTurnDeps, where: Where, card: AdaptiveCard): Promise<void> {
+/**
+ * Updates the card that was clicked (Action.Submit carries its id as replyToId), or posts it if that is
+ * unknown. If Teams refuses, `ifNotShown` goes out as a reply through the outbox, which retries.
+ */
+async function replaceCardOrReply(turn: TurnContext, t: TeamsTurnDeps, where: Where, card: AdaptiveCard, ifNotShown: Message, log: Logger): Promise<void> {
   const a = turn.activity;
-  if (!a.replyToId) return sendNow(t, where, cardMessage(card));
-  await t.connector.updateActivity(where.serviceUrl, a.conversation.id, a.replyToId, cardMessage(card));
+  try {
+    if (!a.replyToId) return await sendNow(t, where, cardMessage(card));
+    await t.connector.updateActivity(where.serviceUrl, a.conversation.id, a.replyToId, cardMessage(card));
+  } catch (error) {
+    log.warn({ err: error }, 'teams: could not update the clicked card; told the person in a reply');
+    await enqueueReply(t, where, ifNotShown);
+  }
 }
 
 async function sendNow(t: TeamsTurnDeps, where: Where, activity: ConnectorActivity): Promise<void> {

@@ -115,6 +115,22 @@ describe.each(testDatabaseKinds())('Teams: cards, dialogs and the outbox (%s)', 
     expect(await hoursOf(SAM)).toMatchObject({ workStartMin: 420, workEndMin: 900, timeZone: 'Europe/London' });
   });
 
+  it('saves a submitted inline form even when Teams refuses to update its card, and says so in a reply', async () => {
+    const edit = channelMessage(SAM, 'hours edit', where);
+    await t.send(edit);
+    const form = await t.fake.waitForSent((s) => s.replyToId === edit.id);
+    const submit = actionsOf(cardOf(form.activity)).find((a) => a.type === 'Action.Submit')!;
+    t.fake.failNext(502, { method: 'update' });
+
+    const res = await t.send(cardSubmit(SAM, { ...submit.data, start: '06:00', end: '14:00', days: 'mon-fri', timeZone: 'Europe/London' }, form.id, { ...where, threadId: edit.id }));
+    expect(res.status).toBe(200);
+    expect(await hoursOf(SAM)).toMatchObject({ workStartMin: 360, workEndMin: 840 });
+    // The outcome reaches the person through the outbox, in the thread; never "nothing was changed".
+    const told = await t.fake.waitForSent((s) => s.method === 'reply' && s.text.includes('Your working hours are now 06:00–14:00'));
+    expect(told.conversationId).toBe(`${CHANNEL_ID};messageid=${edit.id}`);
+    expect(t.fake.sent.map((s) => s.text).join('\n')).not.toContain('nothing was changed');
+  });
+
   it('undoes a removal with Action.Execute: the card is refreshed in place and the stakeholder is back', async () => {
     const remove = channelMessage(ANN, 'stakeholder remove', where, [SAM]);
     await t.send(remove);
