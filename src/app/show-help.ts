@@ -18,7 +18,7 @@ export function installGreeting(surface: 'teams' | 'teams-personal'): Message {
   const how =
     surface === 'teams'
       ? 'Here, mention me and write the command after it, e.g. @po-desk owner @Pat. In a chat with me, leave out the mention.'
-      : 'Write the commands here without /po, e.g. owner @Pat or help. In a team channel, mention me first: @po-desk help.';
+      : 'Write the commands here without /po, e.g. help or hours. Commands that name people (owner @Pat) belong in a team channel, after a mention of me: I can only find the people of the conversation a command comes from.';
   return message(
     header('Hi, I’m po-desk — the Product Owner’s front desk'),
     section(
