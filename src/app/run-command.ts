@@ -5,18 +5,45 @@ import { reply, type Shown } from './interactions.js';
 import { inviteWorkspace, invitePerson, redeemLinkCode } from './link.js';
 import { manageMembers } from './manage-members.js';
 import { manageStakeholders } from './manage-stakeholders.js';
-import { problemMessage } from './replies.js';
+import { problemMessage, replyForError } from './replies.js';
 import { setOwner } from './set-owner.js';
 import { hoursForm, setWorkingHours } from './set-working-hours.js';
 import { showHelp } from './show-help.js';
 import { UserError } from '../user-error.js';
 
-const MAX_COMMAND_TEXT = 4000;
+/** Longer than anyone types by hand, in a command or a chat message. */
+export const MAX_COMMAND_TEXT = 4000;
 
 /** Refuses command text no person types by hand, before anything parses it. */
 export function refuseOverlongCommand(text: string): void {
   if (text.length > MAX_COMMAND_TEXT) {
     throw new UserError('text_too_long', `That is too long for a command (${text.length} characters; at most ${MAX_COMMAND_TEXT}).`);
+  }
+}
+
+export type CommandOutcome = 'ok' | 'refused' | 'error';
+
+/**
+ * A command as it arrives on any surface, end to end, never throwing: refuses text no person types
+ * before anything parses it, reads the command with the surface's own `read` (mentions are platform
+ * syntax), runs it, and turns a failure into the reply a person reads. Returns what to show, the
+ * subcommand and how it went (for metrics).
+ */
+export async function answerCommand(
+  ctx: CommandContext,
+  deps: Deps,
+  rawText: string,
+  read: () => Promise<CommandInput>,
+  log: { error(details: object, text: string): void },
+): Promise<{ shown: Shown; sub: string; outcome: CommandOutcome }> {
+  let sub = '';
+  try {
+    refuseOverlongCommand(rawText);
+    const input = await read();
+    sub = input.sub;
+    return { shown: await runCommand(ctx, deps, input), sub, outcome: 'ok' };
+  } catch (error) {
+    return { shown: reply(replyForError(error, log)), sub, outcome: error instanceof UserError ? 'refused' : 'error' };
   }
 }
 

@@ -3,7 +3,7 @@ import { mentionAnswer, postInConversation } from '../../app/post-in-conversatio
 import type { CommandContext, Deps } from '../../app/context.js';
 import { openForm, reply, runAction, submitForm, type Shown } from '../../app/interactions.js';
 import { errorText, replyForError } from '../../app/replies.js';
-import { runCommand } from '../../app/run-command.js';
+import { answerCommand, MAX_COMMAND_TEXT } from '../../app/run-command.js';
 import { splitCommand } from '../../domain/command.js';
 import type { ProductState } from '../../domain/product.js';
 import { code, message, section } from '../../messages/build.js';
@@ -18,8 +18,6 @@ import { mentionsPoDesk, parsePlaygroundMentions, typedTextToRich } from './play
 
 /** The playground's workspace name, which becomes the demo product's name. */
 export const PLAYGROUND_WORKSPACE_NAME = 'Acme Shop';
-/** Longer than anyone types in a chat box; the same limit as a command. */
-export const MAX_TEXT = 4000;
 
 /** A request the playground refuses before anything runs (HTTP 4xx, nothing changed). */
 export class PlaygroundRefusal extends Error {
@@ -91,33 +89,24 @@ export function playgroundChat(o: PlaygroundChatDeps) {
 
   async function command(text: string, person: PlaygroundPerson, ctx: CommandContext, threadId: string | undefined): Promise<SayResult> {
     const [name] = text.slice(1).split(/\s+/);
-    let shown: Shown;
-    let sub = '';
-    let outcome = 'ok';
+    let answered: { shown: Shown; sub: string; outcome: string };
     if (name !== 'po') {
-      outcome = 'refused';
-      shown = reply(message(section(`There is no command /${name ?? ''} here: po-desk’s command is `, code('/po'), '. Try ', code('/po help'), '.')));
-    } else if (splitCommand(text.slice(3)).sub === 'link') {
-      // Linking joins workspaces and accounts of real people; the playground's people are anyone with the page.
-      outcome = 'refused';
-      sub = 'link';
-      shown = reply(message(section(code('/po link'), ' connects real Slack and Teams workspaces. The playground’s people are a demo, so it is not available here.')));
+      const shown = reply(message(section(`There is no command /${name ?? ''} here: po-desk’s command is `, code('/po'), '. Try ', code('/po help'), '.')));
+      answered = { shown, sub: '', outcome: 'refused' };
     } else {
-      const split = splitCommand(text.slice(3));
-      sub = split.sub;
-      const people = await workspace.people();
-      const { userIds, rest, unknown } = parsePlaygroundMentions(split.args, people);
-      try {
+      answered = await answerCommand(ctx, deps, text, async () => {
+        const { sub, args } = splitCommand(text.slice(3));
+        // Linking joins workspaces and accounts of real people; the playground's people are anyone with the page.
+        if (sub === 'link') throw new UserError('link_not_here', '`/po link` connects real Slack and Teams workspaces. The playground’s people are a demo, so it is not available here.');
+        const people = await workspace.people();
+        const { userIds, rest, unknown } = parsePlaygroundMentions(args, people);
         if (unknown.length > 0) {
-          const handles = people.map((p) => `@${p.handle}`).join(', ');
-          throw new UserError('unknown_mention', `I don’t know ${unknown.join(', ')}. The people here are ${handles}.`);
+          throw new UserError('unknown_mention', `I don’t know ${unknown.join(', ')}. The people here are ${people.map((p) => `@${p.handle}`).join(', ')}.`);
         }
-        shown = await runCommand(ctx, deps, { sub, rest, userIds });
-      } catch (error) {
-        outcome = error instanceof UserError ? 'refused' : 'error';
-        shown = reply(replyForError(error, o.log));
-      }
+        return { sub, rest, userIds };
+      }, o.log);
     }
+    const { shown, sub, outcome } = answered;
     o.metrics.commands.inc({ platform: 'playground', sub: sub || 'help', outcome });
     if (shown.kind === 'form') return { kind: 'form', form: await formView(shown.form) };
     await privateReply(person, ctx.channelId, shown.message, { threadId, command: text });
@@ -140,7 +129,7 @@ export function playgroundChat(o: PlaygroundChatDeps) {
       const { person, ctx } = await where(asId, channelId);
       const text = rawText.trim();
       if (text === '') throw new PlaygroundRefusal(400, 'There is nothing to send: write a message or a command first.');
-      if (text.length > MAX_TEXT) throw new PlaygroundRefusal(400, `That is too long to send (${text.length} characters; at most ${MAX_TEXT}).`);
+      if (text.length > MAX_COMMAND_TEXT) throw new PlaygroundRefusal(400, `That is too long to send (${text.length} characters; at most ${MAX_COMMAND_TEXT}).`);
       if (threadId !== undefined) {
         const parent = await workspace.message(threadId);
         if (!parent || parent.channelId !== channelId) throw new PlaygroundRefusal(404, 'The thread you are replying to is gone: reload the page.');

@@ -1,14 +1,11 @@
 import type { App, SlashCommand } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { CommandContext, Deps } from '../../app/context.js';
-import { reply, type Shown } from '../../app/interactions.js';
-import { refuseOverlongCommand, runCommand } from '../../app/run-command.js';
+import { answerCommand } from '../../app/run-command.js';
 import { splitCommand } from '../../domain/command.js';
 import { renderSlackMessage } from '../../messages/render-slack.js';
 import type { Metrics } from '../../metrics.js';
-import { UserError } from '../../user-error.js';
 import { openSlackForm } from './open-slack-form.js';
-import { replyForError } from '../../app/replies.js';
 import { parseSlackMentions, unescapeSlackText } from './slack-text.js';
 
 /**
@@ -18,19 +15,16 @@ import { parseSlackMentions, unescapeSlackText } from './slack-text.js';
 export function registerPoCommand(app: App, deps: Deps, log: Logger, metrics: Metrics): void {
   app.command('/po', async ({ command, ack, client, respond }) => {
     const started = performance.now();
-    const { sub, args } = splitCommand(command.text ?? '');
-    const reqLog = log.child({ team: command.team_id, user: command.user_id, sub });
-    let shown: Shown;
-    let outcome = 'ok';
-    try {
-      refuseOverlongCommand(command.text ?? '');
+    const reqLog = log.child({ team: command.team_id, user: command.user_id });
+    const text = command.text ?? '';
+    const answered = await answerCommand(contextOf(command), deps, text, async () => {
+      const { sub, args } = splitCommand(text);
       // Mentions first (they are Slack syntax), then decode what the person typed into plain text.
       const { userIds, rest } = parseSlackMentions(args);
-      shown = await runCommand(contextOf(command), deps, { sub, rest: unescapeSlackText(rest), userIds });
-    } catch (error) {
-      outcome = error instanceof UserError ? 'refused' : 'error';
-      shown = reply(replyForError(error, reqLog));
-    }
+      return { sub, rest: unescapeSlackText(rest), userIds };
+    }, reqLog);
+    const { shown, sub } = answered;
+    let outcome: string = answered.outcome;
     if (shown.kind === 'form') {
       await ack();
       const failed = await openSlackForm(client, command.trigger_id, shown.form, command.channel_id, reqLog);

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { CommandContext, Deps } from '../../app/context.js';
 import { openForm, runAction, submitForm, unknownAction, unknownForm, type Shown } from '../../app/interactions.js';
 import type { UserProfile } from '../../app/ports.js';
-import { refuseOverlongCommand, runCommand } from '../../app/run-command.js';
+import { answerCommand } from '../../app/run-command.js';
 import { installGreeting } from '../../app/show-help.js';
 import { splitCommand } from '../../domain/command.js';
 import { canonicalTimeZone } from '../../domain/working-hours.js';
@@ -13,7 +13,6 @@ import { readTeamsAction, readTeamsFormValues, renderTeamsCard, renderTeamsFormC
 import type { Metrics } from '../../metrics.js';
 import type { Db } from '../../store/database.js';
 import type { TeamsConversationKind, TeamsConversations } from '../../store/teams-conversations.js';
-import { UserError } from '../../user-error.js';
 import { postInConversation } from '../../app/post-in-conversation.js';
 import { formNotShown, replyForError } from '../../app/replies.js';
 import type { BotConnector, ConnectorActivity } from './bot-connector.js';
@@ -143,18 +142,12 @@ async function onCommand(turn: TurnContext, t: TeamsTurnDeps, where: Where, log:
   const started = performance.now();
   const known = new Map<string, UserProfile>();
   const deps = turnDeps(t, a, where, known);
-  const parsed = parseTeamsCommandText(a.text ?? '', (a.entities ?? []) as MentionEntity[], a.recipient.id);
-  const { sub, args } = splitCommand(parsed.text);
-  let shown: Shown;
-  let outcome = 'ok';
-  try {
-    refuseOverlongCommand(a.text ?? '');
+  const { shown, sub, outcome } = await answerCommand(commandContext(a, where), deps, a.text ?? '', async () => {
+    const parsed = parseTeamsCommandText(a.text ?? '', (a.entities ?? []) as MentionEntity[], a.recipient.id);
+    const { sub, args } = splitCommand(parsed.text);
     const userIds = await resolveMentions(t.connector, t.conversations, where, parsed.mentionedIds, known);
-    shown = await runCommand(commandContext(a, where), deps, { sub, rest: args, userIds });
-  } catch (error) {
-    outcome = error instanceof UserError ? 'refused' : 'error';
-    shown = { kind: 'reply', message: replyForError(error, log) };
-  }
+    return { sub, rest: args, userIds };
+  }, log);
   await show(turn, t, where, shown, log);
   t.metrics.commands.inc({ platform: 'teams', sub: sub || 'help', outcome });
   t.metrics.ackSeconds.observe({ platform: 'teams', kind: 'command' }, (performance.now() - started) / 1000);
