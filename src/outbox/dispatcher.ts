@@ -155,7 +155,7 @@ export class Dispatcher {
           // The message to edit or reply to has not gone out yet: wait for it, without using an attempt.
           return this.postpone(row, 1_000, false);
         }
-        if (found === undefined) return this.deadLetter(row, `no message with key ${key} was ever queued`, log);
+        if (found === undefined) return this.deadLetter(row, `no message with key ${key} was ever queued`, log, 'it belongs to a message that was never sent');
         if (row.kind === 'update') context.target = found;
         else context.thread = found;
       } else if (row.threadId && row.channelId) {
@@ -201,8 +201,12 @@ export class Dispatcher {
       log.warn({ retryAfterMs: wait }, 'outbox: rate limited; waiting as the platform asked');
       return this.postpone(row, wait, false, reason);
     }
-    if (failure === 'permanent') return this.deadLetter(row, reason, log, (error as SendError).explanation);
-    if (row.attempts >= this.o.maxAttempts) return this.deadLetter(row, `gave up after ${row.attempts} attempts: ${reason}`, log);
+    if (failure === 'permanent') {
+      return this.deadLetter(row, reason, log, (error as SendError).explanation ?? `${platformName(row.platform)} refused it`);
+    }
+    if (row.attempts >= this.o.maxAttempts) {
+      return this.deadLetter(row, `gave up after ${row.attempts} attempts: ${reason}`, log, `${platformName(row.platform)} kept failing, so I stopped after ${row.attempts} tries`);
+    }
     const delay = Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** (row.attempts - 1));
     const jittered = Math.round(delay * (0.8 + Math.random() * 0.4));
     log.warn({ attempt: row.attempts, retryInMs: jittered, reason }, 'outbox: delivery failed; will retry');
@@ -221,7 +225,8 @@ export class Dispatcher {
     });
   }
 
-  private async deadLetter(row: Row, reason: string, log: Logger, explanation?: string): Promise<void> {
+  /** `reason` is for the operator (lastError, logs); `explanation` for the person told, in their words. */
+  private async deadLetter(row: Row, reason: string, log: Logger, explanation: string): Promise<void> {
     const reportTo = parseReportTo(row);
     await this.o.db.$transaction(async (tx) => {
       const dead = await tx.outboxMessage.updateMany({
@@ -233,7 +238,7 @@ export class Dispatcher {
         await tx.outboxMessage.create({
           data: outboxRow(
             { platform: reportTo.platform, externalId: reportTo.workspaceExternalId },
-            { kind: 'ephemeral', channelId: reportTo.channelId, userId: reportTo.userId, message: undeliverableNotice(reportTo, explanation ?? reason) },
+            { kind: 'ephemeral', channelId: reportTo.channelId, userId: reportTo.userId, message: undeliverableNotice(reportTo, explanation) },
           ),
         });
       }
@@ -249,9 +254,11 @@ function parseReportTo(row: Row): ReportTo | undefined {
   return v ?? undefined;
 }
 
+const platformName = (platform: string) => (platform === 'teams' ? 'Microsoft Teams' : platform === 'slack' ? 'Slack' : 'The playground');
+
 function undeliverableNotice(to: ReportTo, why: string): Message {
   return message(
-    section('I could not send ', bold(to.recipientName), ' a private message: ', why),
+    section('I could not send ', bold(to.recipientName), ' a private message: ', why.replace(/\.?$/, '.')),
     context('Nothing else was affected: everything you changed is saved.'),
   );
 }

@@ -43,12 +43,20 @@ export function slackSender(client: WebClient): Sender {
   };
 }
 
+/** Why a person could not be reached, in their words, for the Slack refusals that are about the person. */
+const EXPLANATIONS: Record<string, string> = {
+  user_disabled: 'their Slack account is deactivated',
+  account_inactive: 'their Slack account is deactivated',
+  user_not_found: 'Slack does not know them (any more)',
+  cannot_dm_bot: 'they are a bot',
+};
+
 function classify(error: unknown): SendError {
   const e = error as { code?: string; retryAfter?: number; message?: string };
   if (e.code === ErrorCode.RateLimitedError) {
     return new SendError('rate_limited', 'rate limited by Slack', (e.retryAfter ?? 1) * 1000, { cause: error });
   }
   const code = slackError(error);
-  if (code && PERMANENT.has(code)) return new SendError('permanent', `Slack refused: ${code}`, undefined, { cause: error });
+  if (code && PERMANENT.has(code)) return new SendError('permanent', `Slack refused: ${code}`, undefined, { cause: error, explanation: EXPLANATIONS[code] });
   return new SendError('transient', code ? `Slack error: ${code}` : (e.message ?? String(error)), undefined, { cause: error });
 }

@@ -185,4 +185,23 @@ describe.each(testDatabaseKinds())('/po on Slack (%s)', (kind) => {
     expect(reply).toContain('&lt;@U0EVIL&gt;');
     expect((await prisma().team.findFirstOrThrow({ where: { channelId: 'C0OTHER001' } })).name).toBe('<!channel> <@U0EVIL> @here');
   });
+
+  it('tells whoever handed over, privately and in plain words, when the new PO cannot get their welcome', async () => {
+    // Earlier tests' messages first: the failure below is for this handover's welcome only.
+    for (let i = 0; (await prisma().outboxMessage.count({ where: { status: 'pending' } })) > 0; i++) {
+      if (i > 100) throw new Error('earlier messages are still pending');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const owner = await prisma().productOwner.findFirstOrThrow({ include: { person: true } });
+    const [next, nextName] = owner.person.platformUserId === EVE ? [BOB, 'bob'] : [EVE, 'eve'];
+    t.fake.failNext('conversations.open', { error: 'user_disabled' });
+    const { reply } = await t.po(`owner <@${next}>`, { userId: ANN });
+    expect(reply).toContain(`<@${next}> is now the Product Owner`);
+    await t.fake.waitFor(() => t.fake.callsTo('chat.postEphemeral').length === 1);
+    const notice = t.fake.callsTo('chat.postEphemeral')[0]!.args;
+    expect([notice.channel, notice.user]).toEqual([CHANNEL, ANN]);
+    expect(replyText(notice as never)).toContain(`I could not send *${nextName}* a private message: their Slack account is deactivated.`);
+    const dead = await prisma().outboxMessage.findFirstOrThrow({ where: { status: 'dead' } });
+    expect(dead.lastError).toBe('Slack refused: user_disabled'); // the operator's reason stays technical
+  });
 });
