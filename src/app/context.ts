@@ -25,8 +25,6 @@ export interface Loaded {
   state: ProductState;
   caller: PersonRef;
   actor: Actor;
-  /** True when this command created the product (and made the caller its admin). */
-  created: boolean;
 }
 
 export async function lookupUser(directory: Directory, platformUserId: string): Promise<UserProfile> {
@@ -63,7 +61,7 @@ export async function withProduct<T>(
     }
     const state = await tx.productState(productId);
     const actor: Actor = { personId: caller!.id, isWorkspaceAdmin: callerProfile.isAdmin };
-    return fn({ tx, workspace, state, caller: caller!, actor, created });
+    return fn({ tx, workspace, state, caller: caller!, actor });
   });
 }
 

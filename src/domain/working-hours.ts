@@ -12,10 +12,6 @@ export const DEFAULT_WORKING_HOURS: Omit<WorkingHours, 'timeZone'> = { startMin:
 
 const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
-export function isValidTimeZone(tz: string): boolean {
-  return canonicalTimeZone(tz) !== undefined;
-}
-
 /** The IANA spelling of a time zone typed in any case ("europe/berlin" → "Europe/Berlin"), or undefined. */
 export function canonicalTimeZone(tz: string): string | undefined {
   try {

@@ -55,7 +55,7 @@ function busyOr(error: unknown): unknown {
   return new UserError('slack_busy', `Slack asked me to slow down. Nothing was changed; please try again in ${Math.max(1, e.retryAfter ?? 1)} seconds.`, { cause: error });
 }
 
-export function toProfile(u: SlackUser): UserProfile {
+function toProfile(u: SlackUser): UserProfile {
   return {
     platformUserId: u.id ?? '',
     displayName: u.profile?.display_name || u.real_name || u.profile?.real_name || u.name || u.id || 'someone',

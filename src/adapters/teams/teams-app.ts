@@ -10,7 +10,7 @@ import type { BotConnector } from './bot-connector.js';
 import type { TeamsAuth } from './teams-auth.js';
 import { handleTurn } from './teams-turn.js';
 
-export const TEAMS_ENDPOINT = '/api/messages';
+const TEAMS_ENDPOINT = '/api/messages';
 
 /**
  * The Teams surface: botbuilder's CloudAdapter on POST /api/messages of the shared Express app. The

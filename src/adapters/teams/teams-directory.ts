@@ -71,7 +71,7 @@ export async function resolveMentions(
   return ids;
 }
 
-export function memberProfile(m: TeamsMember): UserProfile {
+function memberProfile(m: TeamsMember): UserProfile {
   return {
     platformUserId: m.aadObjectId ?? m.id,
     displayName: m.name || m.userPrincipalName || 'Someone',

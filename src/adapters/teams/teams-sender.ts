@@ -13,7 +13,7 @@ export function cardMessage(card: AdaptiveCard, summary?: string): ConnectorActi
 }
 
 /** A message-model message as a Teams activity: one Adaptive Card and a plain-text summary. */
-export function cardActivity(message: Message): ConnectorActivity {
+function cardActivity(message: Message): ConnectorActivity {
   return cardMessage(renderTeamsCard(message), renderTeamsText(message));
 }
 
