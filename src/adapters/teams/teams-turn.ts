@@ -7,7 +7,6 @@ import { answerCommand } from '../../app/run-command.js';
 import { installGreeting } from '../../app/show-help.js';
 import { splitCommand } from '../../domain/command.js';
 import { canonicalTimeZone } from '../../domain/working-hours.js';
-import { context, message, section } from '../../messages/build.js';
 import type { Form, FormValues, Message } from '../../messages/model.js';
 import { readTeamsAction, readTeamsFormValues, renderTeamsCard, renderTeamsFormCard, renderTeamsText, type AdaptiveCard } from '../../messages/render-teams.js';
 import type { Metrics } from '../../metrics.js';
@@ -247,19 +246,11 @@ async function onInvoke(turn: TurnContext, t: TeamsTurnDeps, where: Where, log: 
         return respond(turn, 200, dialog('po-desk', renderTeamsCard(replyForError(error, log))));
       }
     }
-    case 'composeExtension/fetchTask':
-      // The "Send to PO intake" message action is in the app package; the intake queue is not in this build.
-      return respond(turn, 200, dialog('Send to PO intake', renderTeamsCard(INTAKE_NOT_YET)));
     default:
       log.info('teams: unsupported invoke');
       return respond(turn, 501, {});
   }
 }
-
-const INTAKE_NOT_YET = message(
-  section('Sending messages to the PO’s intake queue is not available in this version of po-desk yet.'),
-  context('Nothing was sent. Until then, tell the PO directly.'),
-);
 
 async function onConversationUpdate(turn: TurnContext, t: TeamsTurnDeps, where: Where): Promise<void> {
   const a = turn.activity;

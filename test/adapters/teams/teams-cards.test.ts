@@ -171,8 +171,8 @@ describe.each(testDatabaseKinds())('Teams: cards, dialogs and the outbox (%s)', 
     expect(JSON.stringify(unknown.body)).toContain('older version of po-desk');
     const foreign = await t.send(invoke(ANN, 'task/fetch', { data: { something: 'else' } }, inThread));
     expect(JSON.stringify(foreign.body)).toContain('older version of po-desk');
-    const intake = await t.send(invoke(ANN, 'composeExtension/fetchTask', { commandId: 'sendToIntake', messagePayload: { id: setupThread } }, inThread));
-    expect(JSON.stringify(intake.body)).toContain('not available in this version');
+    const extension = await t.send(invoke(ANN, 'composeExtension/fetchTask', { commandId: 'sendToIntake', messagePayload: { id: setupThread } }, inThread));
+    expect(extension.status).toBe(501); // no message action in this build's app package
   });
 
   it('updates a sent card in place through the outbox (the stored activity id), as Slack updates messages', async () => {
