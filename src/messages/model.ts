@@ -1,8 +1,9 @@
 /**
- * The platform-neutral message model. Use cases build these; renderers in
- * src/adapters/* (and src/messages/render-*.ts) turn them into Slack Block Kit,
- * Teams Adaptive Cards or playground HTML. Text written by people always travels
- * as a `text` span, never as pre-formatted markup, so every renderer can escape it.
+ * The platform-neutral message model. Use cases build these; the renderers in
+ * src/messages/render-*.ts turn them into Slack Block Kit, Teams Adaptive Cards or
+ * playground HTML. Text written by people always travels as a `text` span, never as
+ * pre-formatted markup, so every renderer can escape it. Messages are stored as JSON
+ * (the outbox, the playground), so a model value must survive a JSON round trip.
  */
 
 export type TextStyle = 'bold' | 'italic' | 'code';
@@ -13,7 +14,12 @@ export type Span =
   | { type: 'user'; userId: string; name?: string }
   | { type: 'channel'; channelId: string; name?: string }
   | { type: 'link'; url: string; label: string }
-  | { type: 'date'; at: Date; timeZone?: string };
+  | {
+      type: 'date';
+      /** A Date, or its ISO string once the message has been stored (JSON has no dates). */
+      at: Date | string;
+      timeZone?: string;
+    };
 
 export type Rich = Span[];
 

@@ -24,7 +24,7 @@
  * Slack rule); the browser posts them back as they are.
  */
 import type { Block, Button, Form, Input, Message, Rich, Span, TextStyle } from './model.js';
-import { allowedUrl, defuseBroadcasts } from './render-common.js';
+import { allowedUrl, defuseBroadcasts, instantOf, isBlankRich, isClockTime, isIsoDate, zonedDateParts } from './render-common.js';
 
 /** Names for mentions and channels that do not carry their own name. */
 export interface HtmlNames {
@@ -61,23 +61,23 @@ function renderBlock(block: Block, options: HtmlOptions): string {
       return text ? `<h3 class="po-header">${visible(text)}</h3>` : '';
     }
     case 'section': {
-      if (isBlank(block.text)) return '';
+      if (isBlankRich(block.text)) return '';
       return `<p>${renderRich(block.text, options)}</p>`;
     }
     case 'context': {
-      if (isBlank(block.text)) return '';
+      if (isBlankRich(block.text)) return '';
       return `<p class="po-context">${renderRich(block.text, options)}</p>`;
     }
     case 'divider':
       return '<hr>';
     case 'fields': {
       const rows = block.fields
-        .filter(({ label, value }) => label.trim() !== '' || !isBlank(value))
+        .filter(({ label, value }) => label.trim() !== '' || !isBlankRich(value))
         .map(({ label, value }) => `<div><dt>${visible(label.trim())}</dt><dd>${renderRich(value, options)}</dd></div>`);
       return rows.length > 0 ? `<dl class="po-fields">${rows.join('')}</dl>` : '';
     }
     case 'list': {
-      const items = block.items.filter((item) => !isBlank(item)).map((item) => `<li>${renderRich(item, options)}</li>`);
+      const items = block.items.filter((item) => !isBlankRich(item)).map((item) => `<li>${renderRich(item, options)}</li>`);
       return items.length > 0 ? `<ul class="po-list">${items.join('')}</ul>` : '';
     }
     case 'actions': {
@@ -176,11 +176,11 @@ function renderControl(input: Input, common: string, people: { id: string; name:
         input.required,
       );
     case 'date': {
-      const initial = input.initial !== undefined && /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(input.initial) ? input.initial : undefined;
+      const initial = input.initial !== undefined && isIsoDate(input.initial) ? input.initial : undefined;
       return `<input type="date" ${common}${initial ? ` value="${initial}"` : ''}>`;
     }
     case 'time': {
-      const initial = input.initial !== undefined && /^([01]\d|2[0-3]):[0-5]\d$/.test(input.initial) ? input.initial : undefined;
+      const initial = input.initial !== undefined && isClockTime(input.initial) ? input.initial : undefined;
       return `<input type="time" ${common}${initial ? ` value="${initial}"` : ''}>`;
     }
   }
@@ -251,27 +251,10 @@ function channelName(span: Extract<Span, { type: 'channel' }>, options: HtmlOpti
   return span.name?.trim() || options.names.channel(span.channelId)?.trim() || span.channelId;
 }
 
-/** Whether rich text would show nothing but whitespace. */
-function isBlank(spans: Rich): boolean {
-  return spans.every((span): boolean => {
-    switch (span.type) {
-      case 'text':
-        return span.text.trim() === '';
-      case 'link':
-        return span.url.trim() === '' && span.label.trim() === '';
-      case 'user':
-      case 'channel':
-      case 'date':
-        return false;
-    }
-  });
-}
-
 /** Text shown to people: broadcast words defused, escaped, line breaks as `<br>`. */
 function visible(text: string): string {
   return escapeHtml(defuseBroadcasts(text)).replace(/\r\n|\r|\n/g, '<br>');
 }
-
 
 const LINK_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
 
@@ -284,51 +267,28 @@ function safeUrl(raw: string): string | null {
 // Dates
 // ---------------------------------------------------------------------------------------------
 
-const dateFormats = new Map<string, Intl.DateTimeFormat | null>();
+const DATE_FORMAT: Intl.DateTimeFormatOptions = {
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+  timeZoneName: 'short',
+};
 
 /**
  * `<time datetime="2026-11-23T08:30:00.000Z" title="Europe/Berlin">Mon 23 Nov 2026, 09:30 CET</time>`, in the
  * span's zone, else the viewer's, else UTC (an unknown zone falls through to the next).
  */
-function renderDate(at: Date, spanZone: string | undefined, viewerZone: string): string {
-  if (!(at instanceof Date) || !Number.isFinite(at.getTime())) return 'an invalid date';
-  const candidates = [spanZone, viewerZone, 'UTC'];
-  for (const zone of candidates) {
-    const format = zone ? dateFormat(zone) : null;
-    if (!format || !zone) continue;
-    const parts = new Map(format.formatToParts(at).map((p) => [p.type, p.value]));
-    const text =
-      `${parts.get('weekday')} ${parts.get('day')} ${parts.get('month')} ${parts.get('year')}, ` +
-      `${parts.get('hour')}:${parts.get('minute')} ${parts.get('timeZoneName')}`;
-    const title = format.resolvedOptions().timeZone;
-    return `<time datetime="${escapeHtml(at.toISOString())}" title="${escapeHtml(title)}">${escapeHtml(text)}</time>`;
-  }
-  // Unreachable: UTC is always known. Kept so a broken runtime shows the instant rather than throwing.
-  return `<time datetime="${escapeHtml(at.toISOString())}">${escapeHtml(at.toISOString())}</time>`;
-}
-
-/** A formatter for `timeZone`, or null when the runtime does not know that zone. */
-function dateFormat(timeZone: string): Intl.DateTimeFormat | null {
-  let format = dateFormats.get(timeZone);
-  if (format === undefined) {
-    try {
-      format = new Intl.DateTimeFormat('en-GB', {
-        timeZone,
-        weekday: 'short',
-        day: 'numeric',
-        month: 'short',
-        year: 'numeric',
-        hour: '2-digit',
-        minute: '2-digit',
-        hourCycle: 'h23',
-        timeZoneName: 'short',
-      });
-    } catch (error) {
-      // An unknown zone (RangeError) falls through to the next candidate; anything else is a real failure.
-      if (!(error instanceof RangeError)) throw error;
-      format = null;
-    }
-    dateFormats.set(timeZone, format);
-  }
-  return format;
+function renderDate(value: Date | string, spanZone: string | undefined, viewerZone: string): string {
+  const at = instantOf(value);
+  if (!at) return 'an invalid date';
+  const inSpanZone = zonedDateParts(at, spanZone, DATE_FORMAT);
+  const { parts, timeZone } = inSpanZone.inZone ? inSpanZone : zonedDateParts(at, viewerZone, DATE_FORMAT);
+  const text =
+    `${parts.get('weekday')} ${parts.get('day')} ${parts.get('month')} ${parts.get('year')}, ` +
+    `${parts.get('hour')}:${parts.get('minute')} ${parts.get('timeZoneName')}`;
+  return `<time datetime="${escapeHtml(at.toISOString())}" title="${escapeHtml(timeZone)}">${escapeHtml(text)}</time>`;
 }

@@ -14,7 +14,19 @@
  */
 import type { types as Slack } from '@slack/bolt';
 import type { Block, Button, Confirm, Form, FormValues, Input, Message, Rich, Span, TextStyle } from './model.js';
-import { allowedUrl, chunk, defuseBroadcasts, ELLIPSIS, isRecord, RenderError, truncate } from './render-common.js';
+import {
+  allowedUrl,
+  chunk,
+  defuseBroadcasts,
+  ELLIPSIS,
+  instantOf,
+  isBlankRich,
+  isClockTime,
+  isIsoDate,
+  isRecord,
+  RenderError,
+  truncate,
+} from './render-common.js';
 
 export type SlackKnownBlock = Slack.KnownBlock;
 export type SlackModalView = Slack.ModalView;
@@ -76,12 +88,12 @@ const INFO_MODAL_CLOSE_LABEL = 'Done';
  *
  * Action ids: Slack requires action_id to be unique within a message, so when several buttons share
  * an `actionId` the later ones are suffixed: `approve`, `approve:2`, `approve:3`. Route on the part
- * before the suffix — use `slackActionIdBase(id)` or register the listener with
- * `slackActionIdPattern('approve')`.
+ * before the suffix — use `slackActionIdBase(id)`.
  *
  * Blocks that would be empty (blank section, header, context, list, fields, actions without
- * buttons) are dropped, since Slack rejects empty text objects. More than 50 blocks: the first 49
- * are kept and a context block "…and N more" is appended.
+ * buttons) are dropped, since Slack rejects empty text objects; so are blank list items and fields
+ * (`isBlankRich`). More than 50 blocks: the first 49 are kept and a context block "…and N more" is
+ * appended.
  */
 export function renderSlackMessage(m: Message): SlackMessage {
   const usedActionIds = new Set<string>();
@@ -99,11 +111,6 @@ export function slackActionIdBase(actionId: string): string {
   return actionId.replace(/:\d+$/, '');
 }
 
-/** A Bolt `app.action(...)` constraint matching `actionId` and its de-duplicated forms (`actionId:N`). */
-export function slackActionIdPattern(actionId: string): RegExp {
-  return new RegExp(`^${actionId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?::\\d+)?$`);
-}
-
 function renderBlock(b: Block, usedActionIds: Set<string>): Slack.KnownBlock[] {
   switch (b.type) {
     case 'header': {
@@ -111,10 +118,12 @@ function renderBlock(b: Block, usedActionIds: Set<string>): Slack.KnownBlock[] {
       return text ? [{ type: 'header', text: plain(text, SLACK_LIMITS.headerText) }] : [];
     }
     case 'section': {
+      if (isBlankRich(b.text)) return [];
       const text = renderRich(b.text, SLACK_LIMITS.sectionText);
       return isBlank(text) ? [] : [{ type: 'section', text: mrkdwn(text) }];
     }
     case 'context': {
+      if (isBlankRich(b.text)) return [];
       // One mrkdwn element per context block, so the 10-element limit holds by construction.
       const text = renderRich(b.text, SLACK_LIMITS.contextText);
       return isBlank(text) ? [] : [{ type: 'context', elements: [mrkdwn(text)] }];
@@ -123,6 +132,7 @@ function renderBlock(b: Block, usedActionIds: Set<string>): Slack.KnownBlock[] {
       return [{ type: 'divider' }];
     case 'fields': {
       const texts = b.fields
+        .filter(({ label, value }) => label.trim() !== '' || !isBlankRich(value))
         .map(({ label, value }) =>
           renderRich(
             label.trim() ? [{ type: 'text', text: label, style: 'bold' }, { type: 'text', text: '\n' }, ...value] : value,
@@ -138,7 +148,9 @@ function renderBlock(b: Block, usedActionIds: Set<string>): Slack.KnownBlock[] {
     case 'list': {
       // Items are packed into as few sections as fit 3000 chars; only an item longer than a whole
       // section on its own is truncated.
-      const lines = b.items.map((item) => renderRich([{ type: 'text', text: '• ' }, ...item], SLACK_LIMITS.sectionText));
+      const lines = b.items
+        .filter((item) => !isBlankRich(item))
+        .map((item) => renderRich([{ type: 'text', text: '• ' }, ...item], SLACK_LIMITS.sectionText));
       const sections: string[] = [];
       for (const line of lines) {
         const last = sections.length - 1;
@@ -211,7 +223,7 @@ function fallbackSpans(m: Message): Span[] {
         for (const f of b.fields) lines.push(f.label ? [{ type: 'text', text: `${f.label}: ` }, ...f.value] : f.value);
         break;
       case 'list':
-        for (const item of b.items) lines.push([{ type: 'text', text: '• ' }, ...item]);
+        for (const item of b.items) if (!isBlankRich(item)) lines.push([{ type: 'text', text: '• ' }, ...item]);
         break;
       case 'divider':
       case 'actions':
@@ -318,12 +330,12 @@ function renderInputElement(input: Input): Slack.InputBlockElement {
       return { type: 'static_select', action_id, options, ...(initial ? { initial_option: initial } : {}) };
     }
     case 'date':
-      if (input.initial !== undefined && !/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(input.initial)) {
+      if (input.initial !== undefined && !isIsoDate(input.initial)) {
         throw new SlackRenderError('slack_invalid_value', `Date input "${input.id}" initial must be YYYY-MM-DD, got "${input.initial}"`);
       }
       return { type: 'datepicker', action_id, ...(input.initial ? { initial_date: input.initial } : {}) };
     case 'time':
-      if (input.initial !== undefined && !/^([01]\d|2[0-3]):[0-5]\d$/.test(input.initial)) {
+      if (input.initial !== undefined && !isClockTime(input.initial)) {
         throw new SlackRenderError('slack_invalid_value', `Time input "${input.id}" initial must be HH:mm, got "${input.initial}"`);
       }
       return { type: 'timepicker', action_id, ...(input.initial ? { initial_time: input.initial } : {}) };
@@ -427,11 +439,11 @@ function toPart(span: Span): Part {
       };
     }
     case 'date': {
-      const ms = span.at.getTime();
-      if (!Number.isFinite(ms)) return { kind: 'text', text: 'Invalid date' };
-      const iso = span.at.toISOString();
+      const at = instantOf(span.at);
+      if (!at) return { kind: 'text', text: 'Invalid date' };
+      const iso = at.toISOString();
       // Slack formats the date in each reader's own time zone; the ISO text is for old clients.
-      return { kind: 'token', token: `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${iso}>`, fallback: iso };
+      return { kind: 'token', token: `<!date^${Math.floor(at.getTime() / 1000)}^{date_short_pretty} {time}|${iso}>`, fallback: iso };
     }
   }
 }
@@ -497,10 +509,10 @@ function checkIdLength(what: string, value: string, max: number): void {
   }
 }
 
+/** Whether rendered mrkdwn is blank: code loses its backticks, so `code('``')` renders as nothing. */
 function isBlank(text: string): boolean {
   return text.trim() === '';
 }
-
 
 function nonEmpty(value: unknown): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value : null;

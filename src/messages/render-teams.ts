@@ -33,7 +33,21 @@
  * never cut: an over-long one throws a TeamsRenderError, as does a card that cannot be made small enough.
  */
 import type { Block, Button, Form, FormValues, Input, Message, Rich, Span } from './model.js';
-import { allowedUrl, chunk, cut, ELLIPSIS, isRecord, RenderError, truncate, WORD_JOINER } from './render-common.js';
+import {
+  allowedUrl,
+  chunk,
+  cut,
+  ELLIPSIS,
+  instantOf,
+  isBlankRich,
+  isClockTime,
+  isIsoDate,
+  isRecord,
+  RenderError,
+  truncate,
+  WORD_JOINER,
+  zonedDateParts,
+} from './render-common.js';
 
 // ---------------------------------------------------------------------------------------------
 // The Adaptive Card subset this renderer emits
@@ -264,7 +278,7 @@ function renderBlock(block: Exclude<Block, { type: 'divider' }>): Omit<Piece, 's
     }
     case 'list': {
       const items = block.items
-        .filter((item) => plainText(item).trim() !== '')
+        .filter((item) => !isBlankRich(item))
         .map((item) => richText(runs([{ type: 'text', text: '• ' }, ...item], TEAMS_LIMITS.listItem)));
       if (items.length === 0) return undefined;
       return { kind: 'list', element: listContainer(items, 0), items };
@@ -508,12 +522,12 @@ function renderInput(input: Input): CardInput {
       return { type: 'Input.ChoiceSet', ...base, style: 'compact', choices, placeholder: 'Choose…', ...(initial !== undefined ? { value: initial } : {}) };
     }
     case 'date':
-      if (input.initial !== undefined && !/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(input.initial)) {
+      if (input.initial !== undefined && !isIsoDate(input.initial)) {
         throw new TeamsRenderError('teams_invalid_value', `Date input "${input.id}" initial must be YYYY-MM-DD, got "${input.initial}"`);
       }
       return { type: 'Input.Date', ...base, ...(input.initial ? { value: input.initial } : {}) };
     case 'time':
-      if (input.initial !== undefined && !/^([01]\d|2[0-3]):[0-5]\d$/.test(input.initial)) {
+      if (input.initial !== undefined && !isClockTime(input.initial)) {
         throw new TeamsRenderError('teams_invalid_value', `Time input "${input.id}" initial must be HH:MM, got "${input.initial}"`);
       }
       return { type: 'Input.Time', ...base, ...(input.initial ? { value: input.initial } : {}) };
@@ -575,12 +589,13 @@ function findActionData(value: unknown): Record<string, unknown> | undefined {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Rich text as TextRuns of at most `limit` chars in all. When it does not fit, whole runs are kept while
- * they fit, the next one is cut (a link keeps its URL, only its label is cut), and "…" ends the text.
+ * Rich text as TextRuns of at most `limit` chars in all; none when it is blank (`isBlankRich`). When it does
+ * not fit, whole runs are kept while they fit, the next one is cut (a link keeps its URL, only its label is
+ * cut), and "…" ends the text.
  */
 function runs(spans: Rich, limit: number, base: RunStyle = {}): TextRun[] {
+  if (isBlankRich(spans)) return [];
   const all = spans.map((span) => toRun(span, base)).filter((run) => run.text !== '');
-  if (all.every((run) => run.text.trim() === '')) return [];
   const length = all.reduce((n, run) => n + run.text.length, 0);
   if (length <= limit) return all;
   const budget = limit - ELLIPSIS.length;
@@ -647,32 +662,15 @@ function humanText(text: string, max: number): string {
   return truncate(literal(text), max);
 }
 
-const dateFormats = new Map<string, Intl.DateTimeFormat | null>();
+const DATE_FORMAT: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
 
 /** "Mon 23 Nov, 09:30" in `timeZone`; in UTC with " UTC" appended when it is missing or unknown. */
-function formatDate(at: Date, timeZone: string | undefined): string {
-  if (!Number.isFinite(at.getTime())) return 'an invalid date';
-  const zoned = timeZone ? dateFormat(timeZone) : null;
-  const format = zoned ?? dateFormat('UTC');
-  const parts = new Map((format?.formatToParts(at) ?? []).map((p) => [p.type, p.value]));
+function formatDate(value: Date | string, timeZone: string | undefined): string {
+  const at = instantOf(value);
+  if (!at) return 'an invalid date';
+  const { parts, inZone } = zonedDateParts(at, timeZone, DATE_FORMAT);
   const text = `${parts.get('weekday')} ${parts.get('day')} ${parts.get('month')}, ${parts.get('hour')}:${parts.get('minute')}`;
-  return zoned ? text : `${text} UTC`;
-}
-
-/** A formatter for `timeZone`, or null when the runtime does not know that zone. */
-function dateFormat(timeZone: string): Intl.DateTimeFormat | null {
-  let format = dateFormats.get(timeZone);
-  if (format === undefined) {
-    try {
-      format = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    } catch (error) {
-      // An unknown zone (RangeError) is shown as UTC, labelled so; anything else is a real failure.
-      if (!(error instanceof RangeError)) throw error;
-      format = null;
-    }
-    dateFormats.set(timeZone, format);
-  }
-  return format;
+  return inZone ? text : `${text} UTC`;
 }
 
 function richText(inlines: TextRun[]): RichTextBlock {

@@ -7,6 +7,7 @@ import { actions, bold, code, context, header, message, rich, section, user } fr
 import type { Block, Button, Form, Input, Message, Span } from '../../src/messages/model.js';
 import { escapeHtml, renderHtmlForm, renderHtmlMessage, type HtmlNames, type HtmlOptions } from '../../src/messages/render-html.js';
 import { WORD_JOINER } from '../../src/messages/render-common.js';
+import { htmlProblems } from '../support/html.js';
 
 // ---------------------------------------------------------------------------------------------
 // A tiny reader for the HTML this renderer writes. It escapes every `<`, `>`, `"` and `'` in text and
@@ -46,21 +47,8 @@ const textOf = (html: string): string => decode(html.replace(/<br>/g, '\n').repl
 const contents = (html: string, name: string): string[] =>
   [...html.matchAll(new RegExp(`<${name}(?:\\s[^<>]*)?>([\\s\\S]*?)</${name}>`, 'g'))].map((m) => m[1] ?? '');
 
-const VOID = new Set(['br', 'hr', 'input']);
-
-/** Every tag closed in order, no stray `<`, and every `&` an entity this renderer writes. */
 function expectWellFormed(html: string): void {
-  const open: string[] = [];
-  for (const [tag, closing, name = ''] of html.matchAll(/<(\/?)([a-z0-9]+)[^<>]*>/g)) {
-    if (VOID.has(name)) continue;
-    if (!closing) open.push(name);
-    else expect(open.pop(), `${tag} closes the open element in ${html}`).toBe(name);
-  }
-  expect(open, `unclosed elements in ${html}`).toEqual([]);
-  expect(html.replace(/<\/?[a-z0-9]+[^<>]*>/g, ''), 'text outside tags').not.toMatch(/[<>]/);
-  expect(html, 'bare "&"').not.toMatch(/&(?!(?:amp|lt|gt|quot|#39);)/);
-  // Attribute values: quotes inside are escaped, so each value ends at its own quote.
-  for (const t of tags(html)) expect(t.raw, 'attribute syntax').toMatch(/^<[a-z0-9]+(?:\s[a-z-]+(?:="[^"]*"|='[^']*')?)*>$/);
+  expect(htmlProblems(html), `problems in ${html}`).toEqual([]);
 }
 
 const NO_NAMES: HtmlNames = { user: () => undefined, channel: () => undefined };
@@ -100,6 +88,16 @@ const HOSTILE = `<script>alert("x")</script> <img src=x onerror='alert(1)'> Tom 
 const WJ = WORD_JOINER;
 
 // ---------------------------------------------------------------------------------------------
+
+describe('htmlProblems (the well-formedness check itself)', () => {
+  it('accepts balanced, escaped markup and names what is wrong otherwise', () => {
+    expect(htmlProblems('<p>a &amp; b<br><input type="text" required></p><hr>')).toEqual([]);
+    expect(htmlProblems('<p><strong>x</p>')).toEqual(['</p> closes <strong>', '<p> not closed']);
+    expect(htmlProblems('x</p>')).toEqual(['</p> closes nothing']);
+    expect(htmlProblems('<p>a > b & c</p>')).toEqual(['a stray "<" or ">" outside tags', 'a bare "&"']);
+    expect(htmlProblems('<button data-value="a"b">x</button>')).toEqual(['<button data-value="a"b">: malformed attributes']);
+  });
+});
 
 describe('escapeHtml', () => {
   it('escapes the five characters that matter in text and quoted attributes, and nothing else', () => {
@@ -277,6 +275,15 @@ describe('renderHtmlMessage: dates', () => {
   it('shows an invalid date as text instead of throwing', () => {
     const html = renderSpans('due ', { type: 'date', at: new Date(Number.NaN) });
     expect(html).toBe('due an invalid date');
+    expect(renderSpans('due ', { type: 'date', at: 'not a date' })).toBe('due an invalid date');
+  });
+
+  it('renders a stored message (its dates now ISO strings) as it rendered the original', () => {
+    const original = message(section('Due ', date('2026-11-23T08:30:00Z'), ' or ', date('2026-07-01T07:30:00Z', 'America/New_York')));
+    const stored = JSON.parse(JSON.stringify(original)) as Message;
+    expect(stored.blocks[0]).toMatchObject({ text: [{}, { at: '2026-11-23T08:30:00.000Z' }, {}, { at: '2026-07-01T07:30:00.000Z' }] });
+    expect(render(stored)).toBe(render(original));
+    expect(textOf(render(stored))).toBe('Due Mon 23 Nov 2026, 09:30 CET or Wed 1 Jul 2026, 03:30 GMT-4');
   });
 });
 

@@ -122,13 +122,6 @@ describe('adaptiveCardErrors (the validator itself)', () => {
     expect(adaptiveCardErrors('not a card')).not.toEqual([]);
     expect(adaptiveCardErrors({ type: 'AdaptiveCard', version: '1.5', body: [] })).toEqual([]);
   });
-
-  it('is fast once compiled', () => {
-    const card = renderTeamsCard(message(header('Hi'), section('Hello ', bold('there'))));
-    const start = performance.now();
-    for (let i = 0; i < 500; i++) adaptiveCardErrors(card);
-    expect(performance.now() - start).toBeLessThan(500);
-  });
 });
 
 describe('renderTeamsCard: blocks', () => {
@@ -337,6 +330,19 @@ describe('renderTeamsCard: spans', () => {
     const date = (timeZone?: string) => ({ type: 'date' as const, at: MONDAY_0830_UTC, timeZone });
     const texts = renderBlocks(section(date('Europe/Berlin')), section(date('America/New_York')), section(date()), section(date('Mars/Olympus')), section({ type: 'date', at: new Date(Number.NaN) })).map(textOf);
     expect(texts).toEqual(['Mon 23 Nov, 09:30', 'Mon 23 Nov, 03:30', 'Mon 23 Nov, 08:30 UTC', 'Mon 23 Nov, 08:30 UTC', 'an invalid date']);
+    expect(textOf(renderBlocks(section({ type: 'date', at: 'not a date' })))).toBe('an invalid date');
+  });
+
+  it('renders a stored message (its dates now ISO strings) as it rendered the original', () => {
+    const original = message(
+      section('Due ', { type: 'date', at: MONDAY_0830_UTC, timeZone: 'Europe/Berlin' }),
+      context('Updated ', { type: 'date', at: MONDAY_0830_UTC }),
+      { type: 'list', items: [rich('from ', { type: 'date', at: MONDAY_0830_UTC, timeZone: 'America/New_York' })] },
+    );
+    const stored = JSON.parse(JSON.stringify(original)) as Message;
+    expect(stored.blocks[0]).toMatchObject({ text: [{}, { at: '2026-11-23T08:30:00.000Z' }] });
+    expect(render(stored)).toEqual(render(original));
+    expect(textOf(render(stored).body)).toBe('Due Mon 23 Nov, 09:30Updated Mon 23 Nov, 08:30 UTC• from Mon 23 Nov, 03:30');
   });
 
   it('summarises a message as plain text for notifications', () => {
