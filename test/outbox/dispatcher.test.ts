@@ -8,7 +8,7 @@ import { message, section } from '../../src/messages/build.js';
 import { Dispatcher } from '../../src/outbox/dispatcher.js';
 import { openDatabase, type Database } from '../../src/store/database.js';
 import { prismaStore } from '../../src/store/prisma-store.js';
-import { FakeSlack } from '../support/fake-slack.js';
+import { FakeSlack, SLACK_TEST_TOKEN } from '../support/fake-slack.js';
 import { replyText } from '../support/test-app.js';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/test-database.js';
 
@@ -22,7 +22,7 @@ describe.each(testDatabaseKinds())('outbox dispatcher (%s)', (kind) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    fake = await FakeSlack.start();
+    fake = await FakeSlack.start({ expectedToken: SLACK_TEST_TOKEN });
     store = prismaStore(database.db.prisma);
   });
   afterEach(async () => {
@@ -36,9 +36,9 @@ describe.each(testDatabaseKinds())('outbox dispatcher (%s)', (kind) => {
     await fake.close();
   });
 
-  const client = () => new WebClient('xoxb-test', { slackApiUrl: fake.url, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
-  const dispatcher = (db: Database = database.db, maxAttempts = 3) => {
-    const d = new Dispatcher({ db: db.prisma, senders: { slack: slackSender(client()) }, clock: systemClock, log, maxAttempts, pollMs: 20, backoff: { baseMs: 30, maxMs: 200 } });
+  const client = () => new WebClient(SLACK_TEST_TOKEN, { slackApiUrl: fake.url, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+  const dispatcher = (db: Database = database.db, maxAttempts = 3, backoff = { baseMs: 30, maxMs: 200 }) => {
+    const d = new Dispatcher({ db: db.prisma, senders: { slack: slackSender(client()) }, clock: systemClock, log, maxAttempts, pollMs: 20, backoff });
     dispatchers.push(d);
     return d;
   };
@@ -95,12 +95,19 @@ describe.each(testDatabaseKinds())('outbox dispatcher (%s)', (kind) => {
   });
 
   it('retries transient failures with backoff, then dead-letters after N attempts with the reason', async () => {
+    // Backoff: baseMs after the 1st failure, twice that after the 2nd, each jittered by ±20 %. Large enough
+    // next to the 20 ms poll that "no backoff" or "no doubling" cannot pass by chance.
+    const baseMs = 150;
     fake.failNext('chat.postMessage', { status: 503 }, 2);
     await enqueue({ kind: 'post', channelId: 'C0TEAMA001', message: text('second time lucky') });
-    dispatcher().start();
+    dispatcher(database.db, 3, { baseMs, maxMs: 10 * baseMs }).start();
     await waitUntil(async () => (await rows())[0]!.status === 'sent', 5_000);
-    expect((await rows())[0]!.attempts).toBe(3);
-    expect(fake.callsTo('chat.postMessage')).toHaveLength(3);
+    expect((await rows())[0]).toMatchObject({ status: 'sent', attempts: 3, lastError: null });
+    const attempts = fake.callsTo('chat.postMessage');
+    expect(attempts.map((c) => c.answer.status)).toEqual([503, 503, 200]);
+    const [first, second, third] = attempts.map((c) => c.at);
+    expect(second! - first!).toBeGreaterThanOrEqual(0.8 * baseMs);
+    expect(third! - second!).toBeGreaterThanOrEqual(0.8 * 2 * baseMs);
 
     fake.reset();
     fake.failNext('chat.postMessage', { status: 500 }, 10);
@@ -108,7 +115,8 @@ describe.each(testDatabaseKinds())('outbox dispatcher (%s)', (kind) => {
     await waitUntil(async () => (await rows()).at(-1)!.status === 'dead', 5_000);
     const dead = (await rows()).at(-1)!;
     expect(dead.attempts).toBe(3);
-    expect(dead.lastError).toMatch(/gave up after 3 attempts/);
+    // The reason is kept, so whoever reads the dead letter learns what Slack answered.
+    expect(dead.lastError).toMatch(/^gave up after 3 attempts: .*500/);
   });
 
   it('dead-letters at once what no retry can fix', async () => {

@@ -34,7 +34,10 @@ describe('npm run demo:reset', () => {
     children.push(first);
     const api = playgroundClient(first.baseUrl);
     expect((await api.say('U-alex', 'C-rocket', 'something to forget')).json.kind).toBe('posted');
-    await api.post('/clock', { advanceMinutes: 60 * 24 });
+    // The clock really moved, so an offset of 0 after the reset shows the reset brought it back.
+    const moved = await api.post<{ now: string }>('/clock', { advanceMinutes: 60 * 24 });
+    expect(moved.status).toBe(200);
+    expect((await api.get<{ offsetMs: number }>('/workspace')).json.offsetMs).toBeGreaterThan(23 * 60 * 60_000); // a day ahead, less the moment the move took
 
     // Asked on the wrong port, it must not open the database the running po-desk holds.
     const wrongPort = await demoReset({ DATA_DIR: dataDir, PORT: '1' }).then(

@@ -9,6 +9,10 @@
  *
  * It also stands in for the response_url of interactive payloads: put `fake.responseUrl('abc')` into a
  * test payload, and what the app POSTs there (Bolt's `respond`) is recorded as a `response_url` call.
+ *
+ * With `expectedToken` set (test-app.ts's `slackEnv` sets it to the bot token it configures), a Web API call
+ * with any other bearer token, or none, is answered like Slack answers it (`invalid_auth`/`not_authed`) and
+ * recorded in `unexpected`. A response_url carries no token (the URL itself is the secret): those are exempt.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -49,9 +53,14 @@ export interface FakeUser {
 
 export type FakeFailure = { rateLimited: number } | { status: number } | { error: string };
 
+/** The bot token test-app.ts configures po-desk with (SLACK_BOT_TOKEN), and so the one a fake behind it expects. */
+export const SLACK_TEST_TOKEN = 'xoxb-test-token';
+
 export interface FakeSlackOptions {
   teamId?: string;
   botUserId?: string;
+  /** Every Web API call must carry `Bearer <expectedToken>`; others are `unexpected`. Default: any token is taken. */
+  expectedToken?: string;
   /** Clock for `RecordedCall.at` and users' `tz_offset`; defaults to `Date.now`. */
   now?: () => number;
 }
@@ -98,6 +107,8 @@ export class FakeSlack {
   readonly botId: string;
   readonly calls: RecordedCall[] = [];
   readonly unexpected: RecordedCall[] = [];
+  /** When set, every Web API call (not response_url posts) must carry `Bearer <expectedToken>`. */
+  expectedToken: string | undefined;
 
   private readonly users = new Map<string, FakeUser>();
   private readonly channelMembers = new Map<string, string[]>();
@@ -120,6 +131,7 @@ export class FakeSlack {
     this.teamId = options.teamId ?? 'T0PODESK01';
     this.botUserId = options.botUserId ?? 'U0PODESKBOT';
     this.botId = 'B0PODESKBOT';
+    this.expectedToken = options.expectedToken;
     this.handlers = {
       'auth.test': () => this.authTest(),
       'chat.postMessage': (args) => this.postMessage(args),
@@ -262,16 +274,17 @@ export class FakeSlack {
       reply = this.answerApi(method, handler, parsed, token);
     } catch (error) {
       // A bug in the fake itself: recorded, then answered 500 (see start) so the client under test fails loudly.
-      this.record({ method, args: parsed.args, token, at, answer: { status: 500, ok: false, error: 'fake_internal_error' } }, handler === undefined);
+      this.record({ method, args: parsed.args, token, at, answer: { status: 500, ok: false, error: 'fake_internal_error' } }, handler === undefined || this.wrongToken(token));
       throw error;
     }
-    this.record({ method, args: parsed.args, token, at, answer: answerOf(reply) }, handler === undefined);
+    this.record({ method, args: parsed.args, token, at, answer: answerOf(reply) }, handler === undefined || this.wrongToken(token));
     send(res, reply);
   }
 
   private answerApi(method: string, handler: MethodHandler | undefined, parsed: { args: Args; error?: SlackBody }, token: string | undefined): Reply {
     if (handler === undefined) return json(200, { ok: false, error: 'unknown_method' });
     if (token === undefined) return json(200, { ok: false, error: 'not_authed' });
+    if (this.wrongToken(token)) return json(200, { ok: false, error: 'invalid_auth' });
     if (parsed.error !== undefined) return json(200, parsed.error);
 
     const failure = this.takeFailure(method);
@@ -310,6 +323,11 @@ export class FakeSlack {
     }
     if (problemOf(() => checkMessage(body)) !== undefined) return { args, reply: text(400, 'invalid_blocks') };
     return { args, reply: json(200, { ok: true }) };
+  }
+
+  /** A Web API call without the token the fake expects (when it expects one). */
+  private wrongToken(token: string | undefined): boolean {
+    return this.expectedToken !== undefined && token !== this.expectedToken;
   }
 
   private record(call: RecordedCall, unexpected: boolean): void {

@@ -75,9 +75,12 @@ export async function startTeamsTestApp(kind: TestDbKind, options: { credentials
       }
       return result;
     },
+    /** Also fails when the fake still lists unexpected calls (the last test's, or ones that came after its checks). */
     async stop() {
       await started.stop();
+      const unexpected = [...fake.unexpected];
       await fake.close();
+      if (unexpected.length > 0) throw new Error(`the fake Bot Connector saw unexpected calls: ${unexpected.join('; ')}`);
     },
   };
 }

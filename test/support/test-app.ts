@@ -2,7 +2,7 @@ import pino from 'pino';
 import { readConfig } from '../../src/config.js';
 import { renderSlackMessage } from '../../src/messages/render-slack.js';
 import { startPoDesk, type RunningApp, type StartOptions } from '../../src/start.js';
-import { FakeSlack } from './fake-slack.js';
+import { FakeSlack, SLACK_TEST_TOKEN } from './fake-slack.js';
 import { postToSlackEndpoint, SIGNING_SECRET, slashCommandBody, type SlackReplyBody, type SlashCommandInput } from './slack-requests.js';
 import { createTestDatabase, type TestDbKind, type TestDatabase } from './test-database.js';
 
@@ -47,9 +47,13 @@ export async function startAppOn(kind: TestDbKind, env: Record<string, string>, 
   };
 }
 
-/** The environment that points po-desk's Slack surface at a fake Slack. */
+/**
+ * The environment that points po-desk's Slack surface at a fake Slack. The fake then expects that bot
+ * token on every Web API call: a call with another token (or none) is in its `unexpected`.
+ */
 export function slackEnv(fake: FakeSlack): Record<string, string> {
-  return { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: fake.url };
+  fake.expectedToken ??= SLACK_TEST_TOKEN;
+  return { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: fake.expectedToken, SLACK_API_URL: fake.url };
 }
 
 /**
@@ -66,15 +70,18 @@ export function slackCommander(baseUrl: string, fake: FakeSlack): TestApp['po'] 
 
 /** The real app (Bolt over HTTP, real outbox and scheduler) on a fresh database, talking to a fake Slack. */
 export async function startTestApp(kind: TestDbKind, options: { fake?: FakeSlack } = {}): Promise<TestApp> {
-  const fake = options.fake ?? (await FakeSlack.start({ teamId: TEAM_ID }));
+  const fake = options.fake ?? (await FakeSlack.start({ teamId: TEAM_ID, expectedToken: SLACK_TEST_TOKEN }));
   const started = await startAppOn(kind, slackEnv(fake));
   return {
     ...started,
     fake,
     po: slackCommander(started.baseUrl, fake),
+    /** Also fails when the fake still lists unexpected calls (the last test's, or ones that came after its checks). */
     async stop() {
       await started.stop();
+      const unexpected = fake.unexpected.map((call) => `${call.method} (token ${call.token ?? 'none'}, answered ${call.answer.error ?? call.answer.status})`);
       if (!options.fake) await fake.close();
+      if (unexpected.length > 0) throw new Error(`the fake Slack saw unexpected calls: ${unexpected.join('; ')}`);
     },
   };
 }

@@ -74,7 +74,7 @@ describe.each(testDatabaseKinds())('the playground (%s)', (kind) => {
       expect(json.channels.at(-1)!.id).toBe(dm(ALEX));
       // A first visit names no one: the page shows the PO.
       expect((await api.get<{ as: string }>('/workspace')).json.as).toBe(PRIYA);
-      expect((await api.get('/workspace?as=U-ghost')).status).toBe(400);
+      expect(await api.get('/workspace?as=U-ghost')).toEqual({ status: 400, json: { error: 'There is no one called "U-ghost" in the playground: pick someone in “You are”.' } });
       expect(json.calendar.items).toHaveLength(3);
       expect(json.calendar.items[0]!.label).toMatch(/^Sprint \d+ \(now\)$/);
       expect(json.calendar.items[0]!.when).toMatch(/ · review Thu \d+ \w+, 14:00 \(Europe\/Berlin\)$/);
@@ -110,7 +110,9 @@ describe.each(testDatabaseKinds())('the playground (%s)', (kind) => {
 
     it('shows the PO and the channel’s team to anyone', async () => {
       await api.say(ALEX, ROCKET, '/po owner');
-      expect((await api.last(ALEX, ROCKET)).text).toContain('Priya Patel');
+      expect((await api.last(ALEX, ROCKET)).text).toBe(
+        '@Priya Patel is the Product Owner of Acme Shop. A product has exactly one Product Owner — no co-owners, no committee. Handing over replaces the current PO.',
+      );
       await api.say(ALEX, ROCKET, '/po team');
       expect((await api.last(ALEX, ROCKET)).text).toBe('This channel is team Rocket (2 on the roster). /po members lists them.');
     });
@@ -191,22 +193,23 @@ describe.each(testDatabaseKinds())('the playground (%s)', (kind) => {
     });
 
     it('refuses malformed requests with 4xx and a reason', async () => {
-      expect((await api.post('/say', { as: ALEX })).status).toBe(400);
-      expect((await api.say('U-ghost', ROCKET, 'hi')).status).toBe(400);
-      expect((await api.say(ALEX, 'C-nowhere', 'hi')).status).toBe(404);
+      // The page shows `json.error` to the person: each refusal says what went wrong in words.
+      const answer = async (res: Response) => ({ status: res.status, json: (await res.json()) as unknown });
+      expect(await api.post('/say', { as: ALEX })).toEqual({ status: 400, json: { error: 'That request is malformed (channelId: Invalid input: expected string, received undefined).' } });
+      expect(await api.say('U-ghost', ROCKET, 'hi')).toEqual({ status: 400, json: { error: 'There is no one called "U-ghost" in the playground.' } });
+      expect(await api.say(ALEX, 'C-nowhere', 'hi')).toEqual({ status: 404, json: { error: 'That channel does not exist (any more): reload the page.' } });
       expect(await api.say(ALEX, dm(PRIYA), 'hi')).toEqual({ status: 403, json: { error: 'That is someone else’s conversation with po-desk.' } });
-      expect((await api.get(`/channels/${dm(PRIYA)}/messages?as=${ALEX}`)).status).toBe(403);
-      expect((await api.get('/nope')).status).toBe(404);
+      expect(await api.get(`/channels/${dm(PRIYA)}/messages?as=${ALEX}`)).toEqual({ status: 403, json: { error: 'That is someone else’s conversation with po-desk.' } });
+      expect(await api.get('/nope')).toEqual({ status: 404, json: { error: 'No such playground API route.' } });
       const notJson = await fetch(`${started.baseUrl}/playground/api/say`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"as":' });
-      expect(notJson.status).toBe(400);
-      expect(await notJson.json()).toEqual({ error: 'That request is not valid JSON.' });
+      expect(await answer(notJson)).toEqual({ status: 400, json: { error: 'That request is not valid JSON.' } });
       const form = await fetch(`${started.baseUrl}/playground/api/say`, { method: 'POST', body: new URLSearchParams({ as: ALEX }) });
-      expect(form.status).toBe(415);
+      expect(await answer(form)).toEqual({ status: 415, json: { error: 'Send JSON (Content-Type: application/json).' } });
       const latin2 = await fetch(`${started.baseUrl}/playground/api/say`, { method: 'POST', headers: { 'content-type': 'application/json; charset=latin2' }, body: '{}' });
-      expect(latin2.status).toBe(415);
+      expect(await answer(latin2)).toEqual({ status: 415, json: { error: 'Send JSON in UTF-8, plain or gzip-compressed.' } });
       const brotli2 = await fetch(`${started.baseUrl}/playground/api/say`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'br2' }, body: '{}' });
-      expect(brotli2.status).toBe(415);
-      expect((await api.get(`/channels/%E0%A4%A/messages?as=${ALEX}`)).status).toBe(400);
+      expect(await answer(brotli2)).toEqual({ status: 415, json: { error: 'Send JSON in UTF-8, plain or gzip-compressed.' } });
+      expect(await api.get(`/channels/%E0%A4%A/messages?as=${ALEX}`)).toEqual({ status: 400, json: { error: 'That request is malformed.' } });
     });
   });
 

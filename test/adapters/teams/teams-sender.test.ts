@@ -305,7 +305,8 @@ describe.each<StoreKind>(['memory', ...testDatabaseKinds()])('teamsSender (%s st
         teamId: TEAM,
       });
 
-      // The next DM goes straight to the remembered chat.
+      // The next DM goes straight to the remembered chat. (The reset must not wipe bad calls unchecked.)
+      expect(fake.unexpected).toEqual([]);
       fake.reset();
       await sender.send(item('dm', { userId: PAT.aadObjectId }), {});
       expect(calls()).toEqual([['send', 200, chat, undefined]]);
@@ -442,6 +443,41 @@ describe.each<StoreKind>(['memory', ...testDatabaseKinds()])('teamsSender (%s st
       const error = await sendError(sender.send(item('dm', { userId: PAT.aadObjectId }), {}));
       expect(error.failure).toBe('transient');
       expect(calls()).toEqual([['getMember', 500, TEAM, PAT.aadObjectId]]);
+    });
+
+    it('a 429 while reading a roster for a DM → rate_limited (Retry-After kept), not "never talked to po-desk"', async () => {
+      fake.setRoster(TEAM, [PAT]);
+      fake.failNext(429, { method: 'getMember', retryAfter: 3 });
+      const error = await sendError(sender.send(item('dm', { userId: PAT.aadObjectId }), {}));
+      expect(error.failure).toBe('rate_limited');
+      expect(error.retryAfterMs).toBe(3000);
+      expect(error.explanation ?? '').not.toMatch(/never talked to po-desk/);
+      expect(calls()).toEqual([['getMember', 429, TEAM, PAT.aadObjectId]]);
+      expect(await store.user(TENANT, PAT.aadObjectId)).toBeUndefined();
+    });
+
+    it("a 500 while reading a roster for an 'ephemeral' → transient, and the private message is not posted into the channel", async () => {
+      fake.setRoster(TEAM, [PAT]);
+      fake.failNext(500, { method: 'getMember' });
+      const error = await sendError(sender.send(item('ephemeral', { channelId: CHANNEL, userId: PAT.aadObjectId }), {}));
+      expect(error.failure).toBe('transient');
+      expect(calls()).toEqual([['getMember', 500, TEAM, PAT.aadObjectId]]);
+      expect(fake.sent).toEqual([]);
+    });
+
+    it("a 429 while creating the 1:1 for an 'ephemeral' → rate_limited, and the private message is not posted into the channel", async () => {
+      fake.setRoster(TEAM, [PAT]);
+      fake.knowActivity(CHANNEL, '42');
+      fake.failNext(429, { method: 'createConversation', retryAfter: 2 });
+      const error = await sendError(sender.send(item('ephemeral', { channelId: CHANNEL, userId: PAT.aadObjectId }), { thread: { channelId: CHANNEL, messageId: '42' } }));
+      expect(error.failure).toBe('rate_limited');
+      expect(error.retryAfterMs).toBe(2000);
+      expect(calls()).toEqual([
+        ['getMember', 200, TEAM, PAT.aadObjectId],
+        ['createConversation', 429, undefined, undefined],
+      ]);
+      expect(fake.sent).toEqual([]);
+      expect(await store.personalChat(TENANT, PAT.aadObjectId)).toBeUndefined();
     });
 
     it('an unreachable Bot Connector → transient', async () => {
