@@ -1,0 +1,96 @@
+/**
+ * `/po stats`: the shapes the store computes in SQL, and the rules that turn them into figures.
+ */
+
+/** What to compute: weeks start on Monday in `timeZone`; `since` is the first week's start. */
+export interface StatsQuery {
+  since: Date;
+  until: Date;
+  timeZone: string;
+  targetSec: number;
+}
+
+/** Figures for a set of questions asked in the period. Times are seconds to the first response. */
+export interface LatencySummary {
+  asked: number;
+  /** Questions with a first response. */
+  responded: number;
+  /** Questions still open without a first response (one resolved without a response is neither). */
+  waiting: number;
+  /** First responses within the target (business time). */
+  withinTarget: number;
+  /** Questions the PO handed to a customer or stakeholder. */
+  handedOff: number;
+  medianBusinessSec: number | undefined;
+  p90BusinessSec: number | undefined;
+  medianWallSec: number | undefined;
+  p90WallSec: number | undefined;
+}
+
+export interface QuestionStatsData {
+  overall: LatencySummary;
+  byTeam: (LatencySummary & { teamId: string; teamName: string })[];
+  /** One entry per week of the period, oldest first, empty weeks included. */
+  weeks: (LatencySummary & { weekStart: string })[];
+  /** The weeks before the last one, taken together: exact percentiles, not a median of weekly medians. */
+  earlier: LatencySummary;
+}
+
+/** The most weeks `/po stats` looks back (half a year), and how many it shows by default. */
+export const STATS_MAX_WEEKS = 26;
+export const STATS_DEFAULT_WEEKS = 4;
+
+/** `/po stats [weeks]`: the number of weeks, or undefined when the text is not 1…STATS_MAX_WEEKS. */
+export function parseStatsWeeks(text: string | undefined): number | undefined {
+  const t = (text ?? '').trim();
+  if (t === '') return STATS_DEFAULT_WEEKS;
+  if (!/^\d{1,3}$/.test(t)) return undefined;
+  const weeks = Number(t);
+  return weeks >= 1 && weeks <= STATS_MAX_WEEKS ? weeks : undefined;
+}
+
+export const emptySummary = (): LatencySummary => ({
+  asked: 0,
+  responded: 0,
+  waiting: 0,
+  withinTarget: 0,
+  handedOff: 0,
+  medianBusinessSec: undefined,
+  p90BusinessSec: undefined,
+  medianWallSec: undefined,
+  p90WallSec: undefined,
+});
+
+const BARS = '▁▂▃▄▅▆▇█';
+/** What a sparkline shows for a week without data. */
+export const SPARK_GAP = '·';
+
+/**
+ * One bar per value, scaled from the smallest (▁) to the largest (█); `SPARK_GAP` where there is no
+ * value. When every value is the same there is nothing to compare, so all bars are the middle one.
+ */
+export function sparkline(values: readonly (number | undefined)[]): string {
+  const known = values.filter((v): v is number => v !== undefined && Number.isFinite(v));
+  const min = Math.min(...known);
+  const max = Math.max(...known);
+  const top = BARS.length - 1;
+  return values
+    .map((v) => {
+      if (v === undefined || !Number.isFinite(v)) return SPARK_GAP;
+      if (max === min) return BARS[3];
+      return BARS[Math.round(((v - min) / (max - min)) * top)];
+    })
+    .join('');
+}
+
+/**
+ * "87 %", or "–" when there is nothing to divide by. Never rounds to a misleading extreme: 199 of 200
+ * is "99 %", not "100 %", and 1 of 1,000 is "1 %", not "0 %".
+ */
+export function percent(part: number, whole: number): string {
+  if (!(whole > 0)) return '–';
+  let p = Math.round((part / whole) * 100);
+  if (p === 100 && part < whole) p = 99;
+  if (p === 0 && part > 0) p = 1;
+  return `${p} %`;
+}

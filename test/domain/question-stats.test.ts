@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { parseStatsWeeks, percent, sparkline, SPARK_GAP } from '../../src/domain/question-stats.js';
+
+describe('sparkline', () => {
+  it('scales from the smallest value (▁) to the largest (█)', () => {
+    expect(sparkline([0, 1, 2, 3, 4, 5, 6, 7])).toBe('▁▂▃▄▅▆▇█');
+    expect(sparkline([3600, 600, 1800])).toBe('█▁▄');
+    expect(sparkline([10, 20])).toBe('▁█');
+  });
+
+  it('shows a gap for a week without data, and scales the rest without it', () => {
+    expect(sparkline([undefined, 100, undefined, 200])).toBe(`${SPARK_GAP}▁${SPARK_GAP}█`);
+    expect(sparkline([undefined, undefined])).toBe('··');
+  });
+
+  it('draws the middle bar when all values are equal, including a single one', () => {
+    expect(sparkline([42, 42, 42])).toBe('▄▄▄');
+    expect(sparkline([7])).toBe('▄');
+    expect(sparkline([0, undefined, 0])).toBe('▄·▄');
+  });
+
+  it('is empty for no values', () => {
+    expect(sparkline([])).toBe('');
+  });
+});
+
+describe('percent', () => {
+  it('rounds to a whole percent', () => {
+    expect(percent(87, 100)).toBe('87 %');
+    expect(percent(2, 3)).toBe('67 %');
+    expect(percent(3, 3)).toBe('100 %');
+    expect(percent(0, 5)).toBe('0 %');
+  });
+
+  it('never rounds to 100 % or 0 % when that is not the whole truth', () => {
+    expect(percent(199, 200)).toBe('99 %');
+    expect(percent(1, 1000)).toBe('1 %');
+  });
+
+  it('is "–" when there is nothing to divide by', () => {
+    expect(percent(0, 0)).toBe('–');
+  });
+});
+
+describe('parseStatsWeeks', () => {
+  it('defaults to 4 and accepts 1 to 26', () => {
+    expect(parseStatsWeeks(undefined)).toBe(4);
+    expect(parseStatsWeeks('  ')).toBe(4);
+    expect(parseStatsWeeks('1')).toBe(1);
+    expect(parseStatsWeeks(' 26 ')).toBe(26);
+  });
+
+  it('refuses anything else', () => {
+    for (const text of ['0', '27', '-3', '2.5', 'four', '4 weeks', '1e1']) expect(parseStatsWeeks(text), text).toBeUndefined();
+  });
+});
