@@ -17,6 +17,7 @@ import { createMetrics } from './metrics.js';
 import { Dispatcher } from './outbox/dispatcher.js';
 import type { Sender } from './outbox/sender.js';
 import { housekeepingJob } from './scheduler/housekeeping-job.js';
+import { questionNudgeJob } from './scheduler/question-nudge-job.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { createHttpServer } from './server.js';
 import { openDatabase, type Database, type DatabaseOptions } from './store/database.js';
@@ -108,7 +109,7 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
     db: db.prisma,
     clock,
     log: log.child({ component: 'scheduler' }),
-    jobs: [housekeepingJob(db.prisma)],
+    jobs: [housekeepingJob(db.prisma), questionNudgeJob(store)],
     graceMinutes: config.scheduler.graceMinutes,
     metrics,
   });

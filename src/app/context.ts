@@ -11,6 +11,8 @@ export interface CommandContext {
   channelId: string;
   inDirectMessage: boolean;
   userId: string;
+  /** The platform's id of this request, when it may be delivered twice (a retried slash command). */
+  requestKey?: string;
 }
 
 export interface Deps {

@@ -4,6 +4,12 @@ import type { CommandContext, Deps } from './context.js';
 import { undoMembersRemoval } from './manage-members.js';
 import { undoStakeholdersRemoval } from './manage-stakeholders.js';
 import { HOURS_FORM, hoursForm, submitHoursForm } from './set-working-hours.js';
+import { withProduct } from './context.js';
+import {
+  ANSWER_FORM, answerForm, CUSTOMER_ANSWER_FORM, customerAnswerForm, HANDOFF_FORM, handoffForm, QUESTION_ACTIONS,
+} from './questions/question-messages.js';
+import { markOnIt, setResolved, submitAnswer, submitCustomerAnswer, submitHandoff } from './questions/respond.js';
+import type { Question } from '../domain/question.js';
 
 /**
  * What a command, a button or a form submission asks the surface to show. Adapters map these to the
@@ -34,9 +40,28 @@ export async function runAction(ctx: CommandContext, deps: Deps, actionId: strin
       return { kind: 'replace', message: await undoStakeholdersRemoval(ctx, deps, value) };
     case 'members.undo-remove':
       return { kind: 'replace', message: await undoMembersRemoval(ctx, deps, value) };
+    case QUESTION_ACTIONS.answer:
+      return { kind: 'form', form: answerForm(await questionFor(ctx, deps, value)) };
+    case QUESTION_ACTIONS.customerAnswer:
+      return { kind: 'form', form: customerAnswerForm(await questionFor(ctx, deps, value)) };
+    case QUESTION_ACTIONS.handoff:
+      return { kind: 'form', form: handoffForm(await questionFor(ctx, deps, value)) };
+    case QUESTION_ACTIONS.onIt:
+      return { kind: 'replace', message: await markOnIt(ctx, deps, value) };
+    case QUESTION_ACTIONS.resolve:
+      return { kind: 'replace', message: await setResolved(ctx, deps, value, true) };
+    case QUESTION_ACTIONS.reopen:
+      return { kind: 'replace', message: await setResolved(ctx, deps, value, false) };
     default:
       throw unknownAction();
   }
+}
+
+/** The question a form-opening button is about, so the form can show it. */
+async function questionFor(ctx: CommandContext, deps: Deps, id: string): Promise<Question> {
+  const q = await withProduct(ctx, deps, { create: false }, ({ tx, state }) => tx.questions.get(state.id, id));
+  if (!q) throw new UserError('question_gone', 'That question no longer exists in this product.');
+  return q;
 }
 
 /** The form a form-opening button (or a command) shows, looked up by its callback id. */
@@ -44,6 +69,12 @@ export async function openForm(ctx: CommandContext, deps: Deps, callbackId: stri
   switch (callbackId) {
     case HOURS_FORM:
       return hoursForm(ctx, deps);
+    case ANSWER_FORM:
+      return answerForm();
+    case CUSTOMER_ANSWER_FORM:
+      return customerAnswerForm();
+    case HANDOFF_FORM:
+      return handoffForm();
     default:
       throw unknownForm();
   }
@@ -57,10 +88,15 @@ export async function submitForm(
   values: FormValues,
   metadata: string | undefined,
 ): Promise<FormOutcome> {
-  void metadata; // no form of this build carries state; forms of later features will.
   switch (callbackId) {
     case HOURS_FORM:
       return submitHoursForm(ctx, deps, values);
+    case ANSWER_FORM:
+      return submitAnswer(ctx, deps, metadata, values);
+    case CUSTOMER_ANSWER_FORM:
+      return submitCustomerAnswer(ctx, deps, metadata, values);
+    case HANDOFF_FORM:
+      return submitHandoff(ctx, deps, metadata, values);
     default:
       throw unknownForm();
   }

@@ -48,7 +48,8 @@ export async function planRemove(
   userIds: string[],
   members: Set<string>,
 ): Promise<{ removed: PersonRef[]; notMembers: PersonRef[] }> {
-  const found = await Promise.all(userIds.map((id) => tx.findPerson(workspace.id, id)));
+  const found = [];
+  for (const id of userIds) found.push(await tx.findPerson(workspace.id, id)); // one query at a time in a transaction
   const removed = found.filter((p): p is PersonRef => p !== undefined && members.has(p.id));
   const notMembers = userIds
     .filter((id) => !removed.some((p) => p.platformUserId === id))

@@ -1,6 +1,9 @@
 import type { PersonRef, ProductState } from '../domain/product.js';
 import type { WorkingHours } from '../domain/working-hours.js';
 import type { Message } from '../messages/model.js';
+import type { Absence } from '../domain/business-time.js';
+import type { FirstResponseKind, Question, QuestionSource } from '../domain/question.js';
+import type { QuestionStatsData, StatsQuery } from '../domain/question-stats.js';
 
 /** What a use case may ask a chat platform directly (reads only; writes go through the outbox). */
 export interface Directory {
@@ -65,8 +68,78 @@ export interface LinkCodeEntry {
   createdById: string;
 }
 
+export interface NewQuestion {
+  productId: string;
+  teamId: string;
+  askerId: string;
+  text: string;
+  source: QuestionSource;
+  askedAt: Date;
+  requestKey: string | undefined;
+}
+
+export type QuestionChange = Partial<
+  Pick<Question, 'poNotifiedAt' | 'answeredAt' | 'answeredById' | 'answerText' | 'handedToId' | 'handedOffAt' | 'lastNudgedDay' | 'escalatedAt'>
+> & {
+  /** resolvedAt/resolvedById: null reopens. */
+  resolvedAt?: Date | null;
+  resolvedById?: string | null;
+};
+
+export interface FirstResponse {
+  at: Date;
+  kind: FirstResponseKind;
+  businessSec: number;
+  wallSec: number;
+}
+
+export interface QuestionStore {
+  /** Creates the question with the product's next number. */
+  create(q: NewQuestion): Promise<Question>;
+  byRequestKey(requestKey: string): Promise<Question | undefined>;
+  get(productId: string, id: string): Promise<Question | undefined>;
+  /** The question whose anchor message is this platform message (a thread's root). */
+  byAnchor(platform: Platform, workspaceExternalId: string, channelId: string, messageId: string): Promise<Question | undefined>;
+  update(id: string, change: QuestionChange): Promise<void>;
+  /** Records the first response unless there already is one; returns whether this was the first. */
+  recordFirstResponse(id: string, response: FirstResponse): Promise<boolean>;
+  /** Unresolved questions, oldest first. */
+  open(productId: string, filter: { teamId?: string; askerId?: string }): Promise<Question[]>;
+  /** Questions the PO has not been sent yet (asked before there was a PO). */
+  unnotified(productId: string): Promise<Question[]>;
+  /** Across products: unresolved questions without a first response, for the nudge job. */
+  awaitingFirstResponse(): Promise<Question[]>;
+  stats(productId: string, query: StatsQuery): Promise<QuestionStatsData>;
+  /** Median business seconds to a first response of questions asked since `since`. */
+  medianFirstResponseSec(productId: string, since: Date): Promise<number | undefined>;
+}
+
+export interface AbsenceRecord extends Absence {
+  id: string;
+  personId: string;
+  lastDay: string | undefined;
+  note: string | undefined;
+}
+
+/** The PO's availability: holidays, absences and the response target. */
+export interface CalendarStore {
+  holidays(productId: string): Promise<{ date: string; name: string | undefined }[]>;
+  /** Returns false if the date was already a holiday. */
+  addHoliday(productId: string, date: string, name: string | undefined): Promise<boolean>;
+  removeHoliday(productId: string, date: string): Promise<boolean>;
+  /** The person's absences that end after `since` (or never), oldest first. */
+  absences(productId: string, personId: string, since: Date): Promise<AbsenceRecord[]>;
+  startAbsence(a: { productId: string; personId: string; from: Date; until: Date | undefined; lastDay: string | undefined; note: string | undefined }): Promise<void>;
+  /** Ends every absence of the person still running at `at`; returns how many. */
+  endAbsences(productId: string, personId: string, at: Date): Promise<number>;
+  responseTargetMin(productId: string): Promise<number>;
+  setResponseTargetMin(productId: string, minutes: number): Promise<void>;
+}
+
 /** Everything a use case may read or change, inside one transaction. */
 export interface Tx {
+  questions: QuestionStore;
+  calendar: CalendarStore;
   workspace(platform: Platform, externalId: string, name?: string): Promise<WorkspaceRef>;
   createProduct(workspaceId: string, name: string): Promise<string>;
   productState(productId: string): Promise<ProductState>;
@@ -93,6 +166,8 @@ export interface Tx {
   takeLinkCode(codeHash: string, now: Date): Promise<LinkCodeEntry | undefined>;
   /** Makes `aliasId` stand for `personId` (same human, another account): its roles move to `personId`. */
   linkPerson(productId: string, aliasId: string, personId: string): Promise<void>;
+  /** The workspace a team's channel is in. */
+  teamWorkspace(teamId: string): Promise<{ id: string; platform: Platform; externalId: string }>;
   /** The workspace a person's account is in. */
   workspaceOfPerson(personId: string): Promise<{ id: string; platform: Platform; externalId: string }>;
   /**

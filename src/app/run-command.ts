@@ -10,6 +10,10 @@ import { setOwner } from './set-owner.js';
 import { hoursForm, setWorkingHours } from './set-working-hours.js';
 import { showHelp } from './show-help.js';
 import { UserError } from '../user-error.js';
+import { askQuestion } from './questions/ask-question.js';
+import { comeBack, goAway, manageHolidays, responseTarget } from './questions/availability.js';
+import { listQuestions } from './questions/list-questions.js';
+import { showStats } from './questions/show-stats.js';
 
 /** Longer than anyone types by hand, in a command or a chat message. */
 export const MAX_COMMAND_TEXT = 4000;
@@ -71,5 +75,19 @@ export async function runCommand(ctx: CommandContext, deps: Deps, input: Command
       return reply(await redeemLinkCode(ctx, deps, c.code, c.userId));
     case 'hours-form':
       return { kind: 'form', form: await hoursForm(ctx, deps) };
+    case 'ask':
+      return reply(await askQuestion(ctx, deps, c.text, 'command', ctx.requestKey));
+    case 'questions':
+      return reply(await listQuestions(ctx, deps));
+    case 'stats':
+      return reply(await showStats(ctx, deps, c.weeks));
+    case 'away':
+      return reply(await goAway(ctx, deps, c.until, c.note));
+    case 'back':
+      return reply(await comeBack(ctx, deps));
+    case 'holiday':
+      return reply(await manageHolidays(ctx, deps, c));
+    case 'target':
+      return reply(await responseTarget(ctx, deps, c.text));
   }
 }

@@ -5,6 +5,7 @@ import { UserError } from '../user-error.js';
 import { lookupUser, toNewPerson, withProduct, type CommandContext, type Deps } from './context.js';
 import { leaveRolesOfPo } from './people-change.js';
 import { mention, ONE_PO, refusalMessage } from './replies.js';
+import { notifyPo, viewOf } from './questions/load.js';
 
 /** `/po owner [@user]`: shows the PO, or hands the role over (the PO or an admin only). */
 export async function setOwner(ctx: CommandContext, deps: Deps, targetUserId: string | undefined): Promise<Message> {
@@ -39,6 +40,11 @@ export async function setOwner(ctx: CommandContext, deps: Deps, targetUserId: st
       message: welcomeMessage(state.name, caller.id === next!.id ? undefined : caller),
       reportTo: reportTo(next!),
     });
+    // Questions asked while there was no PO were kept for this moment.
+    const withOwner = { ...state, owner: next! };
+    const kept = await tx.questions.unnotified(productId);
+    for (const q of kept) await notifyPo(tx, withOwner, await viewOf(tx, withOwner, q), deps.clock.now());
+    if (kept.length > 0) notes.push(`${kept.length} question${kept.length === 1 ? '' : 's'} asked before there was a PO went to the new PO.`);
     if (previous) {
       await tx.enqueue(workspace, {
         kind: 'dm',

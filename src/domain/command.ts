@@ -16,11 +16,20 @@ export type Command =
   | { name: 'hours-form' }
   | { name: 'link'; op: 'invite-workspace' }
   | { name: 'link'; op: 'invite-person'; userId: string }
-  | { name: 'link'; op: 'redeem'; code: string; userId: string | undefined };
+  | { name: 'link'; op: 'redeem'; code: string; userId: string | undefined }
+  | { name: 'ask'; text: string }
+  | { name: 'questions' }
+  | { name: 'stats'; weeks: string | undefined }
+  | { name: 'away'; until: string | undefined; note: string | undefined }
+  | { name: 'back' }
+  | { name: 'holiday'; op: 'list' }
+  | { name: 'holiday'; op: 'add'; date: string; label: string | undefined }
+  | { name: 'holiday'; op: 'remove'; date: string }
+  | { name: 'target'; text: string | undefined };
 
 export type Subcommand =
   | 'help' | 'ask' | 'request' | 'questions' | 'queue' | 'stats' | 'digest' | 'sprint'
-  | 'owner' | 'team' | 'members' | 'stakeholder' | 'hours' | 'link' | 'away' | 'daily' | 'intercept' | 'holiday';
+  | 'owner' | 'team' | 'members' | 'stakeholder' | 'hours' | 'link' | 'away' | 'back' | 'target' | 'daily' | 'intercept' | 'holiday';
 
 export interface HelpEntry {
   sub: Subcommand;
@@ -39,17 +48,19 @@ export const HELP: HelpEntry[] = [
   { sub: 'stakeholder', usage: 'stakeholder add|remove|list [@user…]', example: '/po stakeholder add @sam', summary: "Manage the product's stakeholders.", available: true },
   { sub: 'hours', usage: 'hours [edit | HH:MM-HH:MM [days] [time zone]]', example: '/po hours 08:30-16:30 mon-fri Europe/Berlin', summary: 'Show or set your working hours (used for response times and reminders).', available: true },
   { sub: 'link', usage: 'link [@user | <code> [@user]]', example: '/po link', summary: 'Connect another workspace (e.g. Teams) to this product, or make two accounts of one person the same person.', available: true },
-  { sub: 'ask', usage: 'ask <question>', example: '/po ask Should guests see prices?', summary: 'Ask the PO a question from your team channel.', available: false },
+  { sub: 'ask', usage: 'ask <question>', example: '/po ask Should guests see prices?', summary: 'Ask the PO a question from your team channel (or @mention po-desk with a question ending in "?").', available: true },
+  { sub: 'questions', usage: 'questions', example: '/po questions', summary: 'List open questions to the PO, oldest first.', available: true },
+  { sub: 'stats', usage: 'stats [weeks]', example: '/po stats 8', summary: "Show the PO's response times (default: the last 4 weeks).", available: true },
+  { sub: 'away', usage: 'away <last day away YYYY-MM-DD> [note]', example: '/po away 2026-12-04 Conference in Lisbon', summary: 'PO only: askers are told when you are back; the response clock pauses.', available: true },
+  { sub: 'back', usage: 'back', example: '/po back', summary: 'PO only: end an absence early.', available: true },
+  { sub: 'target', usage: 'target [hours]', example: '/po target 4', summary: "Show or set the PO's response target in working hours (default 4).", available: true },
+  { sub: 'holiday', usage: 'holiday add|list|remove [YYYY-MM-DD] [name]', example: '/po holiday add 2026-12-25 Christmas', summary: "Days nobody works: response times and reminders skip them.", available: true },
   { sub: 'request', usage: 'request [title]', example: '/po request Export to CSV', summary: "Send a work request to the PO's intake queue.", available: false },
-  { sub: 'questions', usage: 'questions', example: '/po questions', summary: 'List open questions to the PO.', available: false },
   { sub: 'queue', usage: 'queue', example: '/po queue', summary: "Show the PO's intake queue.", available: false },
-  { sub: 'stats', usage: 'stats', example: '/po stats', summary: "Show the PO's response times.", available: false },
   { sub: 'digest', usage: 'digest [at <weekday> <HH:MM>]', example: '/po digest at mon 08:30', summary: "Show or schedule the PO's weekly digest.", available: false },
   { sub: 'sprint', usage: 'sprint', example: '/po sprint', summary: 'Set or show the sprint cadence and the next review.', available: false },
-  { sub: 'away', usage: 'away <until>', example: '/po away 2026-12-01', summary: 'Tell po-desk the PO is away.', available: false },
   { sub: 'daily', usage: 'daily <HH:MM> [days] [tz]', example: '/po daily 09:30 mon-fri Europe/Berlin', summary: 'Set the daily scrum reminder.', available: false },
   { sub: 'intercept', usage: 'intercept off|nudge|auto', example: '/po intercept nudge', summary: 'Choose how work requests in this channel are caught.', available: false },
-  { sub: 'holiday', usage: 'holiday add|list|remove', example: '/po holiday add 2026-12-25 Christmas', summary: 'Skip reminders on holidays.', available: false },
 ];
 
 export function helpFor(sub: string): HelpEntry | undefined {
@@ -66,9 +77,11 @@ export interface CommandInput {
   rest: string;
   /** Mentioned platform user ids, in order, without duplicates. */
   userIds: string[];
+  /** The arguments as a person reads them (mentions kept as @name), for free text such as a question. */
+  text?: string;
 }
 
-export function parseCommand({ sub, rest, userIds }: CommandInput): ParseResult {
+export function parseCommand({ sub, rest, userIds, text }: CommandInput): ParseResult {
   const fail = (problem: string, s = sub): ParseResult => ({ ok: false, problem, help: helpFor(s) });
   const words = rest.split(/\s+/).filter(Boolean);
   switch (sub) {
@@ -103,6 +116,30 @@ export function parseCommand({ sub, rest, userIds }: CommandInput): ParseResult 
       if (!code) return fail(`"${rest}" is not a link code: codes look like PO-ABCD-EFGH`);
       if (userIds.length > 1) return fail('mention one account to link');
       return { ok: true, command: { name: 'link', op: 'redeem', code, userId: userIds[0] } };
+    }
+    case 'ask':
+      return { ok: true, command: { name: 'ask', text: text ?? rest } };
+    case 'questions':
+      return { ok: true, command: { name: 'questions' } };
+    case 'stats':
+      if (words.length > 1) return fail('give the number of weeks, e.g. `/po stats 8`');
+      return { ok: true, command: { name: 'stats', weeks: words[0] } };
+    case 'away': {
+      const [until, ...note] = (text ?? rest).trim().split(/\s+/);
+      return { ok: true, command: { name: 'away', until: until || undefined, note: note.join(' ') || undefined } };
+    }
+    case 'back':
+      return { ok: true, command: { name: 'back' } };
+    case 'target':
+      return { ok: true, command: { name: 'target', text: rest.trim() || undefined } };
+    case 'holiday': {
+      const op = words[0]?.toLowerCase();
+      if (op === undefined || op === 'list') return { ok: true, command: { name: 'holiday', op: 'list' } };
+      if (op !== 'add' && op !== 'remove') return fail(`"${words[0]}" is not something holiday can do: use add, remove or list`);
+      const date = words[1];
+      if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return fail(`give the date as YYYY-MM-DD, e.g. \`/po holiday ${op} 2026-12-25\``);
+      if (op === 'remove') return { ok: true, command: { name: 'holiday', op, date } };
+      return { ok: true, command: { name: 'holiday', op, date, label: words.slice(2).join(' ') || undefined } };
     }
     default: {
       const known = helpFor(sub);

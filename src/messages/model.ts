@@ -14,6 +14,11 @@ export type Span =
   | { type: 'user'; userId: string; name?: string }
   | { type: 'channel'; channelId: string; name?: string }
   | { type: 'link'; url: string; label: string }
+  /**
+   * A link to another message po-desk sent (by its outbox messageKey). The dispatcher turns it into a
+   * `link` to the platform's message once that message is out; renderers show the label if it never is.
+   */
+  | { type: 'messageLink'; messageKey: string; label: string }
   | {
       type: 'date';
       /** A Date, or its ISO string once the message has been stored (JSON has no dates). */

@@ -70,6 +70,8 @@ export function isBlankRich(spans: Rich): boolean {
         return span.text.trim() === '';
       case 'link':
         return span.url.trim() === '' && span.label.trim() === '';
+      case 'messageLink':
+        return span.label.trim() === '';
       case 'user':
       case 'channel':
       case 'date':

@@ -10,8 +10,10 @@
  * (button values, action ids, confirm dialogs, input initial values) is escaped but never altered.
  *
  * Links: only absolute http(s) URLs with a host and mailto: URLs become `<a>` (opening in a new tab, without
- * an opener or referrer); anything else (javascript:, data:, relative, unparsable) is shown as literal text,
- * "label (url)", so nothing is hidden — as the Slack and Teams renderers do. Mentions are a styled name, never
+ * an opener or referrer), and links to a message on the playground page itself (`#c=<channel id>&m=<message
+ * id>`, exactly that shape, as `playgroundMessageHref` writes them; they open in the page, which shows the
+ * message). Anything else (javascript:, data:, relative, other fragments, unparsable) is shown as literal
+ * text, "label (url)", so nothing is hidden — as the Slack and Teams renderers do. Mentions are a styled name, never
  * a link. Dates are `<time datetime="…">` formatted in the span's time zone, else the viewer's, else UTC:
  * "Mon 23 Nov 2026, 09:30 CET".
  *
@@ -231,6 +233,9 @@ function renderSpan(span: Span, options: HtmlOptions): string {
     }
     case 'link': {
       const label = span.label.replace(/\s+/g, ' ').trim();
+      if (PAGE_MESSAGE_HREF.test(span.url)) {
+        return `<a href="${escapeHtml(span.url)}" class="po-message-link">${visible(label || 'the message')}</a>`;
+      }
       const url = safeUrl(span.url);
       if (url === null) {
         // Not a link we are willing to emit: show it as literal text so nothing is hidden.
@@ -238,6 +243,8 @@ function renderSpan(span: Span, options: HtmlOptions): string {
       }
       return `<a href="${escapeHtml(url)}" rel="noopener noreferrer" target="_blank">${visible(label || url)}</a>`;
     }
+    case 'messageLink':
+      return visible(span.label);
     case 'date':
       return renderDate(span.at, span.timeZone, options.timeZone);
   }
@@ -257,6 +264,18 @@ function visible(text: string): string {
 }
 
 const LINK_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
+
+/** A same-page link to a playground message: nothing but a channel id and a message id. */
+const PAGE_MESSAGE_HREF = /^#c=[A-Za-z0-9_-]{1,100}&m=[0-9]{1,18}$/;
+
+/**
+ * The link the playground page follows to one of its messages (it opens the channel and shows the
+ * message), or undefined for ids that cannot be written safely in one.
+ */
+export function playgroundMessageHref(channelId: string, messageId: string): string | undefined {
+  const href = `#c=${channelId}&m=${messageId}`;
+  return PAGE_MESSAGE_HREF.test(href) ? href : undefined;
+}
 
 /** The URL, normalised, if it is an absolute http(s) URL with a host or a mailto: URL; else null. */
 function safeUrl(raw: string): string | null {

@@ -438,6 +438,8 @@ function toPart(span: Span): Part {
         fallback: label || span.url,
       };
     }
+    case 'messageLink':
+      return { kind: 'text', text: span.label };
     case 'date': {
       const at = instantOf(span.at);
       if (!at) return { kind: 'text', text: 'Invalid date' };

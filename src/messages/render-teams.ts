@@ -1,6 +1,7 @@
 /**
  * Microsoft Teams renderer for the platform-neutral message model: Adaptive Cards 1.5, valid against the
- * official schema (test/fixtures/adaptive-cards/adaptive-card.1.5.0.schema.json).
+ * official schema (test/fixtures/adaptive-cards/adaptive-card.1.5.0.schema.json), except for Teams' own
+ * people picker on `user` inputs (`choices.data`, see renderTeamsFormCard).
  *
  * Safety: every text shown in a card — people's words and ours — is a `TextRun` inside a `RichTextBlock`,
  * or a plain string property (button title, input label, choice title). No `TextBlock` and no `FactSet`:
@@ -142,6 +143,8 @@ export interface ChoiceSetInput extends InputBase {
   type: 'Input.ChoiceSet';
   style: 'compact';
   choices: { title: string; value: string }[];
+  /** Teams' people picker: choices found as the person types, in the organisation's directory. */
+  'choices.data'?: { type: 'Data.Query'; dataset: 'graph.microsoft.com/users' };
   placeholder?: string;
   value?: string;
 }
@@ -209,7 +212,9 @@ export class TeamsRenderError extends RenderError<TeamsRenderErrorCode> {
 const SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
 /** Keys of the action data that belong to po-desk and Teams; an input id must not take them. */
 const RESERVED_INPUT_IDS = new Set(['po', 'msteams']);
-const USER_INPUT_PLACEHOLDER = 'Name or email address';
+const USER_INPUT_PLACEHOLDER = 'Type a name';
+/** An Azure AD object id: what Teams' people picker submits, and what po-desk calls a Teams person. */
+const AAD_OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type RunStyle = Omit<TextRun, 'type' | 'text' | 'selectAction'>;
 
@@ -441,9 +446,13 @@ function plainText(spans: Rich): string {
  * Action.Submit carries `po: { form: callbackId, metadata }`; Teams puts every input's value next to it.
  *
  * `errors` (input id → message, from a rejected submission) are shown under their inputs in the attention
- * colour; errors for ids that are not inputs are shown under the title. A `user` input is a text input
- * asking for a name or an email address: cards have no people picker in the 1.5 schema, so its `initial`
- * (a platform user id, unreadable to people) is not shown, and the use case resolves what was typed.
+ * colour; errors for ids that are not inputs are shown under the title. A `user` input is Teams' people
+ * picker: an Input.ChoiceSet whose `choices.data` queries the organisation's directory
+ * (learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/people-picker). It submits the
+ * picked person's Azure AD object id, which is how po-desk names a Teams person, and an `initial` AAD id
+ * pre-selects that person. `choices.data` is a Teams extension of Input.ChoiceSet (Teams documents it for
+ * cards from version 1.2; the Adaptive Card schema only gained it in 1.6), the one property outside the
+ * 1.5 schema po-desk emits; clients without it show an empty drop-down.
  */
 export function renderTeamsFormCard(form: Form, errors: Record<string, string> = {}): AdaptiveCard {
   checkId('Form callbackId', form.callbackId, TEAMS_LIMITS.callbackId);
@@ -532,7 +541,15 @@ function renderInput(input: Input): CardInput {
       }
       return { type: 'Input.Time', ...base, ...(input.initial ? { value: input.initial } : {}) };
     case 'user':
-      return { type: 'Input.Text', ...base, placeholder: USER_INPUT_PLACEHOLDER };
+      return {
+        type: 'Input.ChoiceSet',
+        ...base,
+        style: 'compact',
+        choices: [],
+        'choices.data': { type: 'Data.Query', dataset: 'graph.microsoft.com/users' },
+        placeholder: USER_INPUT_PLACEHOLDER,
+        ...(input.initial !== undefined && AAD_OBJECT_ID.test(input.initial) ? { value: input.initial } : {}),
+      };
   }
 }
 
@@ -637,6 +654,8 @@ function toRun(span: Span, base: RunStyle): TextRun {
       }
       return { type: 'TextRun', text: literal(label || url), ...base, selectAction: { type: 'Action.OpenUrl', url } };
     }
+    case 'messageLink':
+      return { type: 'TextRun', text: literal(span.label), ...base };
     case 'date':
       return { type: 'TextRun', text: formatDate(span.at, span.timeZone), ...base };
   }

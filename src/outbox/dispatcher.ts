@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Platform, ReportTo } from '../app/ports.js';
 import type { Clock } from '../clock.js';
-import type { Message } from '../messages/model.js';
+import type { Block, Message, Span } from '../messages/model.js';
 import type { Db } from '../store/database.js';
 import type { Metrics } from '../metrics.js';
 import { bold, context, message, section } from '../messages/build.js';
@@ -147,6 +147,14 @@ export class Dispatcher {
       attempts: row.attempts,
     };
     try {
+      if (row.kind === 'update' && (await this.superseded(row))) {
+        // A newer look of the same message is queued or out: sending this one would undo it.
+        await this.o.db.outboxMessage.updateMany({
+          where: { id: row.id, lockedBy: this.id },
+          data: { status: 'sent', sentAt: this.o.clock.now(), lockedUntil: null, lastError: 'superseded by a newer update' },
+        });
+        return;
+      }
       const context: { thread?: PlatformMessageRef; target?: PlatformMessageRef } = {};
       if (row.kind === 'update' || row.threadKey) {
         const key = row.kind === 'update' ? row.messageKey! : row.threadKey!;
@@ -161,7 +169,9 @@ export class Dispatcher {
       } else if (row.threadId && row.channelId) {
         context.thread = { channelId: row.channelId, messageId: row.threadId };
       }
-      const sent = await sender.send(item, context);
+      const linked = await this.resolveMessageLinks(item, sender);
+      if (linked === 'pending') return this.postpone(row, 1_000, false);
+      const sent = await sender.send({ ...item, message: linked }, context);
       await this.o.db.outboxMessage.updateMany({
         where: { id: row.id, lockedBy: this.id },
         data: {
@@ -178,6 +188,35 @@ export class Dispatcher {
     } catch (error) {
       await this.failed(row, error, log);
     }
+  }
+
+  /**
+   * Turns `messageLink` spans into links to the platform's message. A message linked to that has not
+   * gone out yet is waited for; one that never will, or a platform without links, leaves the label.
+   */
+  private async resolveMessageLinks(item: OutboxItem, sender: Sender): Promise<Message | 'pending'> {
+    const keys = new Set<string>();
+    visitSpans(item.message, (span) => {
+      if (span.type === 'messageLink') keys.add(span.messageKey);
+      return span;
+    });
+    if (keys.size === 0) return item.message;
+    const urls = new Map<string, string | undefined>();
+    for (const key of keys) {
+      const found = await this.findSent(key);
+      if (found === 'pending') return 'pending';
+      urls.set(key, found && sender.permalink ? await sender.permalink(item.workspaceId, found).catch(() => undefined) : undefined);
+    }
+    return visitSpans(item.message, (span) => {
+      if (span.type !== 'messageLink') return span;
+      const url = urls.get(span.messageKey);
+      return url ? { type: 'link', url, label: span.label } : { type: 'text', text: span.label };
+    });
+  }
+
+  private async superseded(row: Row): Promise<boolean> {
+    const newer = await this.o.db.outboxMessage.count({ where: { messageKey: row.messageKey, kind: 'update', id: { gt: row.id }, status: { not: 'dead' } } });
+    return newer > 0;
   }
 
   private async findSent(key: string): Promise<PlatformMessageRef | 'pending' | undefined> {
@@ -246,6 +285,26 @@ export class Dispatcher {
     this.o.metrics?.outboxDead.inc({ platform: row.platform });
     log.error({ reason, attempts: row.attempts }, 'outbox: message dead-lettered');
   }
+}
+
+/** A copy of the message with every rich-text span passed through `fn`. */
+function visitSpans(m: Message, fn: (span: Span) => Span): Message {
+  const spans = (rich: Span[]) => rich.map(fn);
+  return {
+    blocks: m.blocks.map((b): Block => {
+      switch (b.type) {
+        case 'section':
+        case 'context':
+          return { ...b, text: spans(b.text) };
+        case 'fields':
+          return { ...b, fields: b.fields.map((f) => ({ ...f, value: spans(f.value) })) };
+        case 'list':
+          return { ...b, items: b.items.map(spans) };
+        default:
+          return b;
+      }
+    }),
+  };
 }
 
 /** The stored `reportTo` of a dm (written by outboxRow from a Delivery), if it has one. */

@@ -34,6 +34,8 @@ export interface Sent {
 
 export interface Sender {
   send(item: OutboxItem, context: SendContext): Promise<Sent>;
+  /** A URL that opens a message already on the platform (for `messageLink` spans), if the platform has one. */
+  permalink?(workspaceId: string, ref: PlatformMessageRef): Promise<string | undefined>;
 }
 
 export type SendFailure = 'rate_limited' | 'transient' | 'permanent';

@@ -10,7 +10,16 @@ export function housekeepingJob(db: Db): Job {
     cron: '17 3 * * *',
     async run(slot, log) {
       const at = slot.getTime();
-      const sent = await db.outboxMessage.deleteMany({ where: { status: 'sent', sentAt: { lt: new Date(at - 30 * DAY) } } });
+      // Keyed messages are kept longer: a question's anchor is edited, threaded and found by its key for months.
+      const sent = await db.outboxMessage.deleteMany({
+        where: {
+          status: 'sent',
+          OR: [
+            { messageKey: null, sentAt: { lt: new Date(at - 30 * DAY) } },
+            { sentAt: { lt: new Date(at - 400 * DAY) } },
+          ],
+        },
+      });
       const receipts = await db.inboundReceipt.deleteMany({ where: { receivedAt: { lt: new Date(at - 2 * DAY) } } });
       const runs = await db.jobRun.deleteMany({ where: { slot: { lt: new Date(at - 90 * DAY) } } });
       log.info({ outbox: sent.count, receipts: receipts.count, jobRuns: runs.count }, 'housekeeping: removed old rows');

@@ -10,6 +10,11 @@ export interface Job {
   /** A cron expression (minute resolution) in `timeZone` (default UTC). */
   cron: string;
   timeZone?: string;
+  /**
+   * The job looks at the state of things as of its slot, so when several of its slots are due at once
+   * (the playground clock jumped, or the process was down) only the latest runs.
+   */
+  latestOnly?: boolean;
   run(slot: Date, log: Logger): Promise<void>;
 }
 
@@ -95,8 +100,12 @@ export class Scheduler {
     if (now <= from) return;
     this.checkedUntil = now;
     for (const job of this.o.jobs) {
-      for (const slot of this.slots(job, from, now)) await this.claimAndRun(job, slot);
+      for (const slot of this.due(job, this.slots(job, from, now))) await this.claimAndRun(job, slot);
     }
+  }
+
+  private due(job: Job, slots: Date[]): Date[] {
+    return job.latestOnly ? slots.slice(-1) : slots;
   }
 
   /** On start: run missed occurrences within the grace window, record older ones as skipped. */
@@ -118,7 +127,7 @@ export class Scheduler {
         });
         this.o.metrics?.jobRuns.inc({ job: job.name, outcome: 'skipped' }, tooOld.length);
       }
-      for (const slot of missed.filter((s) => s >= graceStart)) await this.claimAndRun(job, slot);
+      for (const slot of this.due(job, missed.filter((s) => s >= graceStart))) await this.claimAndRun(job, slot);
     }
     this.checkedUntil = now;
   }

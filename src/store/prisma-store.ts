@@ -3,6 +3,8 @@ import type { PersonRef, ProductState } from '../domain/product.js';
 import { DEFAULT_WORKING_HOURS, type WorkingHours } from '../domain/working-hours.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { Db } from './database.js';
+import { calendarStore } from './calendar-store.js';
+import { questionStore } from './question-store.js';
 
 type PrismaTx = Prisma.TransactionClient;
 
@@ -29,6 +31,8 @@ export function prismaStore(db: Db, onEnqueued: () => void = () => {}): Store {
 
 function prismaTx(db: PrismaTx, markEnqueued: () => void): Tx {
   return {
+    questions: questionStore(db),
+    calendar: calendarStore(db),
     async workspace(platform: Platform, externalId: string, name?: string): Promise<WorkspaceRef> {
       const w = await db.workspace.upsert({
         where: { platform_externalId: { platform, externalId } },
@@ -185,12 +189,11 @@ function prismaTx(db: PrismaTx, markEnqueued: () => void): Tx {
 
     async linkPerson(productId, aliasId, personId) {
       // The roles the other account had move to the person it now stands for, then it points there.
-      const [memberships, stakeholder, admin, owner] = await Promise.all([
-        db.teamMember.findMany({ where: { personId: aliasId } }),
-        db.stakeholder.findUnique({ where: { productId_personId: { productId, personId: aliasId } } }),
-        db.productAdmin.findUnique({ where: { productId_personId: { productId, personId: aliasId } } }),
-        db.productOwner.findUnique({ where: { productId } }),
-      ]);
+      // One query at a time: a transaction is one connection, and pg does not queue queries on it.
+      const memberships = await db.teamMember.findMany({ where: { personId: aliasId } });
+      const stakeholder = await db.stakeholder.findUnique({ where: { productId_personId: { productId, personId: aliasId } } });
+      const admin = await db.productAdmin.findUnique({ where: { productId_personId: { productId, personId: aliasId } } });
+      const owner = await db.productOwner.findUnique({ where: { productId } });
       if (memberships.length > 0) {
         await db.teamMember.createMany({ data: memberships.map((m) => ({ teamId: m.teamId, personId })), skipDuplicates: true });
         await db.teamMember.deleteMany({ where: { personId: aliasId } });
@@ -206,6 +209,11 @@ function prismaTx(db: PrismaTx, markEnqueued: () => void): Tx {
       if (owner?.personId === aliasId) await db.productOwner.update({ where: { productId }, data: { personId } });
       await db.person.updateMany({ where: { sameAsId: aliasId }, data: { sameAsId: personId } });
       await db.person.update({ where: { id: aliasId }, data: { sameAsId: personId } });
+    },
+
+    async teamWorkspace(teamId) {
+      const t = await db.team.findUniqueOrThrow({ where: { id: teamId }, include: { workspace: true } });
+      return { id: t.workspace.id, platform: t.workspace.platform as Platform, externalId: t.workspace.externalId };
     },
 
     async workspaceOfPerson(personId) {

@@ -7,8 +7,10 @@ const CONTRACT = [
   'owner', 'team', 'members', 'stakeholder', 'hours', 'link', 'away', 'daily', 'intercept', 'holiday',
 ] as const;
 
+const parseText = (sub: string, rest: string, text: string | undefined): ParseResult => parseCommand({ sub, rest, userIds: [], text });
+
 /** What this build implements, in the order /po help lists it. */
-const AVAILABLE = ['help', 'owner', 'team', 'members', 'stakeholder', 'hours', 'link'];
+const AVAILABLE = ['help', 'owner', 'team', 'members', 'stakeholder', 'hours', 'link', 'ask', 'questions', 'stats', 'away', 'back', 'target', 'holiday'];
 
 const parse = (sub: string, rest = '', userIds: string[] = []): ParseResult => parseCommand({ sub, rest, userIds } satisfies CommandInput);
 
@@ -168,7 +170,7 @@ describe('parseCommand: unavailable and unknown subcommands', () => {
   const unavailable = HELP.filter((h) => !h.available).map((h) => h.sub);
 
   it('has contract subcommands that this build does not implement yet', () => {
-    expect(unavailable).toEqual(expect.arrayContaining(['ask', 'request', 'queue', 'holiday']));
+    expect(unavailable).toEqual(expect.arrayContaining(['request', 'queue', 'digest']));
   });
 
   it.each(unavailable)('says /po %s is known but not available yet, with its help', (sub) => {
@@ -246,5 +248,44 @@ describe('splitCommand', () => {
 
   it('treats a non-breaking space as whitespace', () => {
     expect(splitCommand('ask\u00a0now')).toEqual({ sub: 'ask', args: 'now' });
+  });
+});
+
+describe('parseCommand: questions to the PO', () => {
+  it('asks with the readable text when the surface gives it, else the rest', () => {
+    expect(parseText('ask', 'Can  help?', 'Can @Bob help?')).toEqual({ ok: true, command: { name: 'ask', text: 'Can @Bob help?' } });
+    expect(parseText('ask', 'Should guests see prices?', undefined)).toEqual({ ok: true, command: { name: 'ask', text: 'Should guests see prices?' } });
+  });
+
+  it('leaves an empty question to the use case, which explains the problem', () => {
+    expect(parseText('ask', '', '')).toEqual({ ok: true, command: { name: 'ask', text: '' } });
+  });
+
+  it('reads /po stats with an optional number of weeks, refusing more words', () => {
+    expect(parse('stats')).toEqual({ ok: true, command: { name: 'stats', weeks: undefined } });
+    expect(parse('stats', '8')).toEqual({ ok: true, command: { name: 'stats', weeks: '8' } });
+    expect(problemOf(parse('stats', '8 weeks')).problem).toContain('number of weeks');
+  });
+
+  it('reads /po away as the last day and an optional note keeping its words', () => {
+    expect(parseText('away', '2026-12-04 Conference in Lisbon', '2026-12-04 Conference  in Lisbon')).toEqual({
+      ok: true,
+      command: { name: 'away', until: '2026-12-04', note: 'Conference in Lisbon' },
+    });
+    expect(parse('away')).toEqual({ ok: true, command: { name: 'away', until: undefined, note: undefined } });
+  });
+
+  it('reads /po holiday add, remove and list, refusing a date in another format', () => {
+    expect(parse('holiday')).toEqual({ ok: true, command: { name: 'holiday', op: 'list' } });
+    expect(parse('holiday', 'add 2026-12-25 Christmas Day')).toEqual({ ok: true, command: { name: 'holiday', op: 'add', date: '2026-12-25', label: 'Christmas Day' } });
+    expect(parse('holiday', 'remove 2026-12-25')).toEqual({ ok: true, command: { name: 'holiday', op: 'remove', date: '2026-12-25' } });
+    expect(problemOf(parse('holiday', 'add 25.12.2026')).problem).toContain('YYYY-MM-DD');
+    expect(problemOf(parse('holiday', 'delete 2026-12-25')).problem).toContain('"delete"');
+  });
+
+  it('reads /po back and /po target', () => {
+    expect(parse('back')).toEqual({ ok: true, command: { name: 'back' } });
+    expect(parse('target', ' 4 ')).toEqual({ ok: true, command: { name: 'target', text: '4' } });
+    expect(parse('target')).toEqual({ ok: true, command: { name: 'target', text: undefined } });
   });
 });

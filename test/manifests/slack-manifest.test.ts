@@ -1,3 +1,4 @@
+import { ASK_SHORTCUT } from '../../src/adapters/slack/ask-shortcut.js';
 import { readFileSync } from 'node:fs';
 
 import type { ValidateFunction } from 'ajv';
@@ -11,13 +12,14 @@ const SCHEMA_DIR = new URL('../fixtures/slack-manifest-schema/', import.meta.url
 const UPSTREAM_SCHEMAS = 'https://raw.githubusercontent.com/slackapi/manifest-schema/v0.5.0/schemas/';
 
 const EVENTS_PATH = '/slack/events';
-const BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'users:read', 'channels:read', 'groups:read', 'app_mentions:read'];
+const BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'users:read', 'channels:read', 'groups:read', 'app_mentions:read', 'channels:history', 'groups:history'];
 
 
 interface Manifest {
   features: {
     app_home: { home_tab_enabled: boolean; messages_tab_enabled: boolean; messages_tab_read_only_enabled: boolean };
     slash_commands: { command: string; url: string }[];
+    shortcuts: { name: string; type: string; callback_id: string }[];
   };
   oauth_config: { scopes: { bot: string[] } };
   settings: {
@@ -128,9 +130,13 @@ describe('Slack app manifest', () => {
     expect(validate.errors).toContainEqual(expect.objectContaining({ params: { missingProperty: 'is_enabled' } }));
   });
 
-  it('asks for exactly the bot scopes po-desk uses and subscribes to app_mention', () => {
+  it('offers the "Ask the PO" message shortcut with the callback id the Slack adapter listens for', () => {
+    expect(manifest.features.shortcuts).toEqual([expect.objectContaining({ name: 'Ask the PO', type: 'message', callback_id: ASK_SHORTCUT })]);
+  });
+
+  it('asks for exactly the bot scopes po-desk uses and subscribes to mentions and channel messages', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...BOT_SCOPES].sort());
     expect(manifest.oauth_config.scopes.bot).toHaveLength(BOT_SCOPES.length);
-    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_mention']);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_mention', 'message.channels', 'message.groups']);
   });
 });

@@ -5,7 +5,7 @@ import { showHelp } from '../../src/app/show-help.js';
 import { HELP, helpFor } from '../../src/domain/command.js';
 import { actions, bold, code, context, header, message, rich, section, user } from '../../src/messages/build.js';
 import type { Block, Button, Form, Input, Message, Span } from '../../src/messages/model.js';
-import { escapeHtml, renderHtmlForm, renderHtmlMessage, type HtmlNames, type HtmlOptions } from '../../src/messages/render-html.js';
+import { escapeHtml, playgroundMessageHref, renderHtmlForm, renderHtmlMessage, type HtmlNames, type HtmlOptions } from '../../src/messages/render-html.js';
 import { WORD_JOINER } from '../../src/messages/render-common.js';
 import { htmlProblems } from '../support/html.js';
 
@@ -232,6 +232,56 @@ describe('renderHtmlMessage: links', () => {
   it('shows a refused URL once when it is its own label', () => {
     expect(textOf(renderSpans(link('javascript:alert(1)', 'javascript:alert(1)')))).toBe('javascript:alert(1)');
     expect(textOf(renderSpans(link('javascript:alert(1)', '')))).toBe('javascript:alert(1)');
+  });
+
+  it('links to a message on the playground page itself, opening in the page', () => {
+    const href = playgroundMessageHref('C-rocket', '42');
+    expect(href).toBe('#c=C-rocket&m=42');
+    const html = renderSpans(link(href!, 'open the question'));
+    expect(html).toBe('<a href="#c=C-rocket&amp;m=42" class="po-message-link">open the question</a>');
+    // No new tab: the page follows it (opens the channel and shows the message).
+    expect(only(html, 'a').attrs).toEqual({ href: '#c=C-rocket&m=42', class: 'po-message-link' });
+    expect(only(renderSpans(link(playgroundMessageHref('D-U-priya', '7')!, '')), 'a').attrs.href).toBe('#c=D-U-priya&m=7');
+    expect(textOf(renderSpans(link('#c=C-rocket&m=42', '  ')))).toBe('the message');
+    expect(textOf(renderSpans(link('#c=C-rocket&m=42', '<b>"Q1"</b>')))).toBe('<b>"Q1"</b>');
+  });
+
+  it.each([
+    ['C rocket', '1'],
+    ['C-rocket"onmouseover="alert(1)', '1'],
+    ['C-rocket&m=1#', '1'],
+    ['', '1'],
+    ['C-rocket', ''],
+    ['C-rocket', '1x'],
+    ['C-rocket', '1234567890123456789'],
+    ['x'.repeat(101), '1'],
+  ])('makes no page link to message %j in channel %j', (channelId, messageId) => {
+    expect(playgroundMessageHref(channelId, messageId)).toBeUndefined();
+  });
+
+  it.each([
+    '#c=C-rocket&m=42&next=javascript:alert(1)',
+    '#javascript:alert(1)',
+    '#c=javascript:alert(1)&m=1',
+    '#m=42',
+    '#c=C-rocket',
+    '#c=C-rocket&m=',
+    '#m=42&c=C-rocket',
+    '#c=C rocket&m=42',
+    '#c=C-rocket&m=42\n',
+    ' #c=C-rocket&m=42',
+    '#c=C-rocket&amp;m=42',
+    '#',
+    '#top',
+    '?c=C-rocket&m=42',
+  ])('shows any other fragment or relative link %j as text', (url) => {
+    const html = renderSpans(link(url, 'Click me'));
+    expect(tags(html, 'a')).toEqual([]);
+    expect(textOf(html)).toBe(`Click me (${url})`);
+  });
+
+  it('shows a message link the dispatcher could not resolve as its label', () => {
+    expect(renderSpans({ type: 'messageLink', messageKey: 'question:q1', label: 'open <the> question' })).toBe('open &lt;the&gt; question');
   });
 });
 
@@ -517,7 +567,7 @@ describe('messages po-desk sends, as the playground shows them', () => {
     }
     // "team <name>" is text, not a tag.
     expect(html).toContain('<code>/po team &lt;name&gt;</code>');
-    expect(textOf(contents(html, 'p')[0]!)).toMatch(/^Only you can see this\./);
+    expect(textOf(contents(html, 'p')[0]!)).toMatch(/^To ask the PO from a team channel/);
   });
 
   it('shows a problem with its usage line, and a refusal with its reason', () => {

@@ -484,11 +484,25 @@ describe('renderTeamsFormCard', () => {
           placeholder: 'Choose…',
           value: 'Europe/Berlin',
         },
-        // A platform user id means nothing to a person: a user input asks for a name or email instead.
-        { type: 'Input.Text', id: 'deputy', label: 'Deputy', placeholder: 'Name or email address' },
+        // Teams' people picker; a pre-selected person must be an AAD object id (a Teams user id is not).
+        {
+          type: 'Input.ChoiceSet',
+          id: 'deputy',
+          label: 'Deputy',
+          style: 'compact',
+          choices: [],
+          'choices.data': { type: 'Data.Query', dataset: 'graph.microsoft.com/users' },
+          placeholder: 'Type a name',
+        },
       ],
       actions: [{ type: 'Action.Submit', title: 'Save', style: 'positive', data: { po: { form: 'hours', metadata: 'person:42' } } }],
     });
+  });
+
+  it('pre-selects the person of a user input in the people picker when its initial is an AAD object id', () => {
+    const aad = '00000000-0000-4000-a000-000000000004';
+    const card = renderForm({ ...hoursLike, inputs: [{ type: 'user', id: 'deputy', label: 'Deputy', initial: aad }] });
+    expect(card.body[1]).toMatchObject({ type: 'Input.ChoiceSet', id: 'deputy', 'choices.data': { type: 'Data.Query', dataset: 'graph.microsoft.com/users' }, value: aad });
   });
 
   it('shows errors under their inputs in the attention colour, and errors for no input under the title', () => {

@@ -6,6 +6,7 @@ import type { Delivery, Store } from '../../src/app/ports.js';
 import { systemClock } from '../../src/clock.js';
 import { message, section } from '../../src/messages/build.js';
 import { Dispatcher } from '../../src/outbox/dispatcher.js';
+import type { OutboxItem, PlatformMessageRef, Sender } from '../../src/outbox/sender.js';
 import { openDatabase, type Database } from '../../src/store/database.js';
 import { prismaStore } from '../../src/store/prisma-store.js';
 import { FakeSlack, SLACK_TEST_TOKEN } from '../support/fake-slack.js';
@@ -144,6 +145,52 @@ describe.each(testDatabaseKinds())('outbox dispatcher (%s)', (kind) => {
     dispatcher().start();
     await fake.waitFor(() => posted().length === 1);
     expect(posted()).toEqual(['orphan']);
+  });
+
+  describe('links to other messages (messageLink spans)', () => {
+    /** A platform that records what it was sent and links messages as https://chat.example/<channel>/<id>. */
+    function linkingSender(options: { permalinks: boolean }) {
+      const sent: OutboxItem[] = [];
+      let n = 0;
+      const sender: Sender = {
+        async send(item) {
+          sent.push(item);
+          n += 1;
+          return { channelId: item.channelId ?? 'D1', messageId: `m${n}` };
+        },
+        ...(options.permalinks ? { permalink: async (_ws: string, ref: PlatformMessageRef) => `https://chat.example/${ref.channelId}/${ref.messageId}` } : {}),
+      };
+      return { sent, sender };
+    }
+    const withLink = (key: string) => message({ type: 'context', text: [{ type: 'text', text: 'See ' }, { type: 'messageLink', messageKey: key, label: 'the question' }] });
+    const spansOf = (item: OutboxItem) => (item.message.blocks[0] as { text: unknown[] }).text;
+
+    it('links to the message once it is out, waiting for it when it is queued after the link', async () => {
+      const { sent, sender } = linkingSender({ permalinks: true });
+      await enqueue({ kind: 'dm', userId: 'U0PAT00001', message: withLink('question:7') });
+      await enqueue({ kind: 'post', channelId: 'C0TEAMA001', message: text('the anchor'), messageKey: 'question:7' });
+      const d = new Dispatcher({ db: database.db.prisma, senders: { slack: sender }, clock: systemClock, log, maxAttempts: 3, pollMs: 20 });
+      dispatchers.push(d);
+      d.start();
+      await waitUntil(async () => (await rows()).every((r) => r.status === 'sent'), 5_000);
+      expect(sent.map((i) => i.kind)).toEqual(['post', 'dm']);
+      expect(spansOf(sent[1]!)).toEqual([{ type: 'text', text: 'See ' }, { type: 'link', url: 'https://chat.example/C0TEAMA001/m1', label: 'the question' }]);
+      expect((await rows()).find((r) => r.kind === 'dm')!.attempts).toBe(1); // waiting used no attempt
+    });
+
+    it('shows the label as text on a platform without links, or when the message was never queued', async () => {
+      const { sent, sender } = linkingSender({ permalinks: false });
+      await enqueue({ kind: 'post', channelId: 'C0TEAMA001', message: text('the anchor'), messageKey: 'question:8' });
+      await enqueue({ kind: 'dm', userId: 'U0PAT00001', message: withLink('question:8') }, { kind: 'dm', userId: 'U0PAT00001', message: withLink('question:never') });
+      const d = new Dispatcher({ db: database.db.prisma, senders: { slack: sender }, clock: systemClock, log, maxAttempts: 3, pollMs: 20 });
+      dispatchers.push(d);
+      d.start();
+      await waitUntil(async () => (await rows()).every((r) => r.status === 'sent'), 5_000);
+      expect(sent.slice(1).map(spansOf)).toEqual([
+        [{ type: 'text', text: 'See ' }, { type: 'text', text: 'the question' }],
+        [{ type: 'text', text: 'See ' }, { type: 'text', text: 'the question' }],
+      ]);
+    });
   });
 
   it('two dispatchers racing on one database deliver every message exactly once', async () => {

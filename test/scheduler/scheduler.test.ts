@@ -113,6 +113,20 @@ describe.each(testDatabaseKinds())('scheduler (%s)', (kind) => {
     expect(lines.some((l) => l.skipped === 8 && /older than the grace window/.test(l.msg))).toBe(true);
   });
 
+  it('runs only the latest due slot of a job that looks at "now", after a jump or a restart', async () => {
+    const { job, runs } = countingJob('latest-only', '*/5 * * * *');
+    const latest: Job = { ...job, latestOnly: true };
+    await database.db.prisma.jobRun.create({ data: { job: 'latest-only', slot: new Date('2026-11-23T09:40:00Z'), claimedBy: 'before', status: 'done' } });
+    const clock = fixedClock('2026-11-23T10:00:20Z');
+    const s = scheduler([latest], clock);
+    await s.catchUp(); // 09:45 … 10:00 were missed within the grace window
+    expect(runs).toEqual(['2026-11-23T10:00:00.000Z']);
+    await s.tick(new Date('2026-11-23T13:07:00Z')); // a three-hour jump
+    expect(runs).toEqual(['2026-11-23T10:00:00.000Z', '2026-11-23T13:05:00.000Z']);
+    await s.tick(new Date('2026-11-23T13:10:30Z'));
+    expect(runs.at(-1)).toBe('2026-11-23T13:10:00.000Z');
+  });
+
   it('a job seen for the first time has missed nothing', async () => {
     const { job, runs } = countingJob('new-job', '0 * * * *');
     await scheduler([job], fixedClock('2026-11-23T10:30:00Z')).catchUp();

@@ -5,7 +5,8 @@ import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { ajvWithFormats, dedupe, describeError, once } from './json-schema.js';
 
 /**
- * Validation against the official Adaptive Card 1.5 JSON Schema (test/fixtures/adaptive-cards, see SOURCES.txt).
+ * Validation against the official Adaptive Card 1.5 JSON Schema (test/fixtures/adaptive-cards, see SOURCES.txt),
+ * plus Teams' people picker (`choices.data`, defined as in the 1.6 schema).
  * `adaptiveCardErrors(card)` is [] for a valid card. The schema compiles once, on first use (~0.2 s); after
  * that a valid card costs one compiled validator call.
  */
@@ -21,8 +22,32 @@ interface Compiled {
   definitions: Set<string>;
 }
 
+/**
+ * Teams' people picker (`choices.data` on Input.ChoiceSet), which Teams documents for cards from version 1.2
+ * and the Adaptive Card schema only gained in 1.6: the 1.6 schema's own definitions, added to the 1.5 one.
+ * Nothing else of 1.6 is allowed.
+ */
+const DATA_QUERY_1_6 = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['dataset'],
+  properties: {
+    type: { enum: ['Data.Query'] },
+    dataset: { type: 'string' },
+    count: { type: 'number' },
+    skip: { type: 'number' },
+  },
+};
+
+function withTeamsPeoplePicker(schema: { definitions: Record<string, unknown> }): void {
+  const choiceSet = schema.definitions['Input.ChoiceSet'] as { properties: Record<string, unknown> };
+  choiceSet.properties['choices.data'] = { $ref: '#/definitions/Data.Query' };
+  schema.definitions['Data.Query'] = DATA_QUERY_1_6;
+}
+
 const compiled = once((): Compiled => {
   const { id, ...schema } = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as { id: string; definitions: Record<string, unknown> };
+  withTeamsPeoplePicker(schema);
   // strictTypes off: upstream puts `pattern` and `required` in anyOf branches without a `type` (valid
   // draft-06, only strict-mode noise). verbose: error explanations below need each error's parentSchema.
   // Formats: `uri` ($schema) and `uri-reference` (Action.OpenUrl url, image urls) are checked.

@@ -225,6 +225,33 @@ describe('FakeSlack', () => {
     expect(fake.unexpected).toHaveLength(1);
   });
 
+  it('keeps messages as they look now: chat.update and a replace_original through a bound response_url change them', async () => {
+    const parent = await client.chat.postMessage({ channel: 'C0PLANNING', text: 'Question' });
+    const reply = await client.chat.postMessage({ channel: 'C0PLANNING', text: 'Answer', thread_ts: parent.ts! });
+    expect(fake.bodyOf(fake.callsTo('chat.postMessage')[0]!)).toMatchObject({ ok: true, ts: parent.ts });
+    expect(fake.threadOf('C0PLANNING', parent.ts!).map((m) => [m.ts, m.text])).toEqual([[reply.ts, 'Answer']]);
+
+    await client.chat.update({ channel: 'C0PLANNING', ts: parent.ts!, text: 'Question (answered)' });
+    expect(fake.shown(parent.ts!)).toMatchObject({ channel: 'C0PLANNING', text: 'Question (answered)' });
+
+    const url = fake.responseUrl('bound', parent.ts!);
+    const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: 'Resolved' } }];
+    expect((await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ replace_original: true, text: 'Resolved', blocks }) })).status).toBe(200);
+    expect(fake.shown(parent.ts!)).toMatchObject({ text: 'Resolved', blocks });
+    // A private reply through the same URL leaves the message as it is.
+    await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ response_type: 'ephemeral', text: 'Only you see this' }) });
+    expect(fake.shown(parent.ts!)?.text).toBe('Resolved');
+    expect(fake.shown('1.000000')).toBeUndefined();
+  });
+
+  it('answers chat.getPermalink for messages it holds, in Slack’s format, and message_not_found otherwise', async () => {
+    const posted = await client.chat.postMessage({ channel: 'C0PLANNING', text: 'Link me' });
+    const link = await client.chat.getPermalink({ channel: 'C0PLANNING', message_ts: posted.ts! });
+    expect(link).toMatchObject({ ok: true, channel: 'C0PLANNING', permalink: `https://po-desk-test.slack.com/archives/C0PLANNING/p${posted.ts!.replace('.', '')}` });
+    expect(fake.permalinkFor('C0PLANNING', posted.ts!)).toBe(link.permalink);
+    await expect(client.chat.getPermalink({ channel: 'C0OTHER', message_ts: posted.ts! })).rejects.toMatchObject({ data: { error: 'message_not_found' } });
+  });
+
   it('surfaces an injected 429 with its Retry-After as a rate-limited error', async () => {
     const rejecting = new WebClient(TOKEN, { slackApiUrl: fake.url, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
     fake.failNext('chat.postMessage', { rateLimited: 7 });

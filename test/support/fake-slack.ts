@@ -10,6 +10,10 @@
  * It also stands in for the response_url of interactive payloads: put `fake.responseUrl('abc')` into a
  * test payload, and what the app POSTs there (Bolt's `respond`) is recorded as a `response_url` call.
  *
+ * It keeps the messages posted to it as people would see them now (`shown`, `threadOf`): chat.update and an
+ * accepted `replace_original` through a response_url bound to a message change them. chat.getPermalink
+ * links to them (`permalinkFor`).
+ *
  * With `expectedToken` set (test-app.ts's `slackEnv` sets it to the bot token it configures), a Web API call
  * with any other bearer token, or none, is answered like Slack answers it (`invalid_auth`/`not_authed`) and
  * recorded in `unexpected`. A response_url carries no token (the URL itself is the secret): those are exempt.
@@ -51,6 +55,15 @@ export interface FakeUser {
   deleted?: boolean;
 }
 
+/** A message as the fake holds it now: what people in its channel see, after any chat.update. */
+export interface ShownMessage {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks: unknown[];
+  thread_ts?: string;
+}
+
 export type FakeFailure = { rateLimited: number } | { status: number } | { error: string };
 
 /** The bot token test-app.ts configures po-desk with (SLACK_BOT_TOKEN), and so the one a fake behind it expects. */
@@ -69,13 +82,7 @@ type Args = Record<string, unknown>;
 type SlackBody = Record<string, unknown>;
 type MethodHandler = (args: Args) => SlackBody;
 
-interface StoredMessage {
-  channel: string;
-  ts: string;
-  text: string;
-  blocks: unknown[];
-  thread_ts?: string;
-}
+type StoredMessage = ShownMessage;
 
 interface PendingFailure {
   failure: FakeFailure;
@@ -114,6 +121,10 @@ export class FakeSlack {
   private readonly channelMembers = new Map<string, string[]>();
   private readonly messages = new Map<string, StoredMessage>();
   private readonly openIms = new Set<string>();
+  /** What the fake answered each Web API call with (kept apart, so RecordedCall stays as it was). */
+  private readonly bodies = new WeakMap<RecordedCall, SlackBody>();
+  /** response_url id → the ts of the message it may replace. */
+  private readonly responseTargets = new Map<string, string>();
   private readonly failures = new Map<string, PendingFailure[]>();
   private readonly waiters = new Set<Waiter>();
   private readonly handlers: Record<string, MethodHandler>;
@@ -137,6 +148,7 @@ export class FakeSlack {
       'chat.postMessage': (args) => this.postMessage(args),
       'chat.postEphemeral': (args) => this.postEphemeral(args),
       'chat.update': (args) => this.update(args),
+      'chat.getPermalink': (args) => this.getPermalink(args),
       'conversations.open': (args) => this.openConversation(args),
       'conversations.members': (args) => this.members(args),
       'users.info': (args) => this.userInfo(args),
@@ -170,9 +182,14 @@ export class FakeSlack {
     return this.calls.filter((call) => call.method === method);
   }
 
-  /** A response_url for a test payload (`[A-Za-z0-9._-]+` ids); posts to it are recorded, see `responsesTo`. */
-  responseUrl(id: string): string {
+  /**
+   * A response_url for a test payload (`[A-Za-z0-9._-]+` ids); posts to it are recorded, see `responsesTo`.
+   * With `forMessage` (the ts of a message the fake holds, the one whose button was clicked), an accepted
+   * `replace_original` post replaces that message, as Slack does, so `shown(ts)` shows the result.
+   */
+  responseUrl(id: string, forMessage?: string): string {
     if (!/^[A-Za-z0-9._-]+$/.test(id)) throw new Error(`FakeSlack.responseUrl: use an id of letters, digits, ".", "_" or "-", got "${id}"`);
+    if (forMessage !== undefined) this.responseTargets.set(id, forMessage);
     return `${this.origin}/response/${id}`;
   }
 
@@ -193,6 +210,27 @@ export class FakeSlack {
 
   setChannelMembers(channelId: string, userIds: string[]): void {
     this.channelMembers.set(channelId, [...userIds]);
+  }
+
+  /** The JSON body the fake answered a recorded Web API call with (e.g. the `ts` of a posted message). */
+  bodyOf(call: RecordedCall): Record<string, unknown> | undefined {
+    return this.bodies.get(call);
+  }
+
+  /** The message with this ts as it looks now (after chat.update), or undefined when nothing was posted with it. */
+  shown(ts: string): ShownMessage | undefined {
+    const stored = this.messages.get(ts);
+    return stored === undefined ? undefined : structuredClone(stored);
+  }
+
+  /** The replies posted in the thread of message `ts` in `channel`, oldest first, as they look now. */
+  threadOf(channel: string, ts: string): ShownMessage[] {
+    return [...this.messages.values()].filter((m) => m.channel === channel && m.thread_ts === ts).map((m) => structuredClone(m));
+  }
+
+  /** The URL chat.getPermalink gives for a message, in Slack's format: /archives/<channel>/p<ts without the dot>. */
+  permalinkFor(channel: string, ts: string): string {
+    return `https://po-desk-test.slack.com/archives/${channel}/p${ts.replace('.', '')}`;
   }
 
   failNext(method: string, failure: FakeFailure, times = 1): void {
@@ -256,6 +294,7 @@ export class FakeSlack {
     const responseId = RESPONSE_PATH.exec(requestUrl.pathname)?.[1];
     if (responseId !== undefined && req.method === 'POST') {
       const { args, reply } = this.answerResponseUrl(req, raw);
+      if (reply.status === 200) this.replaceOriginal(responseId, args);
       this.record({ method: RESPONSE_URL, args, token, at, responseId, answer: answerOf(reply) }, false);
       return send(res, reply);
     }
@@ -277,7 +316,7 @@ export class FakeSlack {
       this.record({ method, args: parsed.args, token, at, answer: { status: 500, ok: false, error: 'fake_internal_error' } }, handler === undefined || this.wrongToken(token));
       throw error;
     }
-    this.record({ method, args: parsed.args, token, at, answer: answerOf(reply) }, handler === undefined || this.wrongToken(token));
+    this.record({ method, args: parsed.args, token, at, answer: answerOf(reply) }, handler === undefined || this.wrongToken(token), reply.body);
     send(res, reply);
   }
 
@@ -325,12 +364,22 @@ export class FakeSlack {
     return { args, reply: json(200, { ok: true }) };
   }
 
+  /** An accepted `replace_original` post to a response_url bound to a message: the message now shows it. */
+  private replaceOriginal(responseId: string, body: Args): void {
+    const ts = this.responseTargets.get(responseId);
+    const stored = ts === undefined ? undefined : this.messages.get(ts);
+    if (stored === undefined || body.replace_original !== true) return;
+    stored.text = stringArg(body.text) ?? '';
+    stored.blocks = Array.isArray(body.blocks) ? body.blocks : [];
+  }
+
   /** A Web API call without the token the fake expects (when it expects one). */
   private wrongToken(token: string | undefined): boolean {
     return this.expectedToken !== undefined && token !== this.expectedToken;
   }
 
-  private record(call: RecordedCall, unexpected: boolean): void {
+  private record(call: RecordedCall, unexpected: boolean, body?: SlackBody | string): void {
+    if (typeof body === 'object') this.bodies.set(call, body);
     this.calls.push(call);
     if (unexpected) this.unexpected.push(call);
     for (const waiter of this.waiters) {
@@ -456,6 +505,17 @@ export class FakeSlack {
       text: stored.text,
       message: { type: 'message', text: stored.text, blocks: stored.blocks, user: this.botUserId, bot_id: this.botId },
     };
+  }
+
+  /** chat.getPermalink: a link to a message the fake holds (message_not_found for any other). */
+  private getPermalink(args: Args): SlackBody {
+    const channel = stringArg(args.channel);
+    if (channel === undefined) return slackError('channel_not_found');
+    const ts = stringArg(args.message_ts);
+    if (ts === undefined) return invalidArguments('message_ts');
+    const stored = this.messages.get(ts);
+    if (stored === undefined || stored.channel !== channel) return slackError('message_not_found');
+    return { ok: true, channel, permalink: this.permalinkFor(channel, ts) };
   }
 
   private openConversation(args: Args): SlackBody {

@@ -109,6 +109,8 @@ export interface ButtonClick {
   triggerId?: string;
   /** The message holding the button: ephemeral (a /po reply) unless said otherwise. */
   ephemeral?: boolean;
+  /** The ts of the message holding the button (Slack's container.message_ts). */
+  messageTs?: string;
 }
 
 /** A block_actions payload for a click on a button of a message, based on bolt-python's real one. */
@@ -122,7 +124,7 @@ export function blockActionsPayload(c: ButtonClick): Json {
     api_app_id: 'A0PODESK01',
     user: { id: c.userId, username: c.userId.toLowerCase(), name: c.userId.toLowerCase(), team_id: teamId },
     team: { id: teamId, domain: c.teamDomain ?? 'acme' },
-    container: { type: 'message', message_ts: '1700000000.000100', channel_id: channelId, is_ephemeral: c.ephemeral ?? true },
+    container: { type: 'message', message_ts: c.messageTs ?? '1700000000.000100', channel_id: channelId, is_ephemeral: c.ephemeral ?? true },
     channel: { id: channelId, name: channelId.startsWith('D') ? 'directmessage' : 'team-a' },
     trigger_id: c.triggerId ?? '13345224609.738474920.8088930838d88f008e1',
     response_url: c.responseUrl,
@@ -198,5 +200,135 @@ export function viewSubmissionPayload(s: FormSubmission): Json {
       ...s.view,
       state: { values },
     },
+  };
+}
+
+// --- shortcuts and events ------------------------------------------------------------------------------------
+
+export interface MessageShortcut {
+  /** Who used the shortcut. */
+  userId: string;
+  callbackId: string;
+  /** The message it was used on: its channel, text (as Slack sends it, escaped), author and ts. */
+  channelId: string;
+  channelName?: string;
+  text: string;
+  authorId: string;
+  messageTs?: string;
+  responseUrl: string;
+  triggerId?: string;
+  teamId?: string;
+  teamDomain?: string;
+}
+
+/** A message_action payload (a message shortcut), based on bolt-python's real one. */
+export function messageShortcutPayload(m: MessageShortcut): Json {
+  const body = fixture('message_action.message_shortcut.payload.json');
+  const teamId = m.teamId ?? 'T0PODESK01';
+  const ts = m.messageTs ?? '1700000500.000100';
+  const message = body.message as Json;
+  return {
+    ...body,
+    team: { id: teamId, domain: m.teamDomain ?? 'acme' },
+    user: { id: m.userId, name: m.userId.toLowerCase(), username: m.userId.toLowerCase(), team_id: teamId },
+    channel: { id: m.channelId, name: m.channelName ?? (m.channelId.startsWith('D') ? 'directmessage' : 'team-a') },
+    callback_id: m.callbackId,
+    trigger_id: m.triggerId ?? '13345224609.738474920.8088930838d88f008e2',
+    message_ts: ts,
+    message: {
+      ...message,
+      text: m.text,
+      user: m.authorId,
+      ts,
+      team: teamId,
+      // The rich-text copy of the text; po-desk reads `text`, so one plain section is enough.
+      blocks: [{ type: 'rich_text', block_id: 'q1', elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text: m.text }] }] }],
+    },
+    response_url: m.responseUrl,
+  };
+}
+
+let eventSequence = 0;
+
+export interface EventEnvelopeOptions {
+  teamId?: string;
+  /** Unique per delivery (Slack redelivers with the same id); a fresh one by default. */
+  eventId?: string;
+  botUserId?: string;
+}
+
+/** An Events API `event_callback` body around `event`, based on bolt-python's real envelope. */
+export function eventCallbackBody(event: Json, o: EventEnvelopeOptions = {}): string {
+  const body = fixture('event_callback.reaction_added.json');
+  const teamId = o.teamId ?? 'T0PODESK01';
+  eventSequence += 1;
+  const eventTs = typeof event.event_ts === 'string' ? event.event_ts : String(event.ts);
+  const { enterprise_id: _enterprise, ...envelope } = body;
+  return JSON.stringify({
+    ...envelope,
+    team_id: teamId,
+    api_app_id: 'A0PODESK01',
+    event,
+    event_id: o.eventId ?? `Ev0QUESTION${String(eventSequence).padStart(4, '0')}`,
+    event_time: Math.floor(Number(eventTs)),
+    authorizations: [{ enterprise_id: null, team_id: teamId, user_id: o.botUserId ?? 'U0PODESKBOT', is_bot: true, is_enterprise_install: false }],
+    authed_users: [o.botUserId ?? 'U0PODESKBOT'],
+  });
+}
+
+/** POSTs a signed Events API body to /slack/events. */
+export function postEvent(baseUrl: string, event: Json, o: EventEnvelopeOptions & Omit<SignedRequestOptions, 'contentType'> = {}) {
+  return postToSlackEndpoint(baseUrl, eventCallbackBody(event, o), { contentType: 'application/json', ...o });
+}
+
+export interface PostedMessage {
+  userId: string;
+  channelId: string;
+  /** As Slack sends it: mentions as <@U…>, & < > escaped. */
+  text: string;
+  ts: string;
+  /** For a reply in a thread: the parent's ts. */
+  threadTs?: string;
+  teamId?: string;
+}
+
+/** The blocks Slack adds to a message people type: one rich-text section with the text. */
+function richTextOf(text: string): Json[] {
+  return [{ type: 'rich_text', block_id: 'rt1', elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text }] }] }];
+}
+
+/** An `app_mention` event (https://api.slack.com/events/app_mention): someone @mentioned the bot. */
+export function appMentionEvent(m: PostedMessage): Json {
+  return {
+    type: 'app_mention',
+    client_msg_id: `msg-${m.ts}`,
+    user: m.userId,
+    text: m.text,
+    ts: m.ts,
+    team: m.teamId ?? 'T0PODESK01',
+    blocks: richTextOf(m.text),
+    channel: m.channelId,
+    event_ts: m.ts,
+    ...(m.threadTs !== undefined ? { thread_ts: m.threadTs } : {}),
+  };
+}
+
+/**
+ * A `message` event for a message a person typed in a channel (message.channels): with `threadTs`, a reply
+ * in that thread, as https://api.slack.com/events/message/message_replied shows it.
+ */
+export function channelMessageEvent(m: PostedMessage): Json {
+  return {
+    type: 'message',
+    client_msg_id: `msg-${m.ts}`,
+    text: m.text,
+    user: m.userId,
+    ts: m.ts,
+    team: m.teamId ?? 'T0PODESK01',
+    blocks: richTextOf(m.text),
+    channel: m.channelId,
+    event_ts: m.ts,
+    channel_type: 'channel',
+    ...(m.threadTs !== undefined ? { thread_ts: m.threadTs, parent_user_id: 'U0PODESKBOT' } : {}),
   };
 }

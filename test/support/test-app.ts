@@ -1,4 +1,5 @@
 import pino from 'pino';
+import type { Clock } from '../../src/clock.js';
 import { readConfig } from '../../src/config.js';
 import { renderSlackMessage } from '../../src/messages/render-slack.js';
 import { startPoDesk, type RunningApp, type StartOptions } from '../../src/start.js';
@@ -56,22 +57,53 @@ export function slackEnv(fake: FakeSlack): Record<string, string> {
   return { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: fake.expectedToken, SLACK_API_URL: fake.url };
 }
 
+let commandSequence = 0;
+
 /**
  * Sends signed `/po` commands. Their response_url is the fake's (`responsesTo('po-command')`), so
- * anything the app says later through it is recorded rather than posted to hooks.slack.com.
+ * anything the app says later through it is recorded rather than posted to hooks.slack.com. Like Slack,
+ * each command gets a trigger_id of its own unless the test gives one (a redelivery repeats it).
  */
 export function slackCommander(baseUrl: string, fake: FakeSlack): TestApp['po'] {
   return async (text, as) => {
-    const body = slashCommandBody({ responseUrl: fake.responseUrl('po-command'), ...as, text });
+    commandSequence += 1;
+    const triggerId = `13345224609.738474920.${String(commandSequence).padStart(6, '0')}`;
+    const body = slashCommandBody({ responseUrl: fake.responseUrl('po-command'), triggerId, ...as, text });
     const res = await postToSlackEndpoint(baseUrl, body, { contentType: 'application/x-www-form-urlencoded' });
     return { status: res.status, reply: replyText(res.json), body: res.json };
   };
 }
 
-/** The real app (Bolt over HTTP, real outbox and scheduler) on a fresh database, talking to a fake Slack. */
-export async function startTestApp(kind: TestDbKind, options: { fake?: FakeSlack } = {}): Promise<TestApp> {
-  const fake = options.fake ?? (await FakeSlack.start({ teamId: TEAM_ID, expectedToken: SLACK_TEST_TOKEN }));
-  const started = await startAppOn(kind, slackEnv(fake));
+/**
+ * A clock that stands still until the test moves it, for exact latencies. Keep it ahead of the real time:
+ * the outbox takes a message when its `nextAttemptAt` (the database's own now() when it was queued) is not
+ * after this clock's now.
+ */
+export class TestClock implements Clock {
+  private at: Date;
+  constructor(at: Date) {
+    this.at = new Date(at);
+  }
+  now(): Date {
+    return new Date(this.at);
+  }
+  set(at: Date): void {
+    if (at.getTime() < this.at.getTime()) throw new Error(`TestClock: time only moves forward (${this.at.toISOString()} → ${at.toISOString()})`);
+    this.at = new Date(at);
+  }
+  advance(ms: number): void {
+    this.set(new Date(this.at.getTime() + ms));
+  }
+}
+
+/**
+ * The real app (Bolt over HTTP, real outbox and scheduler) on a fresh database, talking to a fake Slack.
+ * With `clock`, the app (and the fake's users' time zones) run on it instead of the system clock.
+ */
+export async function startTestApp(kind: TestDbKind, options: { fake?: FakeSlack; clock?: Clock } = {}): Promise<TestApp> {
+  const now = options.clock ? () => options.clock!.now().getTime() : undefined;
+  const fake = options.fake ?? (await FakeSlack.start({ teamId: TEAM_ID, expectedToken: SLACK_TEST_TOKEN, ...(now ? { now } : {}) }));
+  const started = await startAppOn(kind, slackEnv(fake), options.clock ? { clock: options.clock } : {});
   return {
     ...started,
     fake,

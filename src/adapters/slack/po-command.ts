@@ -6,7 +6,7 @@ import { splitCommand } from '../../domain/command.js';
 import { renderSlackMessage } from '../../messages/render-slack.js';
 import type { Metrics } from '../../metrics.js';
 import { openSlackForm } from './open-slack-form.js';
-import { parseSlackMentions, unescapeSlackText } from './slack-text.js';
+import { parseSlackMentions, readableSlackText, unescapeSlackText } from './slack-text.js';
 
 /**
  * `/po …`: map the slash command in, run the use case, answer privately in the ack. A command that
@@ -17,11 +17,14 @@ export function registerPoCommand(app: App, deps: Deps, log: Logger, metrics: Me
     const started = performance.now();
     const reqLog = log.child({ team: command.team_id, user: command.user_id });
     const text = command.text ?? '';
-    const answered = await answerCommand(contextOf(command), deps, text, async () => {
+    // The length a person typed: Slack sends & < > as entities, which must not count five times over.
+    const answered = await answerCommand(contextOf(command), deps, unescapeSlackText(text), async () => {
       const { sub, args } = splitCommand(text);
       // Mentions first (they are Slack syntax), then decode what the person typed into plain text.
       const { userIds, rest } = parseSlackMentions(args);
-      return { sub, rest: unescapeSlackText(rest), userIds };
+      // Free text (a question, an away note) keeps its mentions as names; only those commands need them.
+      const freeText = FREE_TEXT.has(sub) ? await readableSlackText(args, async (id) => (await deps.directory.lookupUser(id))?.displayName) : undefined;
+      return { sub, rest: unescapeSlackText(rest), userIds, text: freeText };
     }, reqLog);
     const { shown, sub } = answered;
     let outcome: string = answered.outcome;
@@ -43,6 +46,8 @@ export function registerPoCommand(app: App, deps: Deps, log: Logger, metrics: Me
   });
 }
 
+const FREE_TEXT = new Set(['ask', 'away']);
+
 function contextOf(c: SlashCommand): CommandContext {
   return {
     platform: 'slack',
@@ -51,5 +56,7 @@ function contextOf(c: SlashCommand): CommandContext {
     channelId: c.channel_id,
     inDirectMessage: c.channel_name === 'directmessage' || c.channel_id.startsWith('D'),
     userId: c.user_id,
+    // Slack gives every invocation its own trigger id; a redelivered command carries the same one.
+    requestKey: c.trigger_id ? `slack:command:${c.team_id}:${c.trigger_id}` : undefined,
   };
 }

@@ -7,6 +7,8 @@ import type { SlackConfig } from '../../config.js';
 import type { Metrics } from '../../metrics.js';
 import type { Db } from '../../store/database.js';
 import { registerAppMention } from './app-mention.js';
+import { registerAskShortcut } from './ask-shortcut.js';
+import { registerThreadReplies } from './thread-replies.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerRetryDedupe } from './dedupe-retries.js';
 import { registerInteractions } from './interactions.js';
@@ -79,7 +81,9 @@ export function createSlackSurface(options: {
   registerRetryDedupe(app, options.db, slackLog);
   registerPoCommand(app, options.deps, slackLog, options.metrics);
   registerInteractions(app, options.deps, slackLog, options.metrics);
-  registerAppMention(app, options.deps.store);
+  registerAppMention(app, options.deps, slackLog);
+  registerThreadReplies(app, options.deps);
+  registerAskShortcut(app, options.deps, slackLog, options.metrics);
 
   return {
     app,

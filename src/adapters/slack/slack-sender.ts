@@ -40,6 +40,11 @@ export function slackSender(client: WebClient): Sender {
         throw classify(error);
       }
     },
+
+    async permalink(_workspaceId, ref) {
+      const res = await client.chat.getPermalink({ channel: ref.channelId, message_ts: ref.messageId });
+      return res.permalink;
+    },
   };
 }
 

@@ -29,3 +29,25 @@ export function parseSlackMentions(text: string): SlackMentions {
 export function unescapeSlackText(text: string): string {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
+
+/**
+ * Text a person wrote, as they read it in Slack: mentions as @name (names looked up when the token has
+ * none), channels as #name, links as their label and URL, escapes decoded. For free text po-desk stores
+ * and shows again (a question): the renderers escape it, so nothing in it can ping anyone.
+ */
+export async function readableSlackText(text: string, nameOf: (userId: string) => Promise<string | undefined>): Promise<string> {
+  const ids = [...text.matchAll(/<@([UW][A-Z0-9]+)>/g)].map((m) => m[1]!);
+  const names = new Map<string, string | undefined>();
+  for (const id of new Set(ids)) names.set(id, await nameOf(id).catch(() => undefined));
+  const readable = text.replace(/<([^<>]*)>/g, (whole, inner: string) => {
+    const [target = '', label] = inner.split('|', 2);
+    if (target.startsWith('@')) return `@${label ?? names.get(target.slice(1)) ?? 'someone'}`;
+    if (target.startsWith('#')) return `#${label ?? 'a channel'}`;
+    if (target.startsWith('!subteam^')) return label ?? '@a group';
+    if (target.startsWith('!date^')) return label ?? 'a date';
+    if (target.startsWith('!')) return `@${target.slice(1)}`;
+    if (/^(https?|mailto):/i.test(target)) return label && label !== target ? `${label} (${target})` : target;
+    return whole;
+  });
+  return unescapeSlackText(readable);
+}

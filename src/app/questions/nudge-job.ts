@@ -1,0 +1,45 @@
+import type { Logger } from 'pino';
+import { businessMsBetween } from '../../domain/business-time.js';
+import { nudgeDue } from '../../domain/question.js';
+import type { Store } from '../ports.js';
+import { poCalendar, teamWorkspace, viewOf } from './load.js';
+import { anchorKeyOf, nudgeMessage, remindedPost } from './question-messages.js';
+
+/**
+ * Every few minutes: questions without a first response are checked against the product's response
+ * target (in business time). The scheduler claims each run, so replicas never nudge twice; each
+ * question is changed in its own transaction, guarded by its lastNudgedDay/escalatedAt.
+ */
+export async function nudgeWaitingQuestions(store: Store, now: Date, log: Logger): Promise<{ nudged: number; escalated: number }> {
+  const waiting = await store.transaction((tx) => tx.questions.awaitingFirstResponse());
+  let nudged = 0;
+  let escalated = 0;
+  for (const candidate of waiting) {
+    await store.transaction(async (tx) => {
+      const q = await tx.questions.get(candidate.productId, candidate.id);
+      if (!q) return;
+      const state = await tx.productState(q.productId);
+      if (!state.owner) return;
+      const { cal } = await poCalendar(tx, state, q.askedAt);
+      const targetMs = (await tx.calendar.responseTargetMin(state.id)) * 60_000;
+      const due = nudgeDue(q, cal, targetMs, now);
+      if (!due) return;
+      const v = await viewOf(tx, state, q);
+      const ws = await teamWorkspace(tx, state, q.teamId);
+      const waited = businessMsBetween(cal, q.askedAt, now);
+      const dayMs = (cal.hours.endMin - cal.hours.startMin) * 60_000;
+      if (due.nudgePo) {
+        await tx.enqueue(ws, { kind: 'dm', userId: state.owner.platformUserId, message: nudgeMessage(v, waited, dayMs, waited >= targetMs) });
+        await tx.questions.update(q.id, { lastNudgedDay: due.day });
+        nudged++;
+      }
+      if (due.tellTeam) {
+        await tx.enqueue(ws, { kind: 'post', channelId: v.team.channelId, threadKey: anchorKeyOf(q.id), message: remindedPost(v, waited, dayMs) });
+        await tx.questions.update(q.id, { escalatedAt: now });
+        escalated++;
+      }
+    });
+  }
+  if (nudged + escalated > 0) log.info({ nudged, escalated }, 'questions: nudged the PO');
+  return { nudged, escalated };
+}

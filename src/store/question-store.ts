@@ -1,0 +1,113 @@
+import type { NewQuestion, Platform, QuestionChange, QuestionStore } from '../app/ports.js';
+import type { FirstResponseKind, Question, QuestionSource } from '../domain/question.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { medianFirstResponseSec, questionStats } from './question-stats-query.js';
+
+type PrismaTx = Prisma.TransactionClient;
+type Row = Prisma.QuestionGetPayload<object>;
+
+/** The outbox messageKey of a question's anchor message in its team channel. */
+export const anchorKey = (questionId: string) => `question:${questionId}`;
+
+const u = <T>(v: T | null): T | undefined => v ?? undefined;
+
+function toQuestion(r: Row): Question {
+  return {
+    id: r.id,
+    number: r.number,
+    productId: r.productId,
+    teamId: r.teamId,
+    askerId: r.askerId,
+    text: r.text,
+    source: r.source as QuestionSource,
+    askedAt: r.askedAt,
+    poNotifiedAt: u(r.poNotifiedAt),
+    firstResponseAt: u(r.firstResponseAt),
+    firstResponseKind: u(r.firstResponseKind) as FirstResponseKind | undefined,
+    answeredAt: u(r.answeredAt),
+    answeredById: u(r.answeredById),
+    answerText: u(r.answerText),
+    handedToId: u(r.handedToId),
+    handedOffAt: u(r.handedOffAt),
+    resolvedAt: u(r.resolvedAt),
+    resolvedById: u(r.resolvedById),
+    lastNudgedDay: u(r.lastNudgedDay),
+    escalatedAt: u(r.escalatedAt),
+  };
+}
+
+export function questionStore(db: PrismaTx): QuestionStore {
+  return {
+    async create(q: NewQuestion) {
+      // The counter row is locked by the update, so concurrent questions get distinct numbers.
+      const product = await db.product.update({ where: { id: q.productId }, data: { questionSeq: { increment: 1 } }, select: { questionSeq: true } });
+      const row = await db.question.create({
+        data: {
+          productId: q.productId,
+          number: product.questionSeq,
+          teamId: q.teamId,
+          askerId: q.askerId,
+          text: q.text,
+          source: q.source,
+          askedAt: q.askedAt,
+          requestKey: q.requestKey ?? null,
+        },
+      });
+      return toQuestion(row);
+    },
+
+    async byRequestKey(requestKey) {
+      const row = await db.question.findUnique({ where: { requestKey } });
+      return row ? toQuestion(row) : undefined;
+    },
+
+    async get(productId, id) {
+      const row = await db.question.findFirst({ where: { id, productId } });
+      return row ? toQuestion(row) : undefined;
+    },
+
+    async byAnchor(platform: Platform, workspaceExternalId, channelId, messageId) {
+      const anchors = await db.outboxMessage.findMany({
+        where: { platform, workspaceId: workspaceExternalId, platformChannelId: channelId, platformMessageId: messageId, kind: 'post', messageKey: { startsWith: 'question:' } },
+        select: { messageKey: true },
+      });
+      const key = anchors.map((a) => a.messageKey!).find((k) => /^question:[^:]+$/.test(k));
+      if (!key) return undefined;
+      const row = await db.question.findUnique({ where: { id: key.slice('question:'.length) } });
+      return row ? toQuestion(row) : undefined;
+    },
+
+    async update(id, change: QuestionChange) {
+      await db.question.update({ where: { id }, data: change });
+    },
+
+    async recordFirstResponse(id, r) {
+      const done = await db.question.updateMany({
+        where: { id, firstResponseAt: null },
+        data: { firstResponseAt: r.at, firstResponseKind: r.kind, firstResponseBusinessSec: r.businessSec, firstResponseWallSec: r.wallSec },
+      });
+      return done.count === 1;
+    },
+
+    async open(productId, filter) {
+      const rows = await db.question.findMany({
+        where: { productId, resolvedAt: null, ...(filter.teamId ? { teamId: filter.teamId } : {}), ...(filter.askerId ? { askerId: filter.askerId } : {}) },
+        orderBy: { askedAt: 'asc' },
+      });
+      return rows.map(toQuestion);
+    },
+
+    async unnotified(productId) {
+      const rows = await db.question.findMany({ where: { productId, poNotifiedAt: null, resolvedAt: null }, orderBy: { askedAt: 'asc' } });
+      return rows.map(toQuestion);
+    },
+
+    async awaitingFirstResponse() {
+      const rows = await db.question.findMany({ where: { firstResponseAt: null, resolvedAt: null, poNotifiedAt: { not: null } }, orderBy: { askedAt: 'asc' } });
+      return rows.map(toQuestion);
+    },
+
+    stats: (productId, query) => questionStats(db, productId, query),
+    medianFirstResponseSec: (productId, since) => medianFirstResponseSec(db, productId, since),
+  };
+}

@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StatsQuery } from '../../src/domain/question-stats.js';
+import { medianFirstResponseSec, questionStats, weekStarts } from '../../src/store/question-stats-query.js';
+import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/test-database.js';
+
+const TZ = 'Europe/Berlin';
+const HOUR = 3600;
+
+/** Four weeks in Berlin, across the end of summer time (Sunday 25 October 2026, 03:00 → 02:00). */
+const QUERY: StatsQuery = {
+  since: new Date('2026-10-18T22:00:00Z'), // Monday 19 October, 00:00 summer time
+  until: new Date('2026-11-11T12:00:00Z'), // "now": Wednesday of the fourth week
+  timeZone: TZ,
+  targetSec: 4 * HOUR,
+};
+
+interface Seed {
+  team: 'apollo' | 'zephyr';
+  askedAt: string;
+  businessSec?: number;
+  wallSec?: number;
+  handed?: boolean;
+  /** Resolved (by the asker, say) without a response from the PO. */
+  resolved?: boolean;
+}
+
+/** Known questions; the comments give the PO's wall clock in Berlin. */
+const SEEDS: Seed[] = [
+  // Week of 19 October
+  { team: 'apollo', askedAt: '2026-10-18T21:59:59Z', businessSec: 999_999, wallSec: 999_999 }, // Sun 23:59:59: before the period
+  { team: 'apollo', askedAt: '2026-10-18T22:00:00Z', businessSec: 60, wallSec: 60 }, // Mon 00:00: the first instant
+  { team: 'zephyr', askedAt: '2026-10-21T10:00:00Z', businessSec: 600, wallSec: 2 * HOUR, handed: true },
+  { team: 'apollo', askedAt: '2026-10-25T22:59:00Z', businessSec: 1200, wallSec: 1200 }, // Sun 23:59 winter time
+  // Week of 26 October
+  { team: 'apollo', askedAt: '2026-10-25T23:30:00Z', businessSec: 300, wallSec: 300 }, // Mon 00:30: a Sunday in UTC
+  { team: 'apollo', askedAt: '2026-10-27T09:00:00Z' }, // still waiting
+  { team: 'apollo', askedAt: '2026-10-29T09:00:00Z', resolved: true }, // resolved without a response
+  { team: 'zephyr', askedAt: '2026-10-28T09:00:00Z', businessSec: 5 * HOUR, wallSec: 25 * HOUR }, // over the target
+  // Week of 2 November: nothing
+  // Week of 9 November (this week)
+  { team: 'zephyr', askedAt: '2026-11-10T08:00:00Z', businessSec: 4 * HOUR, wallSec: 4 * HOUR, handed: true }, // exactly the target
+  { team: 'apollo', askedAt: '2026-11-11T11:59:59Z' }, // still waiting
+  { team: 'apollo', askedAt: '2026-11-11T12:00:00Z', businessSec: 1, wallSec: 1 }, // at `until`: not yet in the period
+];
+
+describe.each(testDatabaseKinds())('question statistics in SQL (%s)', (kind) => {
+  let database: TestDatabase;
+  let productId: string;
+  let emptyProductId: string;
+  const teamIds = { apollo: '', zephyr: '' };
+  const prisma = () => database.db.prisma;
+
+  async function seedProduct(name: string, teams: string[]) {
+    const ws = await prisma().workspace.create({ data: { platform: 'slack', externalId: `T-${name}-${Math.random().toString(36).slice(2, 8)}` } });
+    const product = await prisma().product.create({ data: { name, workspaces: { connect: { id: ws.id } } } });
+    const asker = await prisma().person.create({ data: { productId: product.id, workspaceId: ws.id, platformUserId: 'U-ASKER', displayName: 'Asker' } });
+    const ids: string[] = [];
+    for (const [i, team] of teams.entries()) {
+      ids.push((await prisma().team.create({ data: { productId: product.id, workspaceId: ws.id, channelId: `C${i}`, name: team } })).id);
+    }
+    return { productId: product.id, askerId: asker.id, teamIds: ids };
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    const main = await seedProduct('main', ['Apollo', 'Zephyr <b>']);
+    productId = main.productId;
+    teamIds.apollo = main.teamIds[0]!;
+    teamIds.zephyr = main.teamIds[1]!;
+    await prisma().question.createMany({
+      data: SEEDS.map((s, i) => ({
+        productId,
+        number: i + 1,
+        teamId: teamIds[s.team],
+        askerId: main.askerId,
+        text: `question ${i + 1}`,
+        source: 'command',
+        askedAt: new Date(s.askedAt),
+        firstResponseAt: s.businessSec === undefined ? null : new Date(Date.parse(s.askedAt) + s.wallSec! * 1000),
+        firstResponseKind: s.businessSec === undefined ? null : s.handed ? 'handoff' : 'answer',
+        firstResponseBusinessSec: s.businessSec ?? null,
+        firstResponseWallSec: s.wallSec ?? null,
+        handedToId: s.handed ? main.askerId : null,
+        resolvedAt: s.resolved ? new Date(Date.parse(s.askedAt) + 60_000) : null,
+      })),
+    });
+    // Another product's questions in the same period never count.
+    const other = await seedProduct('other', ['Apollo']);
+    await prisma().question.create({
+      data: { productId: other.productId, number: 1, teamId: other.teamIds[0]!, askerId: other.askerId, text: 'x', source: 'command', askedAt: new Date('2026-10-20T10:00:00Z'), firstResponseAt: new Date('2026-10-20T10:00:05Z'), firstResponseBusinessSec: 5, firstResponseWallSec: 5 },
+    });
+    emptyProductId = (await seedProduct('empty', ['Lonely'])).productId;
+  });
+  afterAll(async () => database?.drop());
+
+  it('gives medians, 90th percentiles and counts over the whole period', async () => {
+    const stats = await questionStats(prisma(), productId, QUERY);
+    // Business: 60, 300, 600, 1200, 14400, 18000. Wall: 60, 300, 1200, 7200, 14400, 90000.
+    expect(stats.overall).toEqual({
+      asked: 9,
+      responded: 6,
+      waiting: 2,
+      withinTarget: 5,
+      handedOff: 2,
+      medianBusinessSec: 900,
+      p90BusinessSec: 16_200,
+      medianWallSec: 4200,
+      p90WallSec: 52_200,
+    });
+  });
+
+  it('splits by team, sorted by name, with the team names as stored', async () => {
+    const stats = await questionStats(prisma(), productId, QUERY);
+    expect(stats.byTeam).toEqual([
+      { teamId: teamIds.apollo, teamName: 'Apollo', asked: 6, responded: 3, waiting: 2, withinTarget: 3, handedOff: 0, medianBusinessSec: 300, p90BusinessSec: 1020, medianWallSec: 300, p90WallSec: 1020 },
+      { teamId: teamIds.zephyr, teamName: 'Zephyr <b>', asked: 3, responded: 3, waiting: 0, withinTarget: 2, handedOff: 2, medianBusinessSec: 14_400, p90BusinessSec: 17_280, medianWallSec: 14_400, p90WallSec: 74_880 },
+    ]);
+  });
+
+  it('splits by week starting Monday 00:00 in the PO’s zone, across a DST change, with empty weeks filled in', async () => {
+    const stats = await questionStats(prisma(), productId, QUERY);
+    expect(stats.weeks).toEqual([
+      { weekStart: '2026-10-19', asked: 3, responded: 3, waiting: 0, withinTarget: 3, handedOff: 1, medianBusinessSec: 600, p90BusinessSec: 1080, medianWallSec: 1200, p90WallSec: 6000 },
+      { weekStart: '2026-10-26', asked: 4, responded: 2, waiting: 1, withinTarget: 1, handedOff: 0, medianBusinessSec: 9150, p90BusinessSec: 16_230, medianWallSec: 45_150, p90WallSec: 81_030 },
+      { weekStart: '2026-11-02', asked: 0, responded: 0, waiting: 0, withinTarget: 0, handedOff: 0, medianBusinessSec: undefined, p90BusinessSec: undefined, medianWallSec: undefined, p90WallSec: undefined },
+      { weekStart: '2026-11-09', asked: 2, responded: 1, waiting: 1, withinTarget: 1, handedOff: 1, medianBusinessSec: 14_400, p90BusinessSec: 14_400, medianWallSec: 14_400, p90WallSec: 14_400 },
+    ]);
+  });
+
+  it('takes the weeks before this one together, for "this week vs the previous ones"', async () => {
+    const stats = await questionStats(prisma(), productId, QUERY);
+    // Business: 60, 300, 600, 1200, 18000. Wall: 60, 300, 1200, 7200, 90000.
+    expect(stats.earlier).toEqual({ asked: 7, responded: 5, waiting: 1, withinTarget: 4, handedOff: 1, medianBusinessSec: 600, p90BusinessSec: 11_280, medianWallSec: 1200, p90WallSec: 56_880 });
+  });
+
+  it('puts the same instants in other weeks for a PO in another zone', async () => {
+    // In UTC, Monday 00:30 Berlin (Sunday 23:30 UTC) still belongs to the week of 19 October, and
+    // Monday 00:00 Berlin (Sunday 22:00 UTC) is before the period.
+    const stats = await questionStats(prisma(), productId, { ...QUERY, since: new Date('2026-10-19T00:00:00Z'), timeZone: 'UTC' });
+    expect(stats.weeks.map((w) => [w.weekStart, w.asked])).toEqual([
+      ['2026-10-19', 3],
+      ['2026-10-26', 3],
+      ['2026-11-02', 0],
+      ['2026-11-09', 2],
+    ]);
+  });
+
+  it('answers an empty period with zeros, no teams and every week', async () => {
+    const stats = await questionStats(prisma(), emptyProductId, QUERY);
+    expect(stats.overall).toMatchObject({ asked: 0, responded: 0, medianBusinessSec: undefined, p90WallSec: undefined });
+    expect(stats.byTeam).toEqual([]);
+    expect(stats.earlier.asked).toBe(0);
+    expect(stats.weeks.map((w) => w.weekStart)).toEqual(['2026-10-19', '2026-10-26', '2026-11-02', '2026-11-09']);
+    expect(stats.weeks.every((w) => w.asked === 0)).toBe(true);
+  });
+
+  it('answers an empty period (until before since) without asking the database', async () => {
+    const stats = await questionStats(prisma(), productId, { ...QUERY, until: QUERY.since });
+    expect(stats).toEqual({ overall: expect.objectContaining({ asked: 0 }), byTeam: [], weeks: [], earlier: expect.objectContaining({ asked: 0 }) });
+  });
+
+  it('gives the median business time to a first response since an instant', async () => {
+    // No upper bound: the question asked at `until` (1 s) counts too. 1, 60, 300, 600, 1200, 14400, 18000.
+    expect(await medianFirstResponseSec(prisma(), productId, QUERY.since)).toBe(600);
+    // Responded questions asked from Monday 26 October 00:00 UTC: 18000 and 14400 and the one at `until`, 1.
+    expect(await medianFirstResponseSec(prisma(), productId, new Date('2026-10-26T00:00:00Z'))).toBe(14_400);
+    expect(await medianFirstResponseSec(prisma(), emptyProductId, QUERY.since)).toBeUndefined();
+  });
+
+  it('runs in an interactive transaction, whatever the session’s time zone', async () => {
+    const inAuckland = await prisma().$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(`SET LOCAL TIME ZONE 'Pacific/Auckland'`);
+      return questionStats(tx, productId, QUERY);
+    });
+    expect(inAuckland).toEqual(await questionStats(prisma(), productId, QUERY));
+  });
+});
+
+describe('weekStarts', () => {
+  it('lists the Mondays from the week of `since` up to the week holding `until`', () => {
+    expect(weekStarts(QUERY)).toEqual(['2026-10-19', '2026-10-26', '2026-11-02', '2026-11-09']);
+    // `since` mid-week is read as its week.
+    expect(weekStarts({ since: new Date('2026-10-21T12:00:00Z'), until: new Date('2026-10-27T00:00:00Z'), timeZone: TZ })).toEqual(['2026-10-19', '2026-10-26']);
+    // `until` exactly at a Monday 00:00 does not open that week.
+    expect(weekStarts({ since: QUERY.since, until: new Date('2026-10-25T23:00:00Z'), timeZone: TZ })).toEqual(['2026-10-19']);
+  });
+});
