@@ -1,8 +1,9 @@
 /**
  * Builds the Teams app package to upload in Teams: `MICROSOFT_APP_ID=<guid> npm run package:teams`.
- * Takes manifests/teams/manifest.json, puts MICROSOFT_APP_ID into the app id and the bot ids, checks the
- * result against the vendored manifest schema 1.17 (offline) and writes dist/po-desk-teams.zip with
- * manifest.json, color.png and outline.png at the root of the zip, where Teams looks for them.
+ * Takes manifests/teams/manifest.json, puts MICROSOFT_APP_ID into the app id, the bot and message
+ * extension ids and the webApplicationInfo id (resource-specific consent), checks the result against the
+ * vendored manifest schema 1.17 (offline) and writes dist/po-desk-teams.zip with manifest.json, color.png
+ * and outline.png at the root of the zip, where Teams looks for them.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -29,6 +30,7 @@ export interface TeamsManifest {
   icons: { color: string; outline: string };
   bots?: { botId: string }[];
   composeExtensions?: { botId?: string }[];
+  webApplicationInfo?: { id: string; resource?: string };
   [key: string]: unknown;
 }
 
@@ -108,6 +110,8 @@ export async function packageTeamsApp({ appId, outFile, manifestDir = MANIFEST_D
     id,
     ...(template.bots && { bots: template.bots.map((bot, index) => (index === 0 ? { ...bot, botId: id } : bot)) }),
     ...(template.composeExtensions && { composeExtensions: template.composeExtensions.map((extension) => ({ ...extension, botId: id })) }),
+    // Resource-specific consent names the app's Azure AD app: for a bot, its Microsoft App ID.
+    ...(template.webApplicationInfo && { webApplicationInfo: { ...template.webApplicationInfo, id } }),
   };
 
   const problems = await validateTeamsManifest(manifest);

@@ -8,20 +8,44 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { drawTeamsIcons, type Icon } from '../../scripts/make-teams-icons.js';
 import { MANIFEST_DIR, PackageError, packageTeamsApp, PLACEHOLDER_APP_ID, validateTeamsManifest } from '../../scripts/package-teams.js';
+import { ASK_PO_COMMAND } from '../../src/adapters/teams/teams-turn.js';
+import { showHelp } from '../../src/app/show-help.js';
 import { HELP, parseCommand } from '../../src/domain/command.js';
+import { renderTeamsCard } from '../../src/messages/render-teams.js';
+import { cardText } from '../support/fake-bot-connector.js';
 
 const APP_ID = '11111111-2222-3333-4444-555555555555';
-const SCOPES = ['team', 'personal', 'groupChat'];
-/** Subcommands that only work in a team's own conversation (a channel or a group chat), not in a 1:1 chat. */
-const TEAM_CONVERSATION_ONLY = ['team', 'members'];
+const SCOPES = ['team', 'personal', 'groupChat'] as const;
+type Scope = (typeof SCOPES)[number];
 /** What this build implements, in HELP's order: help first, then the order a product is set up in. */
 const AVAILABLE = HELP.filter((entry) => entry.available).map((entry) => entry.sub);
+/** The schema's limit on a command list (checked below: the validator enforces it). */
+const MAX_COMMANDS = 10;
+
+/**
+ * A scope's command list is a menu, not the manual: it holds at most 10 commands, fewer than po-desk has.
+ * So each list is every available subcommand, in HELP order, except the ones left out here, each for a
+ * reason. `help` (`/po help`) lists them all, in every scope.
+ */
+const PO_SETTINGS = "the PO's own settings: they are in the list of the PO's 1:1 chat with po-desk";
+const LEFT_OUT: Record<Scope, Record<string, string>> = {
+  team: { away: PO_SETTINGS, back: PO_SETTINGS, target: PO_SETTINGS, holiday: PO_SETTINGS },
+  groupChat: { away: PO_SETTINGS, back: PO_SETTINGS, target: PO_SETTINGS, holiday: PO_SETTINGS },
+  personal: {
+    team: "works only in the team's own conversation (a channel or a group chat)",
+    members: "works only in the team's own conversation (a channel or a group chat)",
+    ask: "questions are asked in a team's conversation, so the team sees the answer",
+    stakeholder: "names people, whom po-desk looks up among the members of the conversation: it belongs in a team channel",
+  },
+};
 
 interface Manifest {
   id: string;
   icons: { color: string; outline: string };
   bots: { botId: string; scopes: string[]; commandLists: { scopes: string[]; commands: { title: string; description: string }[] }[] }[];
-  composeExtensions?: { botId: string; commands: { id: string; type?: string; title: string; context?: string[]; fetchTask?: boolean }[] }[];
+  composeExtensions?: { botId: string; composeExtensionType?: string; commands: { id: string; type?: string; title: string; context?: string[]; fetchTask?: boolean; parameters?: unknown[] }[] }[];
+  webApplicationInfo?: { id: string; resource?: string };
+  authorization?: { permissions?: { resourceSpecific?: { name: string; type: string }[] } };
 }
 
 /** Whether po-desk answers `sub` with "not available in this version yet". */
@@ -111,7 +135,7 @@ describe('Teams app manifest', () => {
     expect(bot!.scopes).toEqual(SCOPES);
     expect(bot!.commandLists.flatMap((list) => list.scopes).sort()).toEqual([...SCOPES].sort());
     for (const list of bot!.commandLists) {
-      expect(list.commands.length, `commands for ${list.scopes.join(', ')}`).toBeLessThanOrEqual(10);
+      expect(list.commands.length, `commands for ${list.scopes.join(', ')}`).toBeLessThanOrEqual(MAX_COMMANDS);
       expect(list.commands[0]?.title).toBe('help');
     }
   });
@@ -124,12 +148,22 @@ describe('Teams app manifest', () => {
     for (const title of titles) expect(parseUnavailable(title), title).toBe(false);
   });
 
-  it('lists every available subcommand where it works, in HELP order (a feature that arrives adds its own)', () => {
-    const listFor = (scope: string) => manifest.bots[0]!.commandLists.find((list) => list.scopes.includes(scope))!.commands.map((command) => command.title);
+  it('lists, for each scope, every available subcommand in HELP order but those left out for a stated reason', () => {
+    const listFor = (scope: Scope) => manifest.bots[0]!.commandLists.find((list) => list.scopes.includes(scope))!.commands.map((command) => command.title);
 
-    expect(listFor('team')).toEqual(AVAILABLE);
-    expect(listFor('groupChat')).toEqual(AVAILABLE);
-    expect(listFor('personal')).toEqual(AVAILABLE.filter((sub) => !TEAM_CONVERSATION_ONLY.includes(sub)));
+    for (const scope of SCOPES) {
+      const leftOut = Object.keys(LEFT_OUT[scope]);
+      expect(leftOut.filter((sub) => !AVAILABLE.includes(sub as never)), `stale reasons for ${scope}`).toEqual([]);
+      expect(listFor(scope), scope).toEqual(AVAILABLE.filter((sub) => !leftOut.includes(sub)));
+    }
+  });
+
+  it('leaves no available subcommand out of every list, and none out of help, which lists them all', () => {
+    const listed = new Set(manifest.bots[0]!.commandLists.flatMap((list) => list.commands.map((command) => command.title)));
+    const help = cardText(renderTeamsCard(showHelp())).split('\n');
+
+    expect(AVAILABLE.filter((sub) => !listed.has(sub))).toEqual([]);
+    for (const entry of HELP.filter((h) => h.available)) expect(help.some((line) => line.startsWith(`• /po ${entry.usage} — `)), entry.sub).toBe(true);
   });
 
   it('describes each command with an example of its arguments where it takes any', () => {
@@ -141,8 +175,30 @@ describe('Teams app manifest', () => {
     }
   });
 
-  it('offers no message action until one works (intake, issue 6, adds "Send to PO intake")', () => {
-    expect(manifest.composeExtensions ?? []).toEqual([]);
+  it('offers "Ask the PO" as a message action the bot handles at once (no dialog, no parameters)', () => {
+    expect(manifest.composeExtensions).toEqual([
+      {
+        botId: manifest.bots[0]!.botId,
+        composeExtensionType: 'botBased',
+        commands: [
+          {
+            id: ASK_PO_COMMAND,
+            type: 'action',
+            title: 'Ask the PO',
+            description: expect.stringMatching(/question/) as unknown,
+            context: ['message'],
+            // Teams submits a message action with fetchTask false and no parameters straight away (composeExtension/submitAction).
+            fetchTask: false,
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('asks, by resource-specific consent, for the channel messages that do not mention po-desk (answers typed in a question thread)', () => {
+    expect(manifest.authorization?.permissions?.resourceSpecific).toEqual([{ name: 'ChannelMessage.Read.Group', type: 'Application' }]);
+    // RSC names the app's Azure AD app (for a bot, its app id); Teams wants a `resource`, any string.
+    expect(manifest.webApplicationInfo).toEqual({ id: manifest.id, resource: expect.any(String) as unknown });
   });
 
   it('keeps the all-zero placeholder as app id and bot id (npm run package:teams fills in the real one)', () => {
@@ -204,12 +260,15 @@ describe('packageTeamsApp', () => {
     const packaged = JSON.parse(Buffer.from(entries['manifest.json']!).toString('utf8')) as Manifest;
     // The committed manifest, with the app id where the placeholder was: the app and the bot.
     const committed = await readManifest();
-    expect(JSON.stringify(committed).split(PLACEHOLDER_APP_ID)).toHaveLength(3); // id, bots[0].botId
+    expect(JSON.stringify(committed).split(PLACEHOLDER_APP_ID)).toHaveLength(5); // id, bots[0].botId, composeExtensions[0].botId, webApplicationInfo.id
     const expected = {
       ...committed,
       id: APP_ID,
       bots: committed.bots.map((bot) => ({ ...bot, botId: APP_ID })),
+      composeExtensions: committed.composeExtensions!.map((extension) => ({ ...extension, botId: APP_ID })),
+      webApplicationInfo: { ...committed.webApplicationInfo!, id: APP_ID },
     };
+    expect(JSON.stringify(packaged)).not.toContain(PLACEHOLDER_APP_ID);
     expect(packaged).toEqual(expected);
     expect(Buffer.from(entries['color.png']!).equals(await readFile(path.join(MANIFEST_DIR, 'color.png')))).toBe(true);
     expect(Buffer.from(entries['outline.png']!).equals(await readFile(path.join(MANIFEST_DIR, 'outline.png')))).toBe(true);

@@ -36,7 +36,14 @@ export interface Where {
  * conversation id (`${channel};messageid=${root}`): `threadId` is that root (the card's own id when
  * the bot posted the card top-level).
  */
-export type CardWhere = (Where & { threadId: string }) | { personal: true; serviceUrl: string };
+export type CardWhere = (Where & { threadId: string }) | PersonalWhere;
+
+/** A person's 1:1 chat with po-desk: the one they started (default), or `conversationId`, e.g. one po-desk created. */
+export interface PersonalWhere {
+  personal: true;
+  serviceUrl: string;
+  conversationId?: string;
+}
 
 function base(from: FakeMember, serviceUrl: string) {
   return {
@@ -70,9 +77,9 @@ export function personalConversationId(member: FakeMember): string {
   return `a:1on1-${member.id}`;
 }
 
-function personalParts(member: FakeMember) {
+function personalParts(member: FakeMember, conversationId = personalConversationId(member)) {
   return {
-    conversation: { conversationType: 'personal', tenantId: TENANT_ID, id: personalConversationId(member) },
+    conversation: { conversationType: 'personal', tenantId: TENANT_ID, id: conversationId },
     channelData: { tenant: { id: TENANT_ID } },
   };
 }
@@ -93,6 +100,84 @@ export function channelMessage(from: FakeMember, text: string, where: Where, men
       ...mentions.map((m) => ({ type: 'mention', text: `<at>${m.name}</at>`, mentioned: { id: m.id, name: m.name } })),
       { type: 'clientInfo', locale: 'en-US', country: 'US', platform: 'Web', timezone: 'Europe/Berlin' },
     ],
+  };
+}
+
+/**
+ * A channel message that does not mention po-desk, as Teams delivers it to a bot with the resource-specific
+ * permission ChannelMessage.Read.Group: a new post, or (`where.threadId`) a reply in that thread.
+ */
+export function channelPost(from: FakeMember, text: string, where: Where, mentions: FakeMember[] = []) {
+  const id = nextMessageId();
+  return {
+    type: 'message',
+    id,
+    textFormat: 'plain',
+    text: `${text}${mentions.map((m) => ` <at>${m.name}</at>`).join('')}`,
+    ...(where.threadId ? { replyToId: where.threadId } : {}),
+    ...base(from, where.serviceUrl),
+    ...channelParts(where, where.threadId ?? id),
+    entities: [
+      ...mentions.map((m) => ({ type: 'mention', text: `<at>${m.name}</at>`, mentioned: { id: m.id, name: m.name } })),
+      { type: 'clientInfo', locale: 'en-US', country: 'US', platform: 'Web', timezone: 'Europe/Berlin' },
+    ],
+  };
+}
+
+/** A message in a channel, as a message extension's `messagePayload` carries it (a Graph chatMessage). */
+export interface PayloadMessage {
+  id: string;
+  author: FakeMember;
+  /** The message body as Teams stores it: HTML, mentions as `<at id="N">Name</at>`. */
+  html: string;
+  /** The people mentioned, in the order of their `<at id>` numbers. */
+  mentions?: FakeMember[];
+  /** For a reply in a thread: the thread's root. */
+  replyToId?: string;
+}
+
+/**
+ * A message action ("…" → Apps → the command) used on a channel message, for a command with
+ * `fetchTask: false` and no parameters: Teams sends `composeExtension/submitAction` at once, in the
+ * message's thread, with the message as `messagePayload` (shape as in Microsoft's "Create and send
+ * dialogs" reference, invoked from a channel).
+ */
+export function messageAction(from: FakeMember, commandId: string, target: PayloadMessage, where: Where | PersonalWhere) {
+  const root = target.replyToId ?? target.id;
+  const parts = 'personal' in where ? personalParts(from, where.conversationId) : channelParts(where, root);
+  return {
+    type: 'invoke',
+    name: 'composeExtension/submitAction',
+    id: `f:${randomUUID()}`,
+    ...base(from, where.serviceUrl),
+    ...parts,
+    channelData: { ...parts.channelData, source: { name: 'message' } },
+    value: {
+      commandId,
+      commandContext: 'message',
+      requestId: randomUUID().replace(/-/g, ''),
+      context: { theme: 'default' },
+      messagePayload: {
+        linkToMessage: `https://teams.microsoft.com/l/message/${'personal' in where ? '' : (where.channelId ?? CHANNEL_ID)}/${target.id}`,
+        id: target.id,
+        replyToId: target.replyToId ?? null,
+        createdDateTime: new Date(Number(target.id)).toISOString(),
+        lastModifiedDateTime: null,
+        deleted: false,
+        summary: null,
+        importance: 'normal',
+        locale: 'en-us',
+        body: { contentType: 'html', content: target.html },
+        from: { device: null, conversation: null, user: { userIdentityType: 'aadUser', id: target.author.aadObjectId, displayName: target.author.name }, application: null },
+        reactions: [],
+        mentions: (target.mentions ?? []).map((m, i) => ({
+          id: i,
+          mentionText: m.name,
+          mentioned: { device: null, conversation: null, user: { userIdentityType: 'aadUser', id: m.aadObjectId, displayName: m.name }, application: null },
+        })),
+        attachments: [],
+      },
+    },
   };
 }
 
@@ -129,13 +214,13 @@ export function personalInstall(from: FakeMember, serviceUrl: string) {
 /** Action.Submit on a card in a conversation: a message with `value` and no text, replying to the card, in the card's thread. */
 export function cardSubmit(from: FakeMember, value: Record<string, unknown>, cardActivityId: string, where: CardWhere) {
   const id = nextMessageId();
-  const parts = 'personal' in where ? personalParts(from) : channelParts(where, where.threadId);
+  const parts = 'personal' in where ? personalParts(from, where.conversationId) : channelParts(where, where.threadId);
   return { type: 'message', id, replyToId: cardActivityId, value, ...base(from, where.serviceUrl), ...parts };
 }
 
 /** An invoke (adaptiveCard/action, task/fetch, task/submit, composeExtension/fetchTask) from a card, in the card's thread. */
 export function invoke(from: FakeMember, name: string, value: unknown, where: CardWhere, replyToId?: string) {
-  const parts = 'personal' in where ? personalParts(from) : channelParts(where, where.threadId);
+  const parts = 'personal' in where ? personalParts(from, where.conversationId) : channelParts(where, where.threadId);
   return { type: 'invoke', name, id: `f:${randomUUID()}`, value, ...(replyToId ? { replyToId } : {}), ...base(from, where.serviceUrl), ...parts };
 }
 

@@ -31,10 +31,13 @@ export function teamsDirectory(options: {
     async lookupUser(aadObjectId) {
       const cached = known.get(aadObjectId);
       if (cached) return cached;
-      const member = await busy(() => connector.getMember(scope.serviceUrl, roster, aadObjectId));
-      if (!member) return undefined;
-      await conversations.rememberUsers([seenUser(scope, member)].filter((u): u is SeenUser => u !== undefined));
-      const profile = memberProfile(member);
+      const found = await busy(async () => {
+        const here = await connector.getMember(scope.serviceUrl, roster, aadObjectId);
+        return here ? { member: here, where: scope } : inOtherTeams(connector, conversations, scope, aadObjectId);
+      });
+      if (!found) return storedProfile(conversations, scope.tenantId, aadObjectId, known);
+      await conversations.rememberUsers([seenUser(found.where, found.member)].filter((u): u is SeenUser => u !== undefined));
+      const profile = memberProfile(found.member);
       known.set(profile.platformUserId, profile);
       return profile;
     },
@@ -69,6 +72,41 @@ export async function resolveMentions(
   });
   await conversations.rememberUsers(members.map((m) => (m ? seenUser(scope, m) : undefined)).filter((u): u is SeenUser => u !== undefined));
   return ids;
+}
+
+/**
+ * Someone who is not in this conversation, looked for in the rosters of the other teams po-desk is in: a
+ * person picked in a card (a 1:1 chat's roster is just the two of us) or typed by id. A team po-desk was
+ * removed from answers 403/404 and is skipped; a rate limit stops the search (the caller says "busy").
+ */
+async function inOtherTeams(
+  connector: BotConnector,
+  conversations: TeamsConversations,
+  scope: TurnScope,
+  aadObjectId: string,
+): Promise<{ member: TeamsMember; where: TurnScope } | undefined> {
+  const asked = new Set([scope.teamId ?? scope.conversationId]);
+  for (const channel of await conversations.teamChannels(scope.tenantId)) {
+    if (!channel.teamId || asked.has(channel.teamId)) continue;
+    asked.add(channel.teamId);
+    try {
+      const member = await connector.getMember(channel.serviceUrl, channel.teamId, aadObjectId);
+      if (member) return { member, where: { tenantId: scope.tenantId, serviceUrl: channel.serviceUrl, conversationId: channel.id, teamId: channel.teamId } };
+    } catch (error) {
+      if (error instanceof ConnectorError && error.status !== 429 && error.status < 500) continue;
+      throw error;
+    }
+  }
+  return undefined;
+}
+
+/** Someone po-desk has seen before (they wrote to it) but finds in no roster now: their stored name. */
+async function storedProfile(conversations: TeamsConversations, tenantId: string, aadObjectId: string, known: Map<string, UserProfile>): Promise<UserProfile | undefined> {
+  const seen = await conversations.user(tenantId, aadObjectId);
+  if (!seen) return undefined;
+  const profile: UserProfile = { platformUserId: aadObjectId, displayName: seen.name || 'Someone', timeZone: undefined, isBot: false, isAdmin: false, deleted: false };
+  known.set(aadObjectId, profile);
+  return profile;
 }
 
 function memberProfile(m: TeamsMember): UserProfile {

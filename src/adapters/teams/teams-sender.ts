@@ -3,7 +3,7 @@ import type { Message } from '../../messages/model.js';
 import { SendError, type OutboxItem, type SendContext, type Sender, type Sent } from '../../outbox/sender.js';
 import type { StoredConversation, TeamsConversations } from '../../store/teams-conversations.js';
 import { ConnectorError, type BotConnector, type ConnectorActivity, type TeamsMember } from './bot-connector.js';
-import { baseConversationId, threadConversationId } from './teams-ids.js';
+import { baseConversationId, channelMessageLink, threadConversationId } from './teams-ids.js';
 
 export const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 
@@ -57,6 +57,13 @@ export function teamsSender(connector: BotConnector, conversations: TeamsConvers
       } catch (error) {
         throw classify(error);
       }
+    },
+
+    /** Channel messages have deep links; 1:1 and group chats with the bot have none that work for everyone. */
+    async permalink(_workspaceId, ref) {
+      const conversation = await conversations.find(baseConversationId(ref.channelId));
+      if (!conversation || conversation.kind !== 'channel') return undefined;
+      return channelMessageLink(conversation.tenantId, ref.channelId, ref.messageId);
     },
   };
 }

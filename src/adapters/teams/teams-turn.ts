@@ -3,9 +3,12 @@ import type { Logger } from 'pino';
 import type { CommandContext, Deps } from '../../app/context.js';
 import { openForm, runAction, submitForm, unknownAction, unknownForm, type Shown } from '../../app/interactions.js';
 import type { UserProfile } from '../../app/ports.js';
+import { askQuestion } from '../../app/questions/ask-question.js';
+import { threadReply } from '../../app/questions/respond.js';
 import { answerCommand } from '../../app/run-command.js';
 import { installGreeting } from '../../app/show-help.js';
-import { splitCommand } from '../../domain/command.js';
+import { helpFor, splitCommand } from '../../domain/command.js';
+import { isMentionQuestion } from '../../domain/question.js';
 import { canonicalTimeZone } from '../../domain/working-hours.js';
 import type { Form, FormValues, Message } from '../../messages/model.js';
 import { readTeamsAction, readTeamsFormValues, renderTeamsCard, renderTeamsFormCard, renderTeamsText, type AdaptiveCard } from '../../messages/render-teams.js';
@@ -18,7 +21,13 @@ import type { BotConnector, ConnectorActivity } from './bot-connector.js';
 import { resolveMentions, seenUser, teamsDirectory, type TurnScope } from './teams-directory.js';
 import { baseConversationId, threadConversationId, threadRootOf } from './teams-ids.js';
 import { ADAPTIVE_CARD, cardMessage } from './teams-sender.js';
-import { parseTeamsCommandText, type MentionEntity } from './teams-text.js';
+import { messagePayloadText, parseTeamsCommandText, readableTeamsText, type MentionEntity, type MessagePayload } from './teams-text.js';
+
+/** The message extension's action command "Ask the PO", as in manifests/teams/manifest.json (composeExtensions). */
+export const ASK_PO_COMMAND = 'askPo';
+
+/** Subcommands whose arguments are free text a person reads again (a question, an away note): mentions stay "@Name". */
+const FREE_TEXT = new Set(['ask', 'away']);
 
 export interface TeamsTurnDeps {
   deps: Deps;
@@ -53,6 +62,11 @@ export async function handleTurn(turn: TurnContext, t: TeamsTurnDeps): Promise<v
     if (a.type === ActivityTypes.Invoke) await respond(turn, 400, { error: 'missing tenant' });
     return;
   }
+  // With the resource-specific permission ChannelMessage.Read.Group, Teams delivers every message of a
+  // team's channels, not only those that mention po-desk. Most are the team talking among themselves: they
+  // are dropped here, before anything is recorded.
+  const message = a.type === ActivityTypes.Message ? messageKind(a, where) : undefined;
+  if (message?.kind === 'ignored') return;
   if (!(await firstDelivery(t.db, a))) {
     log.info({ activityId: a.id }, 'teams: duplicate activity dropped');
     if (a.type === ActivityTypes.Invoke) await respond(turn, 200, {});
@@ -60,9 +74,8 @@ export async function handleTurn(turn: TurnContext, t: TeamsTurnDeps): Promise<v
   }
   await remember(t.conversations, a, where);
 
+  if (message) return onMessage(turn, t, where, message, log);
   switch (a.type) {
-    case ActivityTypes.Message:
-      return a.value !== undefined && !a.text?.trim() ? onCardSubmit(turn, t, where, log) : onCommand(turn, t, where, log);
     case ActivityTypes.ConversationUpdate:
       return onConversationUpdate(turn, t, where);
     case ActivityTypes.InstallationUpdate:
@@ -72,6 +85,38 @@ export async function handleTurn(turn: TurnContext, t: TeamsTurnDeps): Promise<v
       return onInvoke(turn, t, where, log);
     default:
       return;
+  }
+}
+
+type MessageKind = { kind: 'card-submit' } | { kind: 'to-po-desk' } | { kind: 'thread-reply'; rootId: string } | { kind: 'ignored' };
+
+/**
+ * What a message activity is to po-desk: a card's Action.Submit (a value, no text), or a message for
+ * po-desk (every message in a 1:1 chat; in a channel or group chat, one that mentions po-desk). A channel
+ * message that does not mention po-desk is never a command: a reply in a thread may answer the question
+ * of that thread (the PO's reply in a question's thread is the answer); anything else is ignored, silently.
+ */
+function messageKind(a: Activity, where: Where): MessageKind {
+  if (a.value !== undefined && !a.text?.trim()) return { kind: 'card-submit' };
+  if (where.kind === 'personal') return { kind: 'to-po-desk' };
+  const entities = (a.entities ?? []) as MentionEntity[];
+  if (entities.some((e) => e.type === 'mention' && e.mentioned?.id === a.recipient?.id)) return { kind: 'to-po-desk' };
+  // Other bots' messages, and Teams' own system messages, are nobody's answer.
+  if (!a.from?.id || a.from.id.startsWith('28:') || !a.text?.trim()) return { kind: 'ignored' };
+  const root = where.kind === 'channel' ? threadRootOf(a.conversation.id) : undefined;
+  return root && root !== a.id ? { kind: 'thread-reply', rootId: root } : { kind: 'ignored' };
+}
+
+function onMessage(turn: TurnContext, t: TeamsTurnDeps, where: Where, message: MessageKind, log: Logger): Promise<void> {
+  switch (message.kind) {
+    case 'card-submit':
+      return onCardSubmit(turn, t, where, log);
+    case 'to-po-desk':
+      return onAddressed(turn, t, where, log);
+    case 'thread-reply':
+      return onThreadReply(turn, t, where, message.rootId, log);
+    case 'ignored':
+      return Promise.resolve();
   }
 }
 
@@ -99,7 +144,10 @@ async function firstDelivery(db: Db, a: Activity): Promise<boolean> {
 }
 
 async function remember(conversations: TeamsConversations, a: Activity, where: Where): Promise<void> {
-  await conversations.remember({
+  // A message extension works in any chat, also one between two people that po-desk is not part of:
+  // remembering that as the person's 1:1 with po-desk would send their private messages there.
+  const fromMessageExtension = a.type === ActivityTypes.Invoke && (a.name ?? '').startsWith('composeExtension/');
+  if (!fromMessageExtension || where.kind === 'channel') await conversations.remember({
     id: where.conversationId,
     tenantId: where.tenantId,
     serviceUrl: where.serviceUrl,
@@ -121,6 +169,8 @@ function commandContext(a: Activity, where: Where): CommandContext {
     channelId: where.conversationId,
     inDirectMessage: where.kind === 'personal',
     userId: a.from.aadObjectId ?? a.from.id,
+    // Teams redelivers an activity with the same id; a question asked twice is asked once.
+    requestKey: a.id ? `teams:${where.tenantId}:${a.conversation.id}:${a.id}` : undefined,
   };
 }
 
@@ -136,20 +186,76 @@ function turnDeps(t: TeamsTurnDeps, a: Activity, where: Where, known: Map<string
   return { ...t.deps, directory: teamsDirectory({ connector: t.connector, conversations: t.conversations, scope: where, known }) };
 }
 
+/**
+ * A message for po-desk: a command (`owner @Pat`), or, when its first word is no subcommand and it ends in
+ * "?", a question for the PO (`@po-desk Should guests see prices?`), asked like `/po ask`.
+ */
+async function onAddressed(turn: TurnContext, t: TeamsTurnDeps, where: Where, log: Logger): Promise<void> {
+  const a = turn.activity;
+  const parsed = parseTeamsCommandText(a.text ?? '', (a.entities ?? []) as MentionEntity[], a.recipient.id);
+  // "owner?" is still the command owner: a question starts with anything but a subcommand.
+  const first = splitCommand(parsed.text).sub.replace(/[?!.,:;]+$/, '');
+  if (!helpFor(first) && isMentionQuestion(parsed.text)) return onMentionQuestion(turn, t, where, log);
+  return onCommand(turn, t, where, log);
+}
+
+/**
+ * A question by mention. The asker is answered as a command is: Teams has no message only one person sees
+ * in a channel, so what they are told (where the question went, when to expect an answer) goes into the
+ * thread of their message. In a 1:1 chat the answer is the refusal: questions belong in a team's channel.
+ */
+async function onMentionQuestion(turn: TurnContext, t: TeamsTurnDeps, where: Where, log: Logger): Promise<void> {
+  const a = turn.activity;
+  const started = performance.now();
+  const ctx = commandContext(a, where);
+  let reply: Message;
+  try {
+    // Other people's mentions stay in the question as "@Name"; po-desk's own is how it reached us.
+    const text = readableTeamsText(a.text ?? '', (a.entities ?? []) as MentionEntity[], a.recipient.id).replace(/\s+/g, ' ').trim();
+    reply = await askQuestion(ctx, turnDeps(t, a, where, new Map()), text, 'mention', ctx.requestKey);
+  } catch (error) {
+    reply = replyForError(error, log);
+  }
+  await enqueueReply(t, where, reply);
+  t.metrics.ackSeconds.observe({ platform: 'teams', kind: 'mention' }, (performance.now() - started) / 1000);
+}
+
+/**
+ * A reply in a channel thread that does not mention po-desk (delivered thanks to ChannelMessage.Read.Group):
+ * in a question's thread, the PO's (or the person the PO asked) is the answer. Nobody is answered either way,
+ * so a failure is only logged; the question stays open and the PO can still answer from the card.
+ */
+async function onThreadReply(turn: TurnContext, t: TeamsTurnDeps, where: Where, rootId: string, log: Logger): Promise<void> {
+  const a = turn.activity;
+  const text = readableTeamsText(a.text ?? '', (a.entities ?? []) as MentionEntity[], a.recipient.id);
+  try {
+    await threadReply(commandContext(a, where), turnDeps(t, a, where, new Map()), { messageId: rootId }, text);
+  } catch (error) {
+    log.error({ err: error, thread: rootId }, 'teams: a reply in a thread could not be read as an answer');
+  }
+}
+
 async function onCommand(turn: TurnContext, t: TeamsTurnDeps, where: Where, log: Logger): Promise<void> {
   const a = turn.activity;
   const started = performance.now();
   const known = new Map<string, UserProfile>();
   const deps = turnDeps(t, a, where, known);
   const { shown, sub, outcome } = await answerCommand(commandContext(a, where), deps, a.text ?? '', async () => {
-    const parsed = parseTeamsCommandText(a.text ?? '', (a.entities ?? []) as MentionEntity[], a.recipient.id);
+    const entities = (a.entities ?? []) as MentionEntity[];
+    const parsed = parseTeamsCommandText(a.text ?? '', entities, a.recipient.id);
     const { sub, args } = splitCommand(parsed.text);
     const userIds = await resolveMentions(t.connector, t.conversations, where, parsed.mentionedIds, known);
-    return { sub, rest: args, userIds };
+    return { sub, rest: args, userIds, text: FREE_TEXT.has(sub) ? readableArgs(a.text ?? '', entities, a.recipient.id, sub) : undefined };
   }, log);
   await show(turn, t, where, shown, log);
   t.metrics.commands.inc({ platform: 'teams', sub: sub || 'help', outcome });
   t.metrics.ackSeconds.observe({ platform: 'teams', kind: 'command' }, (performance.now() - started) / 1000);
+}
+
+/** The arguments of a command as the person reads them (mentions as "@Name"), or undefined if they cannot be told apart. */
+function readableArgs(rawText: string, entities: MentionEntity[], botId: string, sub: string): string | undefined {
+  const words = splitCommand(readableTeamsText(rawText, entities, botId).replace(/^\/?po(\s+|$)/i, ''));
+  return words.sub === sub ? words.args : undefined;
 }
 
 /** An Action.Submit from a card in the conversation (an inline form, or a button on an older client). */
@@ -246,10 +352,36 @@ async function onInvoke(turn: TurnContext, t: TeamsTurnDeps, where: Where, log: 
         return respond(turn, 200, dialog('po-desk', renderTeamsCard(replyForError(error, log))));
       }
     }
+    case 'composeExtension/submitAction':
+      return onMessageAction(turn, t, where, log);
     default:
       log.info('teams: unsupported invoke');
       return respond(turn, 501, {});
   }
+}
+
+/**
+ * The message action "Ask the PO" (a message extension command with `fetchTask: false` and no parameters,
+ * so Teams submits it at once, with the message it was used on as `messagePayload`): that message's text
+ * becomes a question asked by whoever used the action, in the conversation it was used in. The answer is
+ * a dialog only they see, as Slack's shortcut answers privately; outside a team's channel it is the refusal.
+ */
+async function onMessageAction(turn: TurnContext, t: TeamsTurnDeps, where: Where, log: Logger): Promise<void> {
+  const a = turn.activity;
+  const started = performance.now();
+  const value = (a.value ?? {}) as { commandId?: unknown; messagePayload?: MessagePayload; botMessagePreviewAction?: unknown };
+  let reply: Message;
+  try {
+    if (value.commandId !== ASK_PO_COMMAND || value.botMessagePreviewAction !== undefined) throw unknownAction();
+    const ctx = commandContext(a, where);
+    // The bot's account id is "28:<app id>"; a message mentions the app by its app id.
+    const text = messagePayloadText(value.messagePayload ?? {}, a.recipient.id.replace(/^28:/, ''));
+    reply = await askQuestion(ctx, turnDeps(t, a, where, new Map()), text, 'shortcut', ctx.requestKey);
+  } catch (error) {
+    reply = replyForError(error, log);
+  }
+  await respond(turn, 200, dialog('Ask the PO', renderTeamsCard(reply)));
+  t.metrics.ackSeconds.observe({ platform: 'teams', kind: 'shortcut' }, (performance.now() - started) / 1000);
 }
 
 async function onConversationUpdate(turn: TurnContext, t: TeamsTurnDeps, where: Where): Promise<void> {

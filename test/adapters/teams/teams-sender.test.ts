@@ -259,6 +259,28 @@ describe.each<StoreKind>(['memory', ...testDatabaseKinds()])('teamsSender (%s st
     });
   });
 
+  describe('permalinks', () => {
+    it('links a channel message with the documented deep link: channel, message, tenant, thread root, creation time', async () => {
+      const url = await sender.permalink!(TENANT, { channelId: CHANNEL, messageId: '1700000000123' });
+      expect(url).toBe(
+        `https://teams.microsoft.com/l/message/${encodeURIComponent(CHANNEL)}/1700000000123?tenantId=${TENANT}&parentMessageId=1700000000123&createdTime=1700000000123`,
+      );
+      expect(fake.calls).toEqual([]); // built from what po-desk stored, no call to Teams
+    });
+
+    it('links a reply in a thread to the reply, with the thread root as parentMessageId', async () => {
+      const url = new URL((await sender.permalink!(TENANT, { channelId: `${CHANNEL};messageid=1700000000100`, messageId: '1700000000200' }))!);
+      expect(url.pathname).toBe(`/l/message/${encodeURIComponent(CHANNEL)}/1700000000200`);
+      expect(url.searchParams.get('parentMessageId')).toBe('1700000000100');
+    });
+
+    it('has no link for chats (a 1:1 or a group chat) or a conversation it does not know', async () => {
+      expect(await sender.permalink!(TENANT, { channelId: ANN_CHAT, messageId: '1' })).toBeUndefined();
+      expect(await sender.permalink!(TENANT, { channelId: GROUP_CHAT, messageId: '1' })).toBeUndefined();
+      expect(await sender.permalink!(TENANT, { channelId: '19:gone@thread.tacv2', messageId: '1' })).toBeUndefined();
+    });
+  });
+
   describe('direct messages', () => {
     it("'dm' to someone with a stored personal chat is sent there", async () => {
       const sent = await sender.send(item('dm', { userId: ANN.aadObjectId }), {});

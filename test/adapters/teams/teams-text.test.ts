@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTeamsCommandText, type MentionEntity } from '../../../src/adapters/teams/teams-text.js';
+import { messagePayloadText, parseTeamsCommandText, readableTeamsText, type MentionEntity } from '../../../src/adapters/teams/teams-text.js';
 
 const BOT_ID = '28:00000000-0000-0000-0000-00000000b07d';
 const mention = (id: string, name: string): MentionEntity => ({ type: 'mention', text: `<at>${name}</at>`, mentioned: { id, name } });
@@ -95,5 +95,40 @@ describe('parseTeamsCommandText', () => {
     expect(parseTeamsCommandText('', [], BOT_ID)).toEqual({ text: '', mentionedIds: [] });
     expect(parseTeamsCommandText('<at>po-desk</at>', [BOT_MENTION], BOT_ID)).toEqual({ text: '', mentionedIds: [] });
     expect(parseTeamsCommandText('<p>&nbsp;</p>', [], BOT_ID)).toEqual({ text: '', mentionedIds: [] });
+  });
+});
+
+describe('readableTeamsText', () => {
+  it("drops po-desk's own mention and keeps other people's as @Name", () => {
+    const text = readableTeamsText('<at>po-desk</at> Should <at>Sam Lee</at> see prices?', [BOT_MENTION, mention('29:sam', 'Sam Lee')], BOT_ID);
+    expect(text).toBe('Should @Sam Lee see prices?');
+  });
+
+  it('keeps paragraphs and line breaks as new lines, decodes entities, and keeps typed markup literal', () => {
+    const html = '<p>Yes:&nbsp;<b>Friday</b></p><p>&lt;at&gt;all&lt;/at&gt; &amp; QA<br>10:00</p>';
+    expect(readableTeamsText(html, [], BOT_ID)).toBe('Yes: Friday\n<at>all</at> & QA\n10:00');
+  });
+});
+
+describe('messagePayloadText', () => {
+  const APP_ID = '00000000-0000-0000-0000-00000000b07d';
+
+  it('turns the HTML body into text, with people mentioned as @Name and po-desk itself left out', () => {
+    const text = messagePayloadText(
+      {
+        body: { contentType: 'html', content: '<div><div><at id="0">po-desk</at> <at id="1">Pat</at> can guests see prices&nbsp;before login?</div>\n</div>' },
+        mentions: [
+          { id: 0, mentionText: 'po-desk', mentioned: { application: { id: APP_ID } } },
+          { id: 1, mentionText: 'Pat', mentioned: { user: { id: 'aad-pat' } } },
+        ],
+      },
+      APP_ID,
+    );
+    expect(text).toBe('@Pat can guests see prices before login?');
+  });
+
+  it('takes a plain-text body as it is, and an empty payload as no text', () => {
+    expect(messagePayloadText({ body: { contentType: 'text', content: '  a <b> c  ' } }, APP_ID)).toBe('a <b> c');
+    expect(messagePayloadText({}, APP_ID)).toBe('');
   });
 });
