@@ -217,8 +217,14 @@ export function playgroundWorkspace(db: Db) {
       return (state?.sprintCalendar as unknown as SprintCadence | null) ?? undefined;
     },
 
-    async recentJobRuns(limit = 5) {
-      return db.jobRun.findMany({ orderBy: { slot: 'desc' }, take: limit, select: { job: true, slot: true, status: true } });
+    /**
+     * The latest run of each job, newest first: a job that runs every few minutes (question nudges)
+     * would otherwise crowd a daily one (housekeeping) out of the clock panel.
+     */
+    async latestJobRuns(): Promise<{ job: string; slot: Date; status: string }[]> {
+      return db.$queryRaw<{ job: string; slot: Date; status: string }[]>`
+        SELECT * FROM (SELECT DISTINCT ON ("job") "job", "slot", "status" FROM "JobRun" ORDER BY "job", "slot" DESC) AS latest
+        ORDER BY "slot" DESC, "job"`;
     },
 
     /**

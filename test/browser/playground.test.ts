@@ -209,6 +209,107 @@ describe.skipIf(missing !== undefined)('the playground in a browser', () => {
     await screenshot(page, '07-clock');
   });
 
+  describe('a question to the PO', () => {
+    const QUESTION = 'Should the order confirmation email list the delivery slot?';
+    /** A message at the top of the list (not a reply in a thread) that contains `text`. */
+    const topLevel = (text: string) => log().locator(':scope > article', { hasText: text });
+    const dmLink = () => page.getByRole('navigation', { name: 'Channels' }).getByRole('link', { name: 'po-desk' });
+
+    it('is asked by Alex in #rocket: posted for the team, Alex told privately when to expect an answer', async () => {
+      await as('Alex Kim — Team Rocket · developer');
+      await channel('#rocket').click();
+      await waitUntilShown(page, 'U-alex', 'C-rocket');
+      await type(`/po ask ${QUESTION}`);
+      const told = log().locator('article', { hasText: 'Sent to @Priya Patel (the Product Owner)' }).last();
+      await told.getByText('Only visible to you').waitFor();
+      // The anchor arrives through the outbox, for everyone in the channel.
+      const anchor = topLevel(QUESTION);
+      await anchor.getByText(/⏳ Waiting for @Priya Patel/).waitFor();
+      await anchor.getByRole('button', { name: 'Mark resolved' }).waitFor();
+      await screenshot(page, '11-question-asked');
+    });
+
+    it('is answered by Priya from her DM: the form, then the answer in the question’s thread', async () => {
+      await as('Priya Patel — Product Owner');
+      await dmLink().click();
+      await waitUntilShown(page, 'U-priya', 'D-U-priya');
+      const copy = topLevel(QUESTION);
+      await copy.getByText('from team Rocket').waitFor();
+      await copy.getByRole('button', { name: 'Answer', exact: true }).click();
+      const dialog = page.getByRole('dialog', { name: 'Answer the question' });
+      await dialog.waitFor();
+      // The question is the answer field's hint.
+      await dialog.getByText(new RegExp(`Q\\d+: ${QUESTION.replace('?', '\\?')}`)).waitFor();
+      await dialog.getByLabel('Your answer').fill('Yes, with the slot’s date and time window; the courier mail repeats it.');
+      await screenshot(page, '12-answer-form');
+      await dialog.getByRole('button', { name: 'Post answer' }).click();
+      await dialog.getByText(/is posted in the question’s thread in team Rocket’s channel/).waitFor();
+      await dialog.getByRole('button', { name: 'Close' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await copy.getByText(/✅ Answered by @Priya Patel/).waitFor();
+      await copy.getByRole('button', { name: 'Answer again' }).waitFor();
+    });
+
+    it('links from the DM to the question in #rocket: answered, with the answer in its thread', async () => {
+      await topLevel(QUESTION).getByRole('link', { name: 'open the question' }).click();
+      await waitUntilShown(page, 'U-priya', 'C-rocket');
+      const anchor = page.locator('#messages > article.msg-linked');
+      await anchor.getByText(QUESTION).waitFor();
+      await expect.poll(() => page.evaluate('document.activeElement.classList.contains("msg-linked")')).toBe(true);
+      await anchor.getByText(/✅ Answered by @Priya Patel — see the thread/).waitFor();
+      await anchor.locator('.thread').getByText(/@Alex Kim, an answer from @Priya Patel:/).waitFor();
+      await screenshot(page, '13-answer-in-thread');
+    });
+
+    it('is marked resolved by Alex, and /po stats counts it', async () => {
+      await as('Alex Kim — Team Rocket · developer');
+      const anchor = topLevel(QUESTION);
+      await anchor.getByRole('button', { name: 'Mark resolved' }).click();
+      await anchor.getByText(/☑️ Resolved by @Alex Kim/).waitFor();
+      await anchor.getByRole('button', { name: 'Reopen' }).waitFor();
+      // This week's: the demo's seeded question history lies in the weeks before.
+      await type('/po stats 1');
+      const stats = log().locator('article', { hasText: 'PO response times — this week' }).last();
+      await stats.getByText('1 asked · 1 responded · 0 waiting').waitFor();
+      await screenshot(page, '14-stats');
+    });
+
+    it('is asked from a message’s menu with the keyboard, and handed to a customer with the person picker', async () => {
+      const said = 'Could the team squeeze in PayPal before Black Friday?';
+      await as('Bea Santos — Team Rocket · developer');
+      const menuButton = topLevel(said).getByRole('button', { name: /^More actions for Sam Rivera/ });
+      await menuButton.focus();
+      await page.keyboard.press('Enter');
+      const item = topLevel(said).getByRole('menuitem', { name: 'Ask the PO' });
+      await expect.poll(() => item.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+      expect(await menuButton.getAttribute('aria-expanded')).toBe('true');
+      await screenshot(page, '15-message-menu');
+      await page.keyboard.press('Escape');
+      await expect.poll(() => menuButton.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+      await log().locator('article', { hasText: 'Sent to @Priya Patel (the Product Owner)' }).last().waitFor();
+      expect(await menuButton.getAttribute('aria-expanded')).toBe('false');
+      await topLevel('Question for the PO').filter({ hasText: said }).getByText('from @Bea Santos').waitFor();
+
+      await as('Priya Patel — Product Owner');
+      await dmLink().click();
+      await waitUntilShown(page, 'U-priya', 'D-U-priya');
+      await topLevel(said).getByRole('button', { name: 'Ask a customer' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Ask a customer' });
+      await dialog.waitFor();
+      await dialog.getByLabel('Who knows the answer?').selectOption({ label: 'Sam Rivera — Stakeholder · Sales' });
+      await dialog.getByLabel(/A note for them/).fill('You promised it to the customer, I think.');
+      await screenshot(page, '16-person-picker');
+      await dialog.getByRole('button', { name: 'Ask them' }).click();
+      await dialog.getByText(/I sent @Sam Rivera/).waitFor();
+      await dialog.getByRole('button', { name: 'Close' }).click();
+      await topLevel(said).getByText(/🤝 @Priya Patel asked @Sam Rivera to answer/).waitFor();
+      await channel('#rocket').click();
+      await waitUntilShown(page, 'U-priya', 'C-rocket');
+    });
+  });
+
   it('hands the PO role over: the new PO finds the welcome in their DM, delivered through the outbox', async () => {
     const welcome = 'You are the Product Owner of Acme Shop';
     // Priya's own DM says so since the seed made her PO; Bea's must not, until the handover.

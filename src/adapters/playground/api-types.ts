@@ -21,9 +21,13 @@ export interface WorkspaceView {
   /** The channels, then the viewer's own DM with po-desk. */
   channels: ChannelView[];
   calendar: { title: string; items: { label: string; when: string }[] } | null;
-  /** Newest first. */
+  /** The latest run of each job, newest first. */
   jobRuns: JobRunView[];
+  /** What each message's menu offers (Slack: the app's message shortcuts). */
+  shortcuts: ShortcutView[];
 }
+
+export interface ShortcutView { callbackId: string; label: string }
 
 export interface MessageView {
   id: string;
@@ -52,5 +56,7 @@ export interface FormView { callbackId: string; title: string; submitLabel: stri
 export type SayResult = { kind: 'posted'; messageId: string } | { kind: 'reply' } | { kind: 'form'; form: FormView };
 /** POST /action */
 export type ClickResult = { kind: 'reply' } | { kind: 'replace' } | { kind: 'form'; form: FormView };
+/** POST /shortcut: the answer is a private reply in the channel. */
+export type ShortcutResult = { kind: 'reply' };
 /** POST /form */
 export type SubmitResult = { kind: 'invalid'; errors: Record<string, string> } | { kind: 'done'; html: string };

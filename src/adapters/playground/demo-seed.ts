@@ -1,10 +1,15 @@
 import type { Logger } from 'pino';
+import type { CommandContext, Deps } from '../../app/context.js';
+import { askQuestion } from '../../app/questions/ask-question.js';
+import { refreshQuestionMessages, viewOf } from '../../app/questions/load.js';
+import { markOnIt, setResolved, submitAnswer, submitCustomerAnswer, submitHandoff } from '../../app/questions/respond.js';
 import type { AdjustableClock } from '../../clock.js';
 import type { ProductState } from '../../domain/product.js';
+import type { QuestionSource } from '../../domain/question.js';
 import type { SprintCadence } from '../../domain/sprint-calendar.js';
-import { addDays, isoWeekday, localDate } from '../../domain/zoned-time.js';
-import { dmChannelId, type PlaygroundPerson, type PlaygroundSeed, type PlaygroundWorkspace } from '../../store/playground-workspace.js';
-import type { PlaygroundChat } from './playground-chat.js';
+import { addDays, isoWeekday, localDate, zonedInstant } from '../../domain/zoned-time.js';
+import { dmChannelId, PLAYGROUND_WORKSPACE, type PlaygroundPerson, type PlaygroundSeed, type PlaygroundWorkspace } from '../../store/playground-workspace.js';
+import { PLAYGROUND_WORKSPACE_NAME, type PlaygroundChat } from './playground-chat.js';
 
 const PO = 'U-priya';
 
@@ -34,6 +39,121 @@ const SETUP: { channelId: string; text: string }[] = [
   { channelId: 'C-comet', text: '/po team Comet' },
 ];
 
+/** One step of the question history: who did what, when (Berlin time, weeks before this one). */
+type HistoryStep =
+  | { do: 'ask'; who: string; channelId: string; text: string; source: QuestionSource }
+  | { do: 'on-it' }
+  | { do: 'answer'; text: string }
+  | { do: 'hand-off'; to: string; note: string }
+  | { do: 'customer-answer'; who: string; text: string }
+  | { do: 'resolve'; who: string };
+
+interface HistoryQuestion {
+  /** Monday of the week this many weeks before the current one. */
+  weeksAgo: number;
+  steps: { day: 'mon' | 'tue' | 'wed' | 'thu' | 'fri'; at: string; step: HistoryStep }[];
+}
+
+/**
+ * A little question history from the weeks before this one, inside Priya's working hours, so
+ * `/po stats` and `/po questions` have something to show: answered, handed to a customer, one still open.
+ * Nothing is left waiting, so no nudge depends on when the demo starts.
+ */
+const QUESTION_HISTORY: HistoryQuestion[] = [
+  {
+    weeksAgo: 2,
+    steps: [
+      { day: 'tue', at: '10:05', step: { do: 'ask', who: 'U-bea', channelId: 'C-rocket', source: 'command', text: 'Should guest checkout ask for a phone number?' } },
+      { day: 'tue', at: '10:32', step: { do: 'answer', text: 'Only when the order ships by courier: the courier needs it. Otherwise leave it out.' } },
+      { day: 'tue', at: '11:10', step: { do: 'resolve', who: 'U-bea' } },
+    ],
+  },
+  {
+    weeksAgo: 1,
+    steps: [
+      { day: 'tue', at: '14:20', step: { do: 'ask', who: 'U-chen', channelId: 'C-comet', source: 'mention', text: 'Do we show out-of-stock products in search results?' } },
+      { day: 'tue', at: '15:05', step: { do: 'hand-off', to: 'U-jordan', note: 'Jordan hears this from customers every day.' } },
+      { day: 'tue', at: '16:40', step: { do: 'customer-answer', who: 'U-jordan', text: 'Yes, at the end of the list and marked "back soon": customers ask us when they cannot find them at all.' } },
+      { day: 'wed', at: '09:15', step: { do: 'resolve', who: 'U-chen' } },
+    ],
+  },
+  {
+    weeksAgo: 1,
+    steps: [
+      { day: 'thu', at: '16:45', step: { do: 'ask', who: 'U-alex', channelId: 'C-rocket', source: 'shortcut', text: 'Can we drop PayPal Express from the cart page, now that PayPal is in the wallet step?' } },
+      { day: 'fri', at: '09:20', step: { do: 'on-it' } },
+      { day: 'fri', at: '11:00', step: { do: 'answer', text: 'Not yet: a third of PayPal orders start there. Let us look at the numbers again after Black Friday.' } },
+    ],
+  },
+];
+
+const WEEKDAYS = { mon: 0, tue: 1, wed: 2, thu: 3, fri: 4 } as const;
+
+/**
+ * Plays the question history through the real use cases, each step on a clock standing at its time.
+ * What they send goes through the outbox as usual; the askers' private replies are not kept (they
+ * were read back then). The anchor's new look after "Mark resolved" is queued here: on a click the
+ * surface replaces the anchor in place, but the seeded anchor is not out yet.
+ */
+async function seedQuestionHistory(deps: Deps, now: Date): Promise<void> {
+  const timeZone = 'Europe/Berlin';
+  const today = localDate(now, timeZone);
+  const thisMonday = addDays(today, 1 - isoWeekday(today));
+  const ctxOf = (userId: string, channelId: string): CommandContext => ({
+    platform: 'playground',
+    workspaceExternalId: PLAYGROUND_WORKSPACE,
+    workspaceName: PLAYGROUND_WORKSPACE_NAME,
+    channelId,
+    inDirectMessage: channelId.startsWith('D-'),
+    userId,
+  });
+  for (const [i, question] of QUESTION_HISTORY.entries()) {
+    const requestKey = `playground:demo-seed:question-${i + 1}`;
+    let id: string | undefined;
+    let channelId = '';
+    for (const { day, at, step } of question.steps) {
+      const [hours = 0, minutes = 0] = at.split(':').map(Number);
+      const when = zonedInstant(addDays(thisMonday, -7 * question.weeksAgo + WEEKDAYS[day]), hours * 60 + minutes, timeZone);
+      const d: Deps = { ...deps, clock: { now: () => when } };
+      const po = ctxOf(PO, dmChannelId(PO));
+      switch (step.do) {
+        case 'ask': {
+          channelId = step.channelId;
+          await askQuestion(ctxOf(step.who, step.channelId), d, step.text, step.source, requestKey);
+          id = await deps.store.transaction(async (tx) => (await tx.questions.byRequestKey(requestKey))?.id);
+          if (!id) throw new Error(`playground: the demo's question ${i + 1} was not asked`);
+          break;
+        }
+        case 'on-it':
+          await markOnIt(po, d, id!);
+          break;
+        case 'answer':
+          expectDone(await submitAnswer(po, d, id, { answer: step.text }), i);
+          break;
+        case 'hand-off':
+          expectDone(await submitHandoff(po, d, id, { person: step.to, note: step.note }), i);
+          break;
+        case 'customer-answer':
+          expectDone(await submitCustomerAnswer(ctxOf(step.who, dmChannelId(step.who)), d, id, { answer: step.text }), i);
+          break;
+        case 'resolve': {
+          await setResolved(ctxOf(step.who, channelId), d, id!, true);
+          await deps.store.transaction(async (tx) => {
+            const q = (await tx.questions.byRequestKey(requestKey))!;
+            const state = await tx.productState(q.productId);
+            await refreshQuestionMessages(tx, state, await viewOf(tx, state, q), { po: false });
+          });
+          break;
+        }
+      }
+    }
+  }
+}
+
+function expectDone(outcome: { kind: string }, i: number): void {
+  if (outcome.kind !== 'done') throw new Error(`playground: a step of the demo's question ${i + 1} was refused: ${JSON.stringify(outcome)}`);
+}
+
 /** Two-week sprints on Berlin time, the current one started last Monday, reviews on Thursday at 14:00. */
 export function demoCadence(now: Date): SprintCadence {
   const timeZone = 'Europe/Berlin';
@@ -48,7 +168,7 @@ export function demoCadence(now: Date): SprintCadence {
  * through the outbox). A seed an earlier start began but never finished is wiped and done again.
  * Returns whether this call seeded.
  */
-export async function seedDemo(workspace: PlaygroundWorkspace, chat: PlaygroundChat, clock: AdjustableClock, log: Logger): Promise<boolean> {
+export async function seedDemo(workspace: PlaygroundWorkspace, chat: PlaygroundChat, deps: Deps, clock: AdjustableClock, log: Logger): Promise<boolean> {
   const status = await workspace.seedStatus();
   if (status === 'done') return false;
   if (status === 'started') {
@@ -62,6 +182,7 @@ export async function seedDemo(workspace: PlaygroundWorkspace, chat: PlaygroundC
   // Every reply is a private message, refusals too: check what the commands built.
   const problem = demoProblem(await chat.productState());
   if (problem) throw new Error(`playground: the demo's setup commands did not set it up (${problem}); see the replies in the PO's channels`);
+  await seedQuestionHistory(deps, clock.now());
   await workspace.markSeeded(clock.now());
   log.info({ people: DEMO_PEOPLE.length, channels: DEMO_CHANNELS.length }, 'playground: demo product seeded');
   return true;

@@ -68,7 +68,7 @@ export function createPlaygroundSurface(o: PlaygroundOptions): PlaygroundSurface
     clockFixedBecause: o.clockFixedBecause,
 
     async start() {
-      await seedDemo(o.workspace, chat, o.clock, log);
+      await seedDemo(o.workspace, chat, deps, o.clock, log);
     },
 
     advanceClockTo(to) {
@@ -94,7 +94,7 @@ export function createPlaygroundSurface(o: PlaygroundOptions): PlaygroundSurface
         }
         o.clock.offsetMs = 0;
         await o.scheduler.restartFrom(realNow);
-        await seedDemo(o.workspace, chat, o.clock, log);
+        await seedDemo(o.workspace, chat, deps, o.clock, log);
         log.info('playground: demo reset');
         o.feed.publish({ type: 'reset' });
       });

@@ -2,9 +2,12 @@ import type { Logger } from 'pino';
 import { mentionAnswer, postInConversation } from '../../app/post-in-conversation.js';
 import type { CommandContext, Deps } from '../../app/context.js';
 import { openForm, reply, runAction, submitForm, type Shown } from '../../app/interactions.js';
+import { askQuestion } from '../../app/questions/ask-question.js';
+import { threadReply } from '../../app/questions/respond.js';
 import { errorText, replyForError } from '../../app/replies.js';
 import { answerCommand, MAX_COMMAND_TEXT } from '../../app/run-command.js';
 import { splitCommand } from '../../domain/command.js';
+import { isMentionQuestion } from '../../domain/question.js';
 import type { ProductState } from '../../domain/product.js';
 import { code, message, section } from '../../messages/build.js';
 import type { Button, Form, FormValues, Message } from '../../messages/model.js';
@@ -12,12 +15,20 @@ import { renderHtmlForm, renderHtmlMessage, type HtmlOptions } from '../../messa
 import type { Metrics } from '../../metrics.js';
 import { PLAYGROUND_WORKSPACE, type PlaygroundChannelInfo, type PlaygroundPerson, type PlaygroundWorkspace } from '../../store/playground-workspace.js';
 import { UserError } from '../../user-error.js';
-import type { ClickResult, FormView, SayResult, SubmitResult } from './api-types.js';
+import type { ClickResult, FormView, SayResult, ShortcutResult, SubmitResult } from './api-types.js';
 import type { LiveFeed } from './live-feed.js';
-import { mentionsPoDesk, parsePlaygroundMentions, typedTextToRich } from './playground-text.js';
+import {
+  mentionsPoDesk, messageText, parsePlaygroundMentions, readablePlaygroundText, typedTextToRich, withoutPoDeskMention,
+} from './playground-text.js';
 
 /** The playground's workspace name, which becomes the demo product's name. */
 export const PLAYGROUND_WORKSPACE_NAME = 'Acme Shop';
+
+/** The message shortcuts of the playground's message menu (Slack: the manifest's message shortcuts). */
+export const MESSAGE_SHORTCUTS = [{ callbackId: 'ask_po', label: 'Ask the PO' }] as const;
+
+/** Subcommands whose arguments are free text: their mentions are kept as names, and unknown ones as typed. */
+const FREE_TEXT = new Set(['ask', 'away']);
 
 /** A request the playground refuses before anything runs (HTTP 4xx, nothing changed). */
 export class PlaygroundRefusal extends Error {
@@ -77,7 +88,8 @@ export function playgroundChat(o: PlaygroundChatDeps) {
       title: form.title,
       submitLabel: form.submitLabel,
       metadata: form.metadata ?? null,
-      html: renderHtmlForm(form, { people: people.map((p) => ({ id: p.id, name: p.displayName })) }),
+      // The person picker names each person with their role, so the right customer or stakeholder is easy to find.
+      html: renderHtmlForm(form, { people: people.map((p) => ({ id: p.id, name: `${p.displayName} — ${p.role}` })) }),
     };
   }
 
@@ -85,6 +97,25 @@ export function playgroundChat(o: PlaygroundChatDeps) {
   async function privateReply(to: PlaygroundPerson, channelId: string, m: Message, extra: { threadId?: string; command?: string }): Promise<void> {
     await workspace.addMessage({ channelId, visibleTo: to.id, message: m, at: deps.clock.now(), ...extra });
     feed.publish({ type: 'change', channelId, visibleTo: to.id });
+  }
+
+  /**
+   * An @po-desk mention: ending in "?" it is a question for the PO (the asker is answered privately),
+   * otherwise po-desk points to `/po help` in the mention's thread — as on Slack.
+   */
+  async function mentioned(person: PlaygroundPerson, ctx: CommandContext, posted: { id: string; threadId: string | null }, text: string): Promise<void> {
+    if (!isMentionQuestion(text)) {
+      const thread = { platform: 'playground', workspaceExternalId: PLAYGROUND_WORKSPACE, channelId: ctx.channelId, threadId: posted.threadId ?? posted.id } as const;
+      await postInConversation(deps.store, thread, mentionAnswer());
+      return;
+    }
+    let answer: Message;
+    try {
+      answer = await askQuestion(ctx, deps, text.replace(/\s+/g, ' ').trim(), 'mention');
+    } catch (error) {
+      answer = replyForError(error, o.log);
+    }
+    await privateReply(person, ctx.channelId, answer, { threadId: posted.threadId ?? undefined });
   }
 
   async function command(text: string, person: PlaygroundPerson, ctx: CommandContext, threadId: string | undefined): Promise<SayResult> {
@@ -100,10 +131,12 @@ export function playgroundChat(o: PlaygroundChatDeps) {
         if (sub === 'link') throw new UserError('link_not_here', '`/po link` connects real Slack and Teams workspaces. The playground’s people are a demo, so it is not available here.');
         const people = await workspace.people();
         const { userIds, rest, unknown } = parsePlaygroundMentions(args, people);
-        if (unknown.length > 0) {
+        // Free text (a question, an away note) keeps its mentions as names, as Slack's command does.
+        const freeText = FREE_TEXT.has(sub) ? readablePlaygroundText(args, people) : undefined;
+        if (unknown.length > 0 && freeText === undefined) {
           throw new UserError('unknown_mention', `I don’t know ${unknown.join(', ')}. The people here are ${people.map((p) => `@${p.handle}`).join(', ')}.`);
         }
-        return { sub, rest, userIds };
+        return { sub, rest, userIds, text: freeText };
       }, o.log);
     }
     const { shown, sub, outcome } = answered;
@@ -137,19 +170,46 @@ export function playgroundChat(o: PlaygroundChatDeps) {
       }
       if (text.startsWith('/')) return command(text, person, ctx, threadId);
 
+      const people = await workspace.people();
       const posted = await workspace.addMessage({
         channelId,
         threadId,
         authorId: person.id,
-        message: message({ type: 'section', text: typedTextToRich(text, await workspace.people()) }),
+        message: message({ type: 'section', text: typedTextToRich(text, people) }),
         at: deps.clock.now(),
       });
       feed.publish({ type: 'change', channelId, visibleTo: null });
-      if (mentionsPoDesk(text)) {
-        const thread = { platform: 'playground', workspaceExternalId: PLAYGROUND_WORKSPACE, channelId, threadId: posted.threadId ?? posted.id } as const;
-        await postInConversation(deps.store, thread, mentionAnswer());
+      const readable = readablePlaygroundText(text, people);
+      // A reply in a thread: in a question's thread, the PO's (or the person asked's) reply answers it.
+      if (posted.threadId !== null) {
+        try {
+          await threadReply(ctx, deps, { messageId: posted.threadId }, readable);
+        } catch (error) {
+          await privateReply(person, channelId, replyForError(error, o.log), { threadId: posted.threadId });
+        }
       }
+      if (mentionsPoDesk(text)) await mentioned(person, ctx, posted, withoutPoDeskMention(readable));
       return { kind: 'posted', messageId: posted.id };
+    },
+
+    /** Someone used a message shortcut from a message's menu ("Ask the PO"). */
+    async shortcut(asId: string, channelId: string, messageId: string, callbackId: string): Promise<ShortcutResult> {
+      const { person, ctx } = await where(asId, channelId);
+      const target = await workspace.message(messageId);
+      if (!target || target.channelId !== channelId || (target.visibleTo !== null && target.visibleTo !== person.id)) {
+        throw new PlaygroundRefusal(404, 'That message is gone: reload the page.');
+      }
+      if (target.visibleTo !== null) throw new PlaygroundRefusal(400, 'Only a message everyone in the channel sees has a message menu.');
+      if (!MESSAGE_SHORTCUTS.some((s) => s.callbackId === callbackId)) throw new PlaygroundRefusal(400, 'There is no such shortcut.');
+      let answer: Message;
+      try {
+        const { names } = await htmlOptions(person);
+        answer = await askQuestion(ctx, deps, messageText(target.message, names), 'shortcut');
+      } catch (error) {
+        answer = replyForError(error, o.log);
+      }
+      await privateReply(person, channelId, answer, { threadId: target.threadId ?? undefined });
+      return { kind: 'reply' };
     },
 
     /** Someone clicked a button in a message. */

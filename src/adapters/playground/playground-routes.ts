@@ -10,7 +10,7 @@ import type { Metrics } from '../../metrics.js';
 import { dmChannelId, type PlaygroundChannelInfo } from '../../store/playground-workspace.js';
 import type { ChannelMessagesView, ChannelView, WorkspaceView } from './api-types.js';
 import type { PlaygroundSurface } from './playground-app.js';
-import { PLAYGROUND_WORKSPACE_NAME, PlaygroundRefusal } from './playground-chat.js';
+import { MESSAGE_SHORTCUTS, PLAYGROUND_WORKSPACE_NAME, PlaygroundRefusal } from './playground-chat.js';
 
 /** Where `npm run build:web` puts the page (the repository's dist/playground). */
 const WEB_DIR = fileURLToPath(new URL('../../../dist/playground/', import.meta.url));
@@ -21,6 +21,7 @@ const personId = z.string().min(1).max(100);
 const channelId = z.string().min(1).max(100);
 const sayBody = z.object({ as: personId, channelId, text: z.string().max(100_000), threadId: z.string().regex(/^\d{1,18}$/).optional() });
 const actionBody = z.object({ as: personId, channelId, messageId: z.string().regex(/^\d{1,18}$/), actionId: z.string().min(1).max(255), value: z.string().max(2000) });
+const shortcutBody = z.object({ as: personId, channelId, messageId: z.string().regex(/^\d{1,18}$/), callbackId: z.string().min(1).max(255) });
 const formBody = z.object({
   as: personId,
   channelId,
@@ -55,7 +56,7 @@ export function mountPlaygroundRoutes(app: Express, surface: PlaygroundSurface, 
 
   api.get('/workspace', async (req, res) => {
     const as = await viewer(req, true);
-    const [people, channels, cadence, jobRuns] = await Promise.all([workspace.people(), workspace.channels(), workspace.sprintCalendar(), workspace.recentJobRuns()]);
+    const [people, channels, cadence, jobRuns] = await Promise.all([workspace.people(), workspace.channels(), workspace.sprintCalendar(), workspace.latestJobRuns()]);
     const now = clock.now();
     res.json({
       product: PLAYGROUND_WORKSPACE_NAME,
@@ -76,6 +77,7 @@ export function mountPlaygroundRoutes(app: Express, surface: PlaygroundSurface, 
           }
         : null,
       jobRuns: jobRuns.map((r) => ({ job: r.job, slot: r.slot.toISOString(), status: r.status })),
+      shortcuts: MESSAGE_SHORTCUTS.map((s) => ({ callbackId: s.callbackId, label: s.label })),
     } satisfies WorkspaceView);
   });
 
@@ -109,6 +111,11 @@ export function mountPlaygroundRoutes(app: Express, surface: PlaygroundSurface, 
   api.post('/action', async (req, res) => {
     const b = actionBody.parse(req.body);
     res.json(await chat.click(b.as, b.channelId, b.messageId, b.actionId, b.value));
+  });
+
+  api.post('/shortcut', async (req, res) => {
+    const b = shortcutBody.parse(req.body);
+    res.json(await chat.shortcut(b.as, b.channelId, b.messageId, b.callbackId));
   });
 
   api.post('/form', async (req, res) => {

@@ -1,11 +1,14 @@
 import type { Clock } from '../../clock.js';
-import { SendError, type OutboxItem, type SendContext, type Sender, type Sent } from '../../outbox/sender.js';
+import { playgroundMessageHref } from '../../messages/render-html.js';
+import { SendError, type OutboxItem, type PlatformMessageRef, type SendContext, type Sender, type Sent } from '../../outbox/sender.js';
 import { dmChannelId, type PlaygroundWorkspace } from '../../store/playground-workspace.js';
 import type { LiveFeed } from './live-feed.js';
 
 /**
  * Delivers outbox messages into the playground's channels, as Slack's chat.postMessage would into
  * Slack's: the dispatcher treats the playground like any other platform (retries, ids, threads).
+ * A message's permalink is a link within the page (`#c=<channel>&m=<message>`): following it opens
+ * the channel and shows the message, whoever is looking.
  */
 export function playgroundSender(workspace: PlaygroundWorkspace, feed: LiveFeed, clock: Clock): Sender {
   return {
@@ -39,6 +42,10 @@ export function playgroundSender(workspace: PlaygroundWorkspace, feed: LiveFeed,
           return { channelId: row.channelId, messageId: row.id };
         }
       }
+    },
+
+    async permalink(_workspaceId: string, ref: PlatformMessageRef): Promise<string | undefined> {
+      return playgroundMessageHref(ref.channelId, ref.messageId);
     },
   };
 }

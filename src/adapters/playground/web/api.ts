@@ -1,8 +1,8 @@
 /** Types and calls for the playground JSON API (see the server in ../). */
 
-import type { ChannelMessagesView, ClickResult, SayResult, SubmitResult, WorkspaceView } from '../api-types.js';
+import type { ChannelMessagesView, ClickResult, SayResult, ShortcutResult, SubmitResult, WorkspaceView } from '../api-types.js';
 
-export type { ChannelView as Channel, FormView, MessageView as Message, PersonView as Person, SayResult, WorkspaceView as Workspace } from '../api-types.js';
+export type { ChannelView as Channel, FormView, MessageView as Message, PersonView as Person, SayResult, ShortcutView as Shortcut, WorkspaceView as Workspace } from '../api-types.js';
 export type { ClickResult as ActionResult, SubmitResult as FormResult } from '../api-types.js';
 
 /** A refusal or failure, worded for a person. */
@@ -40,6 +40,7 @@ export const api = {
   say: (body: { as: string; channelId: string; text: string; threadId?: string }) => request<SayResult>('POST', '/say', body),
   action: (body: { as: string; channelId: string; messageId: string; actionId: string; value: string }) =>
     request<ClickResult>('POST', '/action', body),
+  shortcut: (body: { as: string; channelId: string; messageId: string; callbackId: string }) => request<ShortcutResult>('POST', '/shortcut', body),
   form: (body: { as: string; channelId: string; callbackId: string; metadata: string | null; values: Record<string, string> }) =>
     request<SubmitResult>('POST', '/form', body),
   clock: (body: { advanceMinutes: number } | { to: string }) => request<{ now: string }>('POST', '/clock', body),

@@ -1,5 +1,5 @@
 /** The po-desk playground: a small fake chat workspace in the browser (plain DOM, no framework). */
-import { api, type Channel, type FormView, type Message, type Workspace } from './api';
+import { api, type Channel, type FormView, type Message, type Shortcut, type Workspace } from './api';
 import { askConfirm, closeDialogs, openForm, type Confirm, type FocusTarget } from './dialogs';
 import { aheadText, byId, errorText, formatAt, fromLocalInput, h, toLocalInput } from './dom';
 
@@ -15,8 +15,11 @@ const clockNow = byId<HTMLTimeElement>('clock-now');
 const clockError = byId('clock-error');
 const errorBox = byId('composer-error');
 
-/** Where a navigation wants to go while the workspace it needs is on its way. */
-interface Target { person: string | null; channelId: string | null; wantedDm: boolean; reload: boolean }
+/**
+ * Where a navigation wants to go while the workspace it needs is on its way; `messageId` when it
+ * follows a link to a message (`#c=…&m=…`), which is then shown.
+ */
+interface Target { person: string | null; channelId: string | null; wantedDm: boolean; reload: boolean; messageId: string | null }
 
 const state = {
   ws: null as Workspace | null,
@@ -28,6 +31,12 @@ const state = {
   messagesFor: '',
   unread: new Set<string>(),
   threadId: null as string | null,
+  /** The message a followed link points at: highlighted while the channel is shown. */
+  linked: null as string | null,
+  /** The linked message, until the messages that show it are on the page (then it is scrolled to). */
+  reveal: null as string | null,
+  /** The message whose menu is open. */
+  menuFor: null as string | null,
   /** The playground time at a moment of real time, so the clock keeps ticking between updates. */
   clock: { now: Date.now(), at: Date.now() },
 };
@@ -139,19 +148,25 @@ function showTarget(ws: Workspace, target: Target): void {
   if (switched) {
     state.messages = [];
     state.messagesFor = '';
+    state.linked = null;
+    state.menuFor = null;
     announcer.replaceChildren();
     setThread(null);
     errorBox.textContent = '';
+  }
+  if (target.messageId) {
+    state.linked = target.messageId;
+    state.reveal = target.messageId;
   }
   renderChannelHeader();
   void loadMessages(switched || target.reload);
   void flushSend(); // an Enter pressed while switching
 }
 
-async function navigate(person: string | null, channelId: string | null, reload = false): Promise<void> {
+async function navigate(person: string | null, channelId: string | null, reload = false, messageId: string | null = null): Promise<void> {
   // Someone's DM, when switching person there, becomes the new person's own DM.
   const wantedDm = !!channelId?.startsWith('D-') || (channelId === state.channel?.id && state.channel?.kind === 'dm');
-  state.pending = { person, channelId, wantedDm, reload };
+  state.pending = { person, channelId, wantedDm, reload, messageId };
   if (reload || !state.ws || person !== state.ws.as) {
     renderChannels(); // links point at the person being switched to, and the list shows it is busy
     updateSendButton();
@@ -165,7 +180,8 @@ async function navigate(person: string | null, channelId: string | null, reload 
 
 function navigateFromHash(reload = false): Promise<void> {
   const p = new URLSearchParams(location.hash.slice(1));
-  return navigate(p.get('as'), p.get('c'), reload);
+  // A link to a message in a message (`#c=…&m=…`) names no one: it opens for whoever is looking.
+  return navigate(p.get('as') ?? wantedPerson(), p.get('c'), reload, p.get('m'));
 }
 
 let fetches = 0;
@@ -187,6 +203,7 @@ async function loadMessages(toEnd = false): Promise<void> {
     renderChannelHeader();
     renderMessages(scrollToEnd);
     scrollToEnd = false;
+    revealLinked();
     if (seen) announceNew(result.messages.filter((m) => !seen.has(m.id) && m.author?.id !== person));
     // What the page shows now (a stable hook for tests and tools): set only once it is shown.
     document.body.dataset.as = person;
@@ -194,6 +211,21 @@ async function loadMessages(toEnd = false): Promise<void> {
   } catch (e) {
     if (seq === fetches) showError(e);
   }
+}
+
+/** Scrolls to the message a followed link points at and gives it focus, or says it is not there. */
+function revealLinked(): void {
+  const id = state.reveal;
+  if (!id) return;
+  state.reveal = null;
+  const found = log.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(id)}"]`);
+  if (!found) {
+    state.linked = null;
+    errorBox.textContent = 'That message is not in this channel (any more), or it is not yours to see.';
+    return;
+  }
+  found.scrollIntoView({ block: 'center' });
+  found.focus({ preventScroll: true });
 }
 
 /** Says new messages (not the viewer's own) in the polite status region; the list itself is not a live region. */
@@ -330,7 +362,8 @@ function renderMessage(m: Message, replies: Message[], nested: boolean): HTMLEle
   const name = m.author?.name ?? 'po-desk';
   const body = h('div', { class: 'msg-body' });
   body.innerHTML = m.html; // rendered and escaped by the server
-  const classes = ['msg', nested && 'msg-reply', m.ephemeral && 'msg-ephemeral', m.id === state.threadId && 'msg-target'];
+  const linked = m.id === state.linked;
+  const classes = ['msg', nested && 'msg-reply', m.ephemeral && 'msg-ephemeral', m.id === state.threadId && 'msg-target', linked && 'msg-linked'];
   const head = h(
     'p',
     { class: 'msg-head' },
@@ -344,10 +377,94 @@ function renderMessage(m: Message, replies: Message[], nested: boolean): HTMLEle
     replies.length > 0 &&
     h('div', { class: 'thread', role: 'group', 'aria-label': `Replies to ${name}` }, ...replies.map((r) => renderMessage(r, [], true)));
   // Each "Reply in thread" says which message it answers (there are many on the page).
-  const replyLabel = `Reply in thread to ${name}: ${firstWords(plainText(m.html), 8)}`;
-  const reply = !nested && !m.ephemeral && h('button', { type: 'button', class: 'link-btn reply-btn', 'data-reply': m.id, 'aria-label': replyLabel }, 'Reply in thread');
-  const main = h('div', { class: 'msg-main' }, head, note, body, thread, reply);
-  return h('article', { class: classes.filter(Boolean).join(' '), 'data-message-id': m.id }, avatar(name, m.author?.id ?? null), main);
+  const about = `${name}: ${firstWords(plainText(m.html), 8)}`;
+  const reply = !nested && !m.ephemeral && h('button', { type: 'button', class: 'link-btn reply-btn', 'data-reply': m.id, 'aria-label': `Reply in thread to ${about}` }, 'Reply in thread');
+  const menu = !m.ephemeral && messageMenu(m, about, state.ws?.shortcuts ?? []);
+  const tools = (reply || menu) && h('div', { class: 'msg-tools' }, reply, menu);
+  const main = h('div', { class: 'msg-main' }, head, note, body, thread, tools);
+  // A followed link gives its message focus, so a screen reader reads it.
+  const attrs = { class: classes.filter(Boolean).join(' '), 'data-message-id': m.id, tabindex: linked ? '-1' : null };
+  return h('article', attrs, avatar(name, m.author?.id ?? null), main);
+}
+
+/**
+ * The message's menu (Slack's "More actions"): a menu button and its menu of message shortcuts,
+ * such as "Ask the PO". The menu opens below the button; see the keyboard handling in the wiring.
+ */
+function messageMenu(m: Message, about: string, shortcuts: Shortcut[]): HTMLElement | false {
+  if (shortcuts.length === 0) return false;
+  const open = state.menuFor === m.id;
+  const menuId = `menu-${m.id}`;
+  const button = h(
+    'button',
+    { type: 'button', class: 'link-btn menu-btn', 'data-menu': m.id, 'aria-haspopup': 'menu', 'aria-expanded': String(open), 'aria-controls': menuId, 'aria-label': `More actions for ${about}` },
+    'More actions',
+  );
+  const items = shortcuts.map((s) =>
+    h('li', { role: 'none' }, h('button', { type: 'button', role: 'menuitem', class: 'menu-item', tabindex: '-1', 'data-shortcut': s.callbackId }, s.label)),
+  );
+  const menu = h('ul', { id: menuId, class: 'msg-menu', role: 'menu', 'aria-label': `Actions for ${about}`, hidden: !open }, ...items);
+  return h('span', { class: 'menu-wrap' }, button, menu);
+}
+
+const menuItems = (menuButton: HTMLElement) => [...(menuButton.parentElement?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
+
+/** Opens the message's menu and focuses one of its items (the first, or the last). */
+function openMenu(menuButton: HTMLElement, focus: 'first' | 'last' = 'first'): void {
+  closeMenu(false);
+  state.menuFor = menuButton.dataset.menu ?? null;
+  menuButton.setAttribute('aria-expanded', 'true');
+  const menu = menuButton.parentElement?.querySelector<HTMLElement>('[role="menu"]');
+  if (menu) menu.hidden = false;
+  menu?.scrollIntoView({ block: 'nearest' }); // the last message's menu may open below the fold
+  const items = menuItems(menuButton);
+  (focus === 'first' ? items[0] : items.at(-1))?.focus({ preventScroll: true });
+}
+
+/** Closes the open menu, if any; with `refocus`, focus goes back to its button. */
+function closeMenu(refocus: boolean): void {
+  const id = state.menuFor;
+  if (id === null) return;
+  state.menuFor = null;
+  const menuButton = log.querySelector<HTMLElement>(`[data-menu="${CSS.escape(id)}"]`);
+  if (!menuButton) return;
+  menuButton.setAttribute('aria-expanded', 'false');
+  const menu = menuButton.parentElement?.querySelector<HTMLElement>('[role="menu"]');
+  if (menu) menu.hidden = true;
+  if (refocus) menuButton.focus();
+}
+
+/** Arrow keys, Home and End move through the open menu's items; Escape closes it; Tab leaves it. */
+function menuKeys(event: KeyboardEvent, item: HTMLElement): void {
+  const menuButton = item.closest('.menu-wrap')?.querySelector<HTMLElement>('[data-menu]');
+  if (!menuButton) return;
+  const items = menuItems(menuButton);
+  const at = items.indexOf(item);
+  const go = (i: number) => items[(i + items.length) % items.length]?.focus();
+  switch (event.key) {
+    case 'ArrowDown':
+      go(at + 1);
+      break;
+    case 'ArrowUp':
+      go(at - 1);
+      break;
+    case 'Home':
+      go(0);
+      break;
+    case 'End':
+      go(items.length - 1);
+      break;
+    case 'Escape':
+      closeMenu(true);
+      break;
+    case 'Tab':
+      closeMenu(false);
+      return; // focus moves on as usual
+    default:
+      return;
+  }
+  event.preventDefault();
+  event.stopPropagation();
 }
 
 function renderMessages(toEnd: boolean): void {
@@ -368,19 +485,35 @@ function renderMessages(toEnd: boolean): void {
   log.scrollTop = atBottom ? log.scrollHeight : top;
 }
 
-/** Which control in the message list has focus, so that a refetch can give focus back. */
-function focusKey(): { message: string; action: string | null } | null {
+/**
+ * Which control in the message list has focus (a selector for it, and its message), so that a
+ * refetch can give focus back to the same control of the same message.
+ */
+function focusKey(): { message: string; selector: string | null } | null {
   const active = document.activeElement as HTMLElement | null;
   if (!active || active === log || !log.contains(active)) return null;
   const message = active.closest<HTMLElement>('[data-message-id]')?.dataset.messageId ?? '';
-  return { message, action: active.matches('[data-reply]') ? null : (active.dataset.actionId ?? '') };
+  const { actionId, shortcut } = active.dataset;
+  const selector = active.matches('[data-reply]')
+    ? '[data-reply]'
+    : active.matches('[data-menu]')
+      ? '[data-menu]'
+      : shortcut !== undefined
+        ? `[data-shortcut="${CSS.escape(shortcut)}"]`
+        : active.matches('.po-button')
+          ? `.po-button[data-action-id="${CSS.escape(actionId ?? '')}"]`
+          : active.matches('article[data-message-id]')
+            ? 'article'
+            : active.matches('a[href]')
+              ? `a[href="${CSS.escape(active.getAttribute('href') ?? '')}"]`
+              : null;
+  return { message, selector };
 }
 
 function restoreFocus(key: ReturnType<typeof focusKey>): void {
   if (!key) return;
-  const candidates = [...log.querySelectorAll<HTMLElement>(key.action === null ? '[data-reply]' : '.po-button')];
-  const same = (c: HTMLElement) =>
-    c.closest<HTMLElement>('[data-message-id]')?.dataset.messageId === key.message && (key.action === null || c.dataset.actionId === key.action);
+  const candidates = key.selector === null ? [] : [...log.querySelectorAll<HTMLElement>(key.selector)];
+  const same = (c: HTMLElement) => c.closest<HTMLElement>('[data-message-id]')?.dataset.messageId === key.message;
   (candidates.find(same) ?? log).focus({ preventScroll: true });
 }
 
@@ -494,6 +627,22 @@ async function runAction(button: HTMLElement): Promise<void> {
   }
 }
 
+/** A message shortcut from a message's menu ("Ask the PO"): po-desk answers privately in the channel. */
+async function runShortcut(item: HTMLElement): Promise<void> {
+  const messageId = item.closest<HTMLElement>('[data-message-id]')?.dataset.messageId;
+  const callbackId = item.dataset.shortcut;
+  const channel = state.channel;
+  closeMenu(true);
+  if (!messageId || !callbackId || !channel) return;
+  errorBox.textContent = '';
+  try {
+    await api.shortcut({ as: as(), channelId: channel.id, messageId, callbackId });
+    await loadMessages();
+  } catch (e) {
+    showError(e);
+  }
+}
+
 async function moveClock(body: { advanceMinutes: number } | { to: string }): Promise<void> {
   clockError.textContent = '';
   try {
@@ -545,10 +694,28 @@ log.addEventListener('click', (event) => {
   const target = event.target as Element;
   const reply = target.closest<HTMLElement>('[data-reply]');
   const button = target.closest<HTMLElement>('.po-button');
+  const menuButton = target.closest<HTMLElement>('[data-menu]');
+  const shortcut = target.closest<HTMLElement>('[data-shortcut]');
   if (reply) {
     setThread(reply.dataset.reply ?? null);
     composer.focus();
   } else if (button) void runAction(button);
+  else if (menuButton) {
+    if (state.menuFor === menuButton.dataset.menu) closeMenu(true);
+    else openMenu(menuButton);
+  } else if (shortcut) void runShortcut(shortcut);
+});
+log.addEventListener('keydown', (event) => {
+  const target = event.target as HTMLElement;
+  if (target.matches('[role="menuitem"]')) menuKeys(event, target);
+  else if (target.matches('[data-menu]') && (event.key === 'ArrowDown' || event.key === 'ArrowUp')) {
+    event.preventDefault();
+    openMenu(target, event.key === 'ArrowDown' ? 'first' : 'last');
+  }
+});
+// A click anywhere else closes an open message menu, as menus do.
+document.addEventListener('click', (event) => {
+  if (state.menuFor !== null && !(event.target as Element).closest('.menu-wrap')) closeMenu(false);
 });
 
 byId('thread-cancel').addEventListener('click', () => {
