@@ -75,5 +75,18 @@ export type PlaygroundClient = ReturnType<typeof playgroundClient>;
 /** The real app with the playground on, seeded, on a fresh database of `kind`. */
 export async function startPlaygroundApp(kind: TestDbKind, env: Record<string, string> = {}, options: Partial<StartOptions> = {}): Promise<StartedApp & { api: PlaygroundClient }> {
   const started = await startAppOn(kind, { PLAYGROUND: 'on', ...env }, options);
+  await seedDelivered(started);
   return { ...started, api: playgroundClient(started.baseUrl) };
+}
+
+/**
+ * The demo seed queues messages (its questions' answers, anchors' new looks) that the dispatcher delivers
+ * after the start. A test reading "the latest message" must not race them: wait until none is pending.
+ */
+async function seedDelivered(started: StartedApp, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while ((await started.database.db.prisma.outboxMessage.count({ where: { status: 'pending' } })) > 0) {
+    if (Date.now() > end) throw new Error('the demo seed’s messages were not delivered in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
