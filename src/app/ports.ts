@@ -24,15 +24,19 @@ export type Platform = 'slack' | 'teams' | 'playground';
 
 /** An outgoing message as a use case sees it; the dispatcher resolves keys to platform ids. */
 export type Delivery =
-  | { kind: 'post'; channelId: string; message: Message; messageKey?: string; threadKey?: string; threadId?: string }
+  | { kind: 'post'; channelId: string; message: Message; messageKey?: string; threadKey?: string; threadId?: string; reportTo?: ReportTo }
   | { kind: 'dm'; userId: string; message: Message; messageKey?: string; reportTo?: ReportTo }
   | { kind: 'ephemeral'; channelId: string; userId: string; message: Message }
   | { kind: 'update'; messageKey: string; message: Message };
 
-/** Who to tell, and where, when a private message can never be delivered (e.g. Teams cannot open a 1:1). */
+/**
+ * Who to tell, and where, when a dm or post can never be delivered (e.g. Teams cannot open a 1:1, or
+ * po-desk is not in the channel).
+ */
 export interface ReportTo {
   userId: string;
   channelId: string;
+  /** Who or where the message was for, as the notice names it: a person, or e.g. "team Rocket's channel". */
   recipientName: string;
   /** Where userId and channelId are: the reporter's workspace may differ from the recipient's. */
   platform: Platform;
@@ -94,9 +98,14 @@ export interface FirstResponse {
 }
 
 export interface QuestionStore {
-  /** Creates the question with the product's next number. */
-  create(q: NewQuestion): Promise<Question>;
+  /**
+   * Creates the question with the product's next number. Idempotent on `requestKey`: when a question
+   * with that key exists (a retried or concurrent delivery of the same request), returns it with
+   * `created: false` instead.
+   */
+  create(q: NewQuestion): Promise<{ question: Question; created: boolean }>;
   byRequestKey(requestKey: string): Promise<Question | undefined>;
+  /** The question, locked until the transaction ends (concurrent changes to it take turns). */
   get(productId: string, id: string): Promise<Question | undefined>;
   /** The question whose anchor message is this platform message (a thread's root). */
   byAnchor(platform: Platform, workspaceExternalId: string, channelId: string, messageId: string): Promise<Question | undefined>;

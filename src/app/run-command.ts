@@ -1,4 +1,5 @@
-import { parseCommand, type CommandInput } from '../domain/command.js';
+import { parseCommand, splitCommand, type CommandInput } from '../domain/command.js';
+import { validateQuestionText } from '../domain/question.js';
 import { bindTeam } from './bind-team.js';
 import type { CommandContext, Deps } from './context.js';
 import { reply, type Shown } from './interactions.js';
@@ -21,6 +22,10 @@ export const MAX_COMMAND_TEXT = 4000;
 /** Refuses command text no person types by hand, before anything parses it. */
 export function refuseOverlongCommand(text: string): void {
   if (text.length > MAX_COMMAND_TEXT) {
+    // A question is what people paste long text into: say the limit that applies to it.
+    const { sub, args } = splitCommand(text);
+    const asked = sub === 'ask' ? validateQuestionText(args) : undefined;
+    if (asked && !asked.ok) throw new UserError('question_invalid', `Sorry, ${asked.problem}.`);
     throw new UserError('text_too_long', `That is too long for a command (${text.length} characters; at most ${MAX_COMMAND_TEXT}).`);
   }
 }

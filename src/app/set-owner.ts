@@ -6,6 +6,7 @@ import { lookupUser, toNewPerson, withProduct, type CommandContext, type Deps } 
 import { leaveRolesOfPo } from './people-change.js';
 import { mention, ONE_PO, refusalMessage } from './replies.js';
 import { notifyPo, viewOf } from './questions/load.js';
+import { handedOverCopy, poKeyOf } from './questions/question-messages.js';
 
 /** `/po owner [@user]`: shows the PO, or hands the role over (the PO or an admin only). */
 export async function setOwner(ctx: CommandContext, deps: Deps, targetUserId: string | undefined): Promise<Message> {
@@ -40,11 +41,19 @@ export async function setOwner(ctx: CommandContext, deps: Deps, targetUserId: st
       message: welcomeMessage(state.name, caller.id === next!.id ? undefined : caller),
       reportTo: reportTo(next!),
     });
-    // Questions asked while there was no PO were kept for this moment.
+    // Open questions follow the role: the new PO gets each one (those asked while there was no PO were
+    // kept for this moment), and the previous PO's copies lose their buttons.
     const withOwner = { ...state, owner: next! };
-    const kept = await tx.questions.unnotified(productId);
-    for (const q of kept) await notifyPo(tx, withOwner, await viewOf(tx, withOwner, q), deps.clock.now());
-    if (kept.length > 0) notes.push(`${kept.length} question${kept.length === 1 ? '' : 's'} asked before there was a PO went to the new PO.`);
+    const open = await tx.questions.open(productId, {});
+    for (const q of open) {
+      const v = await viewOf(tx, withOwner, q);
+      if (previous && q.poNotifiedAt) {
+        const ws = await tx.workspaceOfPerson(previous.id);
+        await tx.enqueue({ ...ws, productId }, { kind: 'update', messageKey: poKeyOf(q.id, previous.id), message: handedOverCopy(v, next!) });
+      }
+      await notifyPo(tx, withOwner, v, deps.clock.now());
+    }
+    if (open.length > 0) notes.push(`${open.length} open question${open.length === 1 ? '' : 's'} went to the new PO.`);
     if (previous) {
       await tx.enqueue(workspace, {
         kind: 'dm',

@@ -19,6 +19,11 @@ export interface LatencySummary {
   waiting: number;
   /** First responses within the target (business time). */
   withinTarget: number;
+  /**
+   * Questions without a first response that the team was told passed the target ("escalatedAt"),
+   * resolved or not: they missed it as surely as a late response did.
+   */
+  overdue: number;
   /** Questions the PO handed to a customer or stakeholder. */
   handedOff: number;
   medianBusinessSec: number | undefined;
@@ -54,12 +59,19 @@ export const emptySummary = (): LatencySummary => ({
   responded: 0,
   waiting: 0,
   withinTarget: 0,
+  overdue: 0,
   handedOff: 0,
   medianBusinessSec: undefined,
   p90BusinessSec: undefined,
   medianWallSec: undefined,
   p90WallSec: undefined,
 });
+
+/**
+ * The questions the target share is of: every first response (within the target or not) and every
+ * question that passed it without one. A question still waiting inside the target is not counted yet.
+ */
+export const targetBase = (s: Pick<LatencySummary, 'responded' | 'overdue'>): number => s.responded + s.overdue;
 
 const BARS = '▁▂▃▄▅▆▇█';
 /** What a sparkline shows for a week without data. */

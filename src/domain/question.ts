@@ -2,7 +2,8 @@
  * Questions to the Product Owner: what a question is, the rules for asking one, its status and when
  * the PO is nudged. Pure data and rules; times come in as arguments.
  */
-import { addBusinessMs, availabilityAt, businessDayOf, businessMsBetween, type BusinessCalendar } from './business-time.js';
+import { helpFor, splitCommand } from './command.js';
+import { availabilityAt, businessDayOf, businessMsBetween, type BusinessCalendar } from './business-time.js';
 
 export const MAX_QUESTION_CHARS = 3000;
 
@@ -52,9 +53,14 @@ export function validateQuestionText(text: string): { ok: true; text: string } |
   return { ok: true, text: trimmed };
 }
 
-/** An @mention of po-desk that is a question for the PO: it ends in a question mark. */
+/**
+ * An @mention of po-desk that is a question for the PO: it ends in a question mark and does not start
+ * with a subcommand ("@po-desk help?" asks for help, as on every surface).
+ */
 export function isMentionQuestion(text: string): boolean {
-  return /\?\s*$/.test(text.trim()) && text.trim().length > 1;
+  const trimmed = text.trim();
+  const first = splitCommand(trimmed.replace(/\?+$/, '')).sub;
+  return /\?$/.test(trimmed) && trimmed.length > 1 && helpFor(first) === undefined;
 }
 
 /** Waiting time so far (or until the first response): wall-clock and business milliseconds. */
@@ -89,9 +95,5 @@ export function nudgeDue(
   return undefined;
 }
 
-/** When the target will be reached (for telling the asker), or undefined when it cannot be said. */
-export function targetReachedAt(q: Pick<Question, 'askedAt'>, cal: BusinessCalendar, targetMs: number): Date | undefined {
-  return addBusinessMs(cal, q.askedAt, targetMs);
-}
 
 export const questionLabel = (q: Pick<Question, 'number'>) => `Q${q.number}`;

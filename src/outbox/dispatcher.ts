@@ -37,6 +37,17 @@ interface Row {
   payload: unknown;
   reportTo: unknown;
   attempts: number;
+  createdAt: Date;
+}
+
+/** How long a message waits for a message it links to (then it goes out with the link's label as text). */
+const LINK_WAIT_MS = 30_000;
+
+/** A message another one refers to by key, once it is on its platform. */
+interface SentOriginal {
+  platform: string;
+  workspaceId: string;
+  ref: PlatformMessageRef;
 }
 
 /**
@@ -120,7 +131,7 @@ export class Dispatcher {
            AND NOT ("platform" || ':' || "workspaceId" = ANY($4::text[]))
            AND "platform" = ANY($6::text[])
          ORDER BY "id" LIMIT $5 FOR UPDATE SKIP LOCKED)
-       RETURNING "id", "platform", "workspaceId", "kind", "channelId", "userId", "threadKey", "threadId", "messageKey", "payload", "reportTo", "attempts"`,
+       RETURNING "id", "platform", "workspaceId", "kind", "channelId", "userId", "threadKey", "threadId", "messageKey", "payload", "reportTo", "attempts", "createdAt"`,
       new Date(now.getTime() + this.leaseMs),
       this.id,
       now,
@@ -164,12 +175,12 @@ export class Dispatcher {
           return this.postpone(row, 1_000, false);
         }
         if (found === undefined) return this.deadLetter(row, `no message with key ${key} was ever queued`, log, 'it belongs to a message that was never sent');
-        if (row.kind === 'update') context.target = found;
-        else context.thread = found;
+        if (row.kind === 'update') context.target = found.ref;
+        else context.thread = found.ref;
       } else if (row.threadId && row.channelId) {
         context.thread = { channelId: row.channelId, messageId: row.threadId };
       }
-      const linked = await this.resolveMessageLinks(item, sender);
+      const linked = await this.resolveMessageLinks(item, row.createdAt);
       if (linked === 'pending') return this.postpone(row, 1_000, false);
       const sent = await sender.send({ ...item, message: linked }, context);
       await this.o.db.outboxMessage.updateMany({
@@ -191,21 +202,24 @@ export class Dispatcher {
   }
 
   /**
-   * Turns `messageLink` spans into links to the platform's message. A message linked to that has not
-   * gone out yet is waited for; one that never will, or a platform without links, leaves the label.
+   * Turns `messageLink` spans into links to the platform's message, asked of the sender of the platform
+   * that message is on. A message linked to that has not gone out yet is waited for, up to
+   * LINK_WAIT_MS after this one was queued (the linked one may be retrying for long); after that, or
+   * when it never will go out, or its platform has no links, the label is shown as text.
    */
-  private async resolveMessageLinks(item: OutboxItem, sender: Sender): Promise<Message | 'pending'> {
+  private async resolveMessageLinks(item: OutboxItem, createdAt: Date): Promise<Message | 'pending'> {
     const keys = new Set<string>();
     visitSpans(item.message, (span) => {
       if (span.type === 'messageLink') keys.add(span.messageKey);
       return span;
     });
     if (keys.size === 0) return item.message;
+    const waited = this.o.clock.now().getTime() - new Date(createdAt).getTime();
     const urls = new Map<string, string | undefined>();
     for (const key of keys) {
       const found = await this.findSent(key);
-      if (found === 'pending') return 'pending';
-      urls.set(key, found && sender.permalink ? await sender.permalink(item.workspaceId, found).catch(() => undefined) : undefined);
+      if (found === 'pending' && waited < LINK_WAIT_MS) return 'pending';
+      urls.set(key, found && found !== 'pending' ? await this.permalink(found) : undefined);
     }
     return visitSpans(item.message, (span) => {
       if (span.type !== 'messageLink') return span;
@@ -214,12 +228,21 @@ export class Dispatcher {
     });
   }
 
+  private async permalink(original: SentOriginal): Promise<string | undefined> {
+    const sender = this.o.senders[original.platform as Platform];
+    if (!sender?.permalink) return undefined;
+    return sender.permalink(original.workspaceId, original.ref).catch((error: unknown) => {
+      this.o.log.warn({ err: error, platform: original.platform }, 'outbox: no permalink for a linked message; showing its label');
+      return undefined;
+    });
+  }
+
   private async superseded(row: Row): Promise<boolean> {
     const newer = await this.o.db.outboxMessage.count({ where: { messageKey: row.messageKey, kind: 'update', id: { gt: row.id }, status: { not: 'dead' } } });
     return newer > 0;
   }
 
-  private async findSent(key: string): Promise<PlatformMessageRef | 'pending' | undefined> {
+  private async findSent(key: string): Promise<SentOriginal | 'pending' | undefined> {
     const original = await this.o.db.outboxMessage.findFirst({
       where: { messageKey: key, kind: { in: ['post', 'dm'] } },
       orderBy: { id: 'asc' },
@@ -227,7 +250,7 @@ export class Dispatcher {
     if (!original) return undefined;
     if (original.status === 'dead') return undefined;
     if (original.status !== 'sent' || !original.platformMessageId || !original.platformChannelId) return 'pending';
-    return { channelId: original.platformChannelId, messageId: original.platformMessageId };
+    return { platform: original.platform, workspaceId: original.workspaceId, ref: { channelId: original.platformChannelId, messageId: original.platformMessageId } };
   }
 
   private async failed(row: Row, error: unknown, log: Logger): Promise<void> {
@@ -272,12 +295,12 @@ export class Dispatcher {
         where: { id: row.id, lockedBy: this.id },
         data: { status: 'dead', lockedUntil: null, lastError: reason.slice(0, 1000) },
       });
-      // Whoever caused a private message learns that it could not reach its recipient, and why.
+      // Whoever caused a private message or a post learns that it could not reach its recipient, and why.
       if (dead.count === 1 && reportTo) {
         await tx.outboxMessage.create({
           data: outboxRow(
             { platform: reportTo.platform, externalId: reportTo.workspaceExternalId },
-            { kind: 'ephemeral', channelId: reportTo.channelId, userId: reportTo.userId, message: undeliverableNotice(reportTo, explanation) },
+            { kind: 'ephemeral', channelId: reportTo.channelId, userId: reportTo.userId, message: undeliverableNotice(row.kind, reportTo, explanation) },
           ),
         });
       }
@@ -307,7 +330,7 @@ function visitSpans(m: Message, fn: (span: Span) => Span): Message {
   };
 }
 
-/** The stored `reportTo` of a dm (written by outboxRow from a Delivery), if it has one. */
+/** The stored `reportTo` of a dm or post (written by outboxRow from a Delivery), if it has one. */
 function parseReportTo(row: Row): ReportTo | undefined {
   const v = (typeof row.reportTo === 'string' ? JSON.parse(row.reportTo) : row.reportTo) as ReportTo | null;
   return v ?? undefined;
@@ -315,9 +338,12 @@ function parseReportTo(row: Row): ReportTo | undefined {
 
 const platformName = (platform: string) => (platform === 'teams' ? 'Microsoft Teams' : platform === 'slack' ? 'Slack' : 'The playground');
 
-function undeliverableNotice(to: ReportTo, why: string): Message {
+function undeliverableNotice(kind: string, to: ReportTo, why: string): Message {
+  const because = why.replace(/\.?$/, '.');
   return message(
-    section('I could not send ', bold(to.recipientName), ' a private message: ', why.replace(/\.?$/, '.')),
+    kind === 'post'
+      ? section('I could not post in ', bold(to.recipientName), ': ', because)
+      : section('I could not send ', bold(to.recipientName), ' a private message: ', because),
     context('Nothing else was affected: everything you changed is saved.'),
   );
 }

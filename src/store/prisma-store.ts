@@ -238,7 +238,7 @@ export function outboxRow(workspace: Pick<WorkspaceRef, 'platform' | 'externalId
     threadId: d.kind === 'post' ? (d.threadId ?? null) : null,
     messageKey: d.kind === 'ephemeral' ? null : (d.messageKey ?? null),
     payload: JSON.parse(JSON.stringify(d.message)) as Prisma.InputJsonValue,
-    ...(d.kind === 'dm' && d.reportTo ? { reportTo: { ...d.reportTo } } : {}),
+    ...((d.kind === 'dm' || d.kind === 'post') && d.reportTo ? { reportTo: { ...d.reportTo } } : {}),
   };
 }
 

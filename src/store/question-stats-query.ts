@@ -31,6 +31,7 @@ interface Row {
   responded: Raw;
   waiting: Raw;
   withinTarget: Raw;
+  overdue: Raw;
   handedOff: Raw;
   medianBusinessSec: Raw;
   p90BusinessSec: Raw;
@@ -48,9 +49,10 @@ const BY_EARLIER = 6;
  * The statement `questionStats` runs (exported so the benchmark can EXPLAIN it). Parameters: productId,
  * the weeks' starts (instants, oldest first), since, until, the target in seconds, the number of weeks.
  *
- * "withinTarget" counts responded questions only, and the share within target divides it by
- * "responded": whether a question still waiting has already missed the target depends on working
- * hours, holidays and absences, which SQL does not know. The summary shows the waiting ones next to it.
+ * "withinTarget" counts responded questions only. "overdue" counts questions without a first response
+ * that the nudge job escalated ("escalatedAt": it found the target passed, working hours, holidays and
+ * absences included, which SQL does not know), resolved or not. The share within target is
+ * withinTarget / (responded + overdue), so ignored questions count against it.
  */
 export const STATS_SQL = `
 WITH q AS (
@@ -60,7 +62,8 @@ WITH q AS (
          "resolvedAt" IS NULL AS open,
          "firstResponseBusinessSec" AS b,
          "firstResponseWallSec" AS w,
-         "handedToId" IS NOT NULL AS handed
+         "handedToId" IS NOT NULL AS handed,
+         "escalatedAt" IS NOT NULL AS escalated
   FROM "Question"
   WHERE "productId" = $1 AND "askedAt" >= $3::timestamp AND "askedAt" < $4::timestamp
 ), g AS (
@@ -72,6 +75,7 @@ WITH q AS (
          (count(*) FILTER (WHERE responded))::int AS responded,
          (count(*) FILTER (WHERE NOT responded AND open))::int AS waiting,
          (count(*) FILTER (WHERE responded AND b <= $5::int))::int AS "withinTarget",
+         (count(*) FILTER (WHERE NOT responded AND escalated))::int AS overdue,
          (count(*) FILTER (WHERE handed))::int AS "handedOff",
          percentile_cont(0.5) WITHIN GROUP (ORDER BY b) AS "medianBusinessSec",
          percentile_cont(0.9) WITHIN GROUP (ORDER BY b) AS "p90BusinessSec",
@@ -84,7 +88,7 @@ SELECT g.*, t."name" AS "teamName"
 FROM g LEFT JOIN "Team" t ON t."id" = g.team`;
 
 /**
- * Asked, responded, within target, handed off and the percentiles of first responses: overall, per team,
+ * Asked, responded, within target, overdue, handed off and the percentiles of first responses: overall, per team,
  * per week, and for the weeks before the last one.
  */
 export async function questionStats(db: Client, productId: string, query: StatsQuery): Promise<QuestionStatsData> {
@@ -148,6 +152,7 @@ function toSummary(row: Row): LatencySummary {
     responded: count(row.responded),
     waiting: count(row.waiting),
     withinTarget: count(row.withinTarget),
+    overdue: count(row.overdue),
     handedOff: count(row.handedOff),
     medianBusinessSec: seconds(row.medianBusinessSec),
     p90BusinessSec: seconds(row.p90BusinessSec),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { NewQuestion, Platform, QuestionChange, QuestionStore } from '../app/ports.js';
 import type { FirstResponseKind, Question, QuestionSource } from '../domain/question.js';
 import type { Prisma } from '../generated/prisma/client.js';
@@ -5,9 +6,6 @@ import { medianFirstResponseSec, questionStats } from './question-stats-query.js
 
 type PrismaTx = Prisma.TransactionClient;
 type Row = Prisma.QuestionGetPayload<object>;
-
-/** The outbox messageKey of a question's anchor message in its team channel. */
-export const anchorKey = (questionId: string) => `question:${questionId}`;
 
 const u = <T>(v: T | null): T | undefined => v ?? undefined;
 
@@ -39,10 +37,18 @@ function toQuestion(r: Row): Question {
 export function questionStore(db: PrismaTx): QuestionStore {
   return {
     async create(q: NewQuestion) {
-      // The counter row is locked by the update, so concurrent questions get distinct numbers.
+      if (q.requestKey) {
+        const existing = await db.question.findUnique({ where: { requestKey: q.requestKey } });
+        if (existing) return { question: toQuestion(existing), created: false };
+      }
+      // The counter row is locked by the update, so concurrent questions get distinct numbers, and a
+      // concurrent delivery of the same request waits here until the first one commits.
       const product = await db.product.update({ where: { id: q.productId }, data: { questionSeq: { increment: 1 } }, select: { questionSeq: true } });
-      const row = await db.question.create({
-        data: {
+      const id = randomUUID();
+      // ON CONFLICT DO NOTHING: the waiting duplicate finds the first one's requestKey and skips.
+      const inserted = await db.question.createMany({
+        data: [{
+          id,
           productId: q.productId,
           number: product.questionSeq,
           teamId: q.teamId,
@@ -51,9 +57,18 @@ export function questionStore(db: PrismaTx): QuestionStore {
           source: q.source,
           askedAt: q.askedAt,
           requestKey: q.requestKey ?? null,
-        },
+        }],
+        skipDuplicates: true,
       });
-      return toQuestion(row);
+      if (inserted.count === 0) {
+        // Give the number back (the counter is still locked by this transaction), and answer with the question
+        // the same request already created.
+        await db.product.update({ where: { id: q.productId }, data: { questionSeq: { decrement: 1 } } });
+        const existing = q.requestKey ? await db.question.findUnique({ where: { requestKey: q.requestKey } }) : null;
+        if (!existing) throw new Error(`question ${product.questionSeq} of product ${q.productId} was not inserted, and no question has its request key`);
+        return { question: toQuestion(existing), created: false };
+      }
+      return { question: toQuestion(await db.question.findUniqueOrThrow({ where: { id } })), created: true };
     },
 
     async byRequestKey(requestKey) {
@@ -62,6 +77,9 @@ export function questionStore(db: PrismaTx): QuestionStore {
     },
 
     async get(productId, id) {
+      // Locks the row for the rest of the transaction: two clicks on one question take turns, and the
+      // second sees what the first did.
+      await db.$queryRaw`SELECT 1 FROM "Question" WHERE "id" = ${id} FOR UPDATE`;
       const row = await db.question.findFirst({ where: { id, productId } });
       return row ? toQuestion(row) : undefined;
     },

@@ -48,7 +48,7 @@ describe('/po stats', () => {
   let deps: Deps;
 
   /** A product whose PO works 09:00–17:00 in Berlin, with teams and questions asked at known times. */
-  async function seed(workspace: string, questions: { team: number; askedAt: string; businessSec?: number; wallSec?: number; handed?: boolean; resolved?: boolean }[], teamNames: string[]) {
+  async function seed(workspace: string, questions: { team: number; askedAt: string; businessSec?: number; wallSec?: number; handed?: boolean; resolved?: boolean; escalated?: boolean }[], teamNames: string[]) {
     const { productId, teamIds, personIds } = await store.transaction(async (tx) => {
       const ws = await tx.workspace('slack', workspace, 'acme');
       const productId = await tx.createProduct(ws.id, 'acme');
@@ -74,7 +74,9 @@ describe('/po stats', () => {
         firstResponseBusinessSec: q.businessSec ?? null,
         firstResponseWallSec: q.wallSec ?? null,
         handedToId: q.handed ? personIds[2]! : null,
-        resolvedAt: q.resolved ? new Date(Date.parse(q.askedAt) + 60_000) : null,
+        resolvedAt: q.resolved ? new Date(Date.parse(q.askedAt) + (q.escalated ? 6 * HOUR : 60) * 1000) : null,
+        // The nudge job told the team the target passed.
+        escalatedAt: q.escalated ? new Date(Date.parse(q.askedAt) + 5 * HOUR * 1000) : null,
       })),
     });
   }
@@ -92,13 +94,23 @@ describe('/po stats', () => {
         { team: 1, askedAt: '2026-10-20T08:00:00Z', businessSec: 2 * HOUR, wallSec: 2 * HOUR, handed: true },
         // Week of 26 October
         { team: 0, askedAt: '2026-10-27T08:00:00Z', businessSec: 6 * HOUR, wallSec: 22 * HOUR },
-        { team: 0, askedAt: '2026-10-28T08:00:00Z', resolved: true }, // the asker resolved it before the PO responded
+        // The target passed without a response, then the asker resolved it: a miss all the same.
+        { team: 0, askedAt: '2026-10-28T08:00:00Z', resolved: true, escalated: true },
         // Week of 2 November: none
         // This week
         { team: 1, askedAt: '2026-11-09T09:00:00Z', businessSec: 45 * 60, wallSec: 45 * 60, handed: true },
-        { team: 0, askedAt: '2026-11-11T10:00:00Z' }, // waiting
+        { team: 0, askedAt: '2026-11-11T10:00:00Z' }, // waiting, within the target so far: not counted yet
       ],
       ['Apollo', 'Zephyr <!channel>'],
+    );
+    // An absent PO: one quick response, nine questions that passed the target without one (three resolved by the asker).
+    await seed(
+      'T-ABSENT',
+      [
+        { team: 0, askedAt: '2026-11-02T09:00:00Z', businessSec: 10 * 60, wallSec: 10 * 60 },
+        ...Array.from({ length: 9 }, (_, i) => ({ team: 0, askedAt: `2026-11-0${3 + (i % 3)}T09:0${i}:00Z`, escalated: true, resolved: i < 3 })),
+      ],
+      ['Apollo'],
     );
     await seed('T-QUIET', [], ['Lonely']);
   });
@@ -114,7 +126,8 @@ describe('/po stats', () => {
         'PO response times — last 4 weeks',
         '*Median to first response:* 1 h 23 min working time · 1 h 23 min in all',
         '*90th percentile:* 4 h 48 min working time · 16 h in all',
-        '*Within the target (4 h):* 75 % of 4 responses',
+        // 30 min, 2 h and 45 min of 4 responses, and 1 question that passed the target unanswered.
+        '*Within the target (4 h):* 60 % of 5 questions (1 past it without a response)',
         '*Questions:* 6 asked · 4 responded · 1 waiting · 1 resolved without a response',
         '*Handed to a customer or stakeholder:* 50 % of 4 responses',
         'Handing a question to the customer or stakeholder who knows lets the team clarify with them directly — healthy. A PO who relays every answer becomes a bottleneck.',
@@ -123,7 +136,7 @@ describe('/po stats', () => {
         'Weeks start on Monday (Europe/Berlin); the first one is Mon 19 Oct. · marks a week without responses.',
         '---',
         '*Per team*',
-        '• *Apollo* — median 3 h 15 min · 90th percentile 5 h 27 min · 4 asked · 1 waiting · 50 % within target',
+        '• *Apollo* — median 3 h 15 min · 90th percentile 5 h 27 min · 4 asked · 1 waiting · 33 % within target (1 past it without a response)',
         '• *Zephyr &lt;!channel&gt;* — median 1 h 23 min · 90th percentile 1 h 53 min · 2 asked · 100 % within target · 2 handed off',
       ].join('\n'),
     );
@@ -141,6 +154,15 @@ describe('/po stats', () => {
     expect(text(one)).toContain('*Questions:* 2 asked · 1 responded · 1 waiting');
     expect(text(one)).toContain('`▄`  this week 45 min\n');
     expect(text(one)).toContain('• *Apollo* — 1 asked · no responses yet');
+  });
+
+  it('counts questions that passed the target without a response as missed, so an absent PO does not look punctual', async () => {
+    const m = text(await showStats(ctx('T-ABSENT'), deps, undefined));
+    expect(m).toContain('*Within the target (4 h):* 10 % of 10 questions (9 past it without a response)');
+    expect(m).toContain('*Questions:* 10 asked · 1 responded · 6 waiting · 3 resolved without a response');
+    expect(m).toContain('• *Apollo* — median 10 min · 90th percentile 10 min · 10 asked · 6 waiting · 10 % within target (9 past it without a response)');
+    // This week alone: no questions at all.
+    expect(text(await showStats(ctx('T-ABSENT'), deps, '1'))).toContain('No questions to the PO this week');
   });
 
   it('is open to anyone in the product, the PO included', async () => {

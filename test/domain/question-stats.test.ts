@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseStatsWeeks, percent, sparkline, SPARK_GAP } from '../../src/domain/question-stats.js';
+import { parseStatsWeeks, percent, sparkline, SPARK_GAP, targetBase } from '../../src/domain/question-stats.js';
 
 describe('sparkline', () => {
   it('scales from the smallest value (▁) to the largest (█)', () => {
@@ -52,5 +52,14 @@ describe('parseStatsWeeks', () => {
 
   it('refuses anything else', () => {
     for (const text of ['0', '27', '-3', '2.5', 'four', '4 weeks', '1e1']) expect(parseStatsWeeks(text), text).toBeUndefined();
+  });
+});
+
+describe('targetBase', () => {
+  it('takes every response and every question that passed the target without one', () => {
+    // 1 fast response and 9 ignored questions: the share is of 10, not of 1.
+    expect(targetBase({ responded: 1, overdue: 9 })).toBe(10);
+    expect(percent(1, targetBase({ responded: 1, overdue: 9 }))).toBe('10 %');
+    expect(targetBase({ responded: 0, overdue: 0 })).toBe(0);
   });
 });

@@ -40,6 +40,10 @@ describe('isMentionQuestion', () => {
     expect(isMentionQuestion('hello')).toBe(false);
     expect(isMentionQuestion('?')).toBe(false);
     expect(isMentionQuestion('Is this? No.')).toBe(false);
+    // A subcommand with a question mark is that command, as on Teams.
+    expect(isMentionQuestion('help?')).toBe(false);
+    expect(isMentionQuestion('stats?')).toBe(false);
+    expect(isMentionQuestion('Is the API frozen for the release?')).toBe(true);
   });
 });
 

@@ -128,6 +128,21 @@ describe.each(testDatabaseKinds())('outbox dispatcher (%s)', (kind) => {
     expect((await rows())[0]).toMatchObject({ attempts: 1, lastError: 'Slack refused: channel_not_found' });
   });
 
+  it('tells whoever a post was for that it can never go out, and why, in their own channel', async () => {
+    fake.failNext('chat.postMessage', { error: 'not_in_channel' });
+    const reportTo = { userId: 'U0BOB00001', channelId: 'C0TEAMA001', recipientName: 'team Rocket’s channel', platform: 'slack' as const, workspaceExternalId: 'T0PODESK01' };
+    await enqueue({ kind: 'post', channelId: 'C0TEAMA001', message: text('the anchor'), messageKey: 'question:9', reportTo });
+    dispatcher().start();
+    await fake.waitFor(() => fake.callsTo('chat.postEphemeral').length === 1);
+    const [notice] = fake.callsTo('chat.postEphemeral');
+    expect(notice!.args).toMatchObject({ channel: 'C0TEAMA001', user: 'U0BOB00001' });
+    expect(replyText(notice!.args as never)).toContain(
+      'I could not post in *team Rocket’s channel*: po-desk is not in that channel: invite it with /invite @po-desk, then ask again.',
+    );
+    await waitUntil(async () => (await rows()).every((r) => r.status !== 'pending'));
+    expect((await rows()).map((r) => [r.kind, r.status])).toEqual([['post', 'dead'], ['ephemeral', 'sent']]);
+  });
+
   it('leaves messages for a platform it cannot reach pending, for a process that can', async () => {
     await enqueue({ kind: 'post', channelId: 'C0TEAMA001', message: text('for later') });
     const blind = new Dispatcher({ db: database.db.prisma, senders: {}, clock: systemClock, log, maxAttempts: 1, pollMs: 20 });
@@ -190,6 +205,50 @@ describe.each(testDatabaseKinds())('outbox dispatcher (%s)', (kind) => {
         [{ type: 'text', text: 'See ' }, { type: 'text', text: 'the question' }],
         [{ type: 'text', text: 'See ' }, { type: 'text', text: 'the question' }],
       ]);
+    });
+
+    it('waits at most 30 s for a linked message that keeps failing, then shows the label as text', async () => {
+      const { sent, sender } = linkingSender({ permalinks: true });
+      // The anchor keeps retrying (its next attempt is far away); the DM linking to it was queued 31 s ago.
+      await enqueue({ kind: 'post', channelId: 'C0TEAMA001', message: text('the anchor'), messageKey: 'question:9' });
+      await database.db.prisma.outboxMessage.updateMany({ data: { nextAttemptAt: new Date(Date.now() + 3_600_000), attempts: 2, lastError: 'Slack error: 503' } });
+      await enqueue({ kind: 'dm', userId: 'U0PAT00001', message: withLink('question:9') });
+      await database.db.prisma.outboxMessage.updateMany({ where: { kind: 'dm' }, data: { createdAt: new Date(Date.now() - 31_000) } });
+      const d = new Dispatcher({ db: database.db.prisma, senders: { slack: sender }, clock: systemClock, log, maxAttempts: 3, pollMs: 20 });
+      dispatchers.push(d);
+      expect(await d.drainOnce()).toBe(1);
+      expect(sent.map((i) => i.kind)).toEqual(['dm']);
+      expect(spansOf(sent[0]!)).toEqual([{ type: 'text', text: 'See ' }, { type: 'text', text: 'the question' }]);
+      expect((await rows()).map((r) => [r.kind, r.status])).toEqual([['post', 'pending'], ['dm', 'sent']]);
+    });
+
+    it('within the 30 s, waits for the linked message', async () => {
+      const { sent, sender } = linkingSender({ permalinks: true });
+      await enqueue({ kind: 'post', channelId: 'C0TEAMA001', message: text('the anchor'), messageKey: 'question:10' });
+      await database.db.prisma.outboxMessage.updateMany({ data: { nextAttemptAt: new Date(Date.now() + 3_600_000) } });
+      await enqueue({ kind: 'dm', userId: 'U0PAT00001', message: withLink('question:10') });
+      await database.db.prisma.outboxMessage.updateMany({ where: { kind: 'dm' }, data: { createdAt: new Date(Date.now() - 25_000) } });
+      const d = new Dispatcher({ db: database.db.prisma, senders: { slack: sender }, clock: systemClock, log, maxAttempts: 3, pollMs: 20 });
+      dispatchers.push(d);
+      expect(await d.drainOnce()).toBe(1);
+      expect(sent).toEqual([]);
+      expect((await rows()).find((r) => r.kind === 'dm')).toMatchObject({ status: 'pending', attempts: 0 });
+    });
+
+    it('asks the permalink of the platform the linked message is on', async () => {
+      const slack = linkingSender({ permalinks: true });
+      const teams = linkingSender({ permalinks: false });
+      await enqueue({ kind: 'post', channelId: 'C0TEAMA001', message: text('the anchor'), messageKey: 'question:11' });
+      // The PO's DM goes to their account in a Teams tenant of the same product.
+      await store.transaction(async (tx) => {
+        const ws = await tx.workspace('teams', 'tenant-1');
+        await tx.enqueue(ws, { kind: 'dm', userId: 'aad-pat', message: withLink('question:11') });
+      });
+      const d = new Dispatcher({ db: database.db.prisma, senders: { slack: slack.sender, teams: teams.sender }, clock: systemClock, log, maxAttempts: 3, pollMs: 20 });
+      dispatchers.push(d);
+      d.start();
+      await waitUntil(async () => (await rows()).every((r) => r.status === 'sent'), 5_000);
+      expect(teams.sent.map(spansOf)).toEqual([[{ type: 'text', text: 'See ' }, { type: 'link', url: 'https://chat.example/C0TEAMA001/m1', label: 'the question' }]]);
     });
   });
 

@@ -22,6 +22,8 @@ interface Seed {
   handed?: boolean;
   /** Resolved (by the asker, say) without a response from the PO. */
   resolved?: boolean;
+  /** The nudge job told the team the target passed (five hours after asking). */
+  escalated?: boolean;
 }
 
 /** Known questions; the comments give the PO's wall clock in Berlin. */
@@ -33,9 +35,9 @@ const SEEDS: Seed[] = [
   { team: 'apollo', askedAt: '2026-10-25T22:59:00Z', businessSec: 1200, wallSec: 1200 }, // Sun 23:59 winter time
   // Week of 26 October
   { team: 'apollo', askedAt: '2026-10-25T23:30:00Z', businessSec: 300, wallSec: 300 }, // Mon 00:30: a Sunday in UTC
-  { team: 'apollo', askedAt: '2026-10-27T09:00:00Z' }, // still waiting
-  { team: 'apollo', askedAt: '2026-10-29T09:00:00Z', resolved: true }, // resolved without a response
-  { team: 'zephyr', askedAt: '2026-10-28T09:00:00Z', businessSec: 5 * HOUR, wallSec: 25 * HOUR }, // over the target
+  { team: 'apollo', askedAt: '2026-10-27T09:00:00Z', escalated: true }, // still waiting, past the target: overdue
+  { team: 'apollo', askedAt: '2026-10-29T09:00:00Z', resolved: true, escalated: true }, // resolved without a response after passing the target: overdue
+  { team: 'zephyr', askedAt: '2026-10-28T09:00:00Z', businessSec: 5 * HOUR, wallSec: 25 * HOUR, escalated: true }, // over the target, then responded: late, not overdue
   // Week of 2 November: nothing
   // Week of 9 November (this week)
   { team: 'zephyr', askedAt: '2026-11-10T08:00:00Z', businessSec: 4 * HOUR, wallSec: 4 * HOUR, handed: true }, // exactly the target
@@ -81,7 +83,8 @@ describe.each(testDatabaseKinds())('question statistics in SQL (%s)', (kind) => 
         firstResponseBusinessSec: s.businessSec ?? null,
         firstResponseWallSec: s.wallSec ?? null,
         handedToId: s.handed ? main.askerId : null,
-        resolvedAt: s.resolved ? new Date(Date.parse(s.askedAt) + 60_000) : null,
+        resolvedAt: s.resolved ? new Date(Date.parse(s.askedAt) + (s.escalated ? 6 * HOUR : 60) * 1000) : null,
+        escalatedAt: s.escalated ? new Date(Date.parse(s.askedAt) + 5 * HOUR * 1000) : null,
       })),
     });
     // Another product's questions in the same period never count.
@@ -101,6 +104,7 @@ describe.each(testDatabaseKinds())('question statistics in SQL (%s)', (kind) => 
       responded: 6,
       waiting: 2,
       withinTarget: 5,
+      overdue: 2,
       handedOff: 2,
       medianBusinessSec: 900,
       p90BusinessSec: 16_200,
@@ -112,25 +116,25 @@ describe.each(testDatabaseKinds())('question statistics in SQL (%s)', (kind) => 
   it('splits by team, sorted by name, with the team names as stored', async () => {
     const stats = await questionStats(prisma(), productId, QUERY);
     expect(stats.byTeam).toEqual([
-      { teamId: teamIds.apollo, teamName: 'Apollo', asked: 6, responded: 3, waiting: 2, withinTarget: 3, handedOff: 0, medianBusinessSec: 300, p90BusinessSec: 1020, medianWallSec: 300, p90WallSec: 1020 },
-      { teamId: teamIds.zephyr, teamName: 'Zephyr <b>', asked: 3, responded: 3, waiting: 0, withinTarget: 2, handedOff: 2, medianBusinessSec: 14_400, p90BusinessSec: 17_280, medianWallSec: 14_400, p90WallSec: 74_880 },
+      { teamId: teamIds.apollo, teamName: 'Apollo', asked: 6, responded: 3, waiting: 2, withinTarget: 3, overdue: 2, handedOff: 0, medianBusinessSec: 300, p90BusinessSec: 1020, medianWallSec: 300, p90WallSec: 1020 },
+      { teamId: teamIds.zephyr, teamName: 'Zephyr <b>', asked: 3, responded: 3, waiting: 0, withinTarget: 2, overdue: 0, handedOff: 2, medianBusinessSec: 14_400, p90BusinessSec: 17_280, medianWallSec: 14_400, p90WallSec: 74_880 },
     ]);
   });
 
   it('splits by week starting Monday 00:00 in the PO’s zone, across a DST change, with empty weeks filled in', async () => {
     const stats = await questionStats(prisma(), productId, QUERY);
     expect(stats.weeks).toEqual([
-      { weekStart: '2026-10-19', asked: 3, responded: 3, waiting: 0, withinTarget: 3, handedOff: 1, medianBusinessSec: 600, p90BusinessSec: 1080, medianWallSec: 1200, p90WallSec: 6000 },
-      { weekStart: '2026-10-26', asked: 4, responded: 2, waiting: 1, withinTarget: 1, handedOff: 0, medianBusinessSec: 9150, p90BusinessSec: 16_230, medianWallSec: 45_150, p90WallSec: 81_030 },
-      { weekStart: '2026-11-02', asked: 0, responded: 0, waiting: 0, withinTarget: 0, handedOff: 0, medianBusinessSec: undefined, p90BusinessSec: undefined, medianWallSec: undefined, p90WallSec: undefined },
-      { weekStart: '2026-11-09', asked: 2, responded: 1, waiting: 1, withinTarget: 1, handedOff: 1, medianBusinessSec: 14_400, p90BusinessSec: 14_400, medianWallSec: 14_400, p90WallSec: 14_400 },
+      { weekStart: '2026-10-19', asked: 3, responded: 3, waiting: 0, withinTarget: 3, overdue: 0, handedOff: 1, medianBusinessSec: 600, p90BusinessSec: 1080, medianWallSec: 1200, p90WallSec: 6000 },
+      { weekStart: '2026-10-26', asked: 4, responded: 2, waiting: 1, withinTarget: 1, overdue: 2, handedOff: 0, medianBusinessSec: 9150, p90BusinessSec: 16_230, medianWallSec: 45_150, p90WallSec: 81_030 },
+      { weekStart: '2026-11-02', asked: 0, responded: 0, waiting: 0, withinTarget: 0, overdue: 0, handedOff: 0, medianBusinessSec: undefined, p90BusinessSec: undefined, medianWallSec: undefined, p90WallSec: undefined },
+      { weekStart: '2026-11-09', asked: 2, responded: 1, waiting: 1, withinTarget: 1, overdue: 0, handedOff: 1, medianBusinessSec: 14_400, p90BusinessSec: 14_400, medianWallSec: 14_400, p90WallSec: 14_400 },
     ]);
   });
 
   it('takes the weeks before this one together, for "this week vs the previous ones"', async () => {
     const stats = await questionStats(prisma(), productId, QUERY);
     // Business: 60, 300, 600, 1200, 18000. Wall: 60, 300, 1200, 7200, 90000.
-    expect(stats.earlier).toEqual({ asked: 7, responded: 5, waiting: 1, withinTarget: 4, handedOff: 1, medianBusinessSec: 600, p90BusinessSec: 11_280, medianWallSec: 1200, p90WallSec: 56_880 });
+    expect(stats.earlier).toEqual({ asked: 7, responded: 5, waiting: 1, withinTarget: 4, overdue: 2, handedOff: 1, medianBusinessSec: 600, p90BusinessSec: 11_280, medianWallSec: 1200, p90WallSec: 56_880 });
   });
 
   it('puts the same instants in other weeks for a PO in another zone', async () => {
@@ -147,7 +151,7 @@ describe.each(testDatabaseKinds())('question statistics in SQL (%s)', (kind) => 
 
   it('answers an empty period with zeros, no teams and every week', async () => {
     const stats = await questionStats(prisma(), emptyProductId, QUERY);
-    expect(stats.overall).toMatchObject({ asked: 0, responded: 0, medianBusinessSec: undefined, p90WallSec: undefined });
+    expect(stats.overall).toMatchObject({ asked: 0, responded: 0, overdue: 0, medianBusinessSec: undefined, p90WallSec: undefined });
     expect(stats.byTeam).toEqual([]);
     expect(stats.earlier.asked).toBe(0);
     expect(stats.weeks.map((w) => w.weekStart)).toEqual(['2026-10-19', '2026-10-26', '2026-11-02', '2026-11-09']);

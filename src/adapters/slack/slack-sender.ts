@@ -48,12 +48,18 @@ export function slackSender(client: WebClient): Sender {
   };
 }
 
-/** Why a person could not be reached, in their words, for the Slack refusals that are about the person. */
+/**
+ * Why a person or channel could not be reached, in words the person told understands, for the Slack
+ * refusals that are about the recipient (not about po-desk's own setup or the message).
+ */
 const EXPLANATIONS: Record<string, string> = {
   user_disabled: 'their Slack account is deactivated',
   account_inactive: 'their Slack account is deactivated',
   user_not_found: 'Slack does not know them (any more)',
   cannot_dm_bot: 'they are a bot',
+  not_in_channel: 'po-desk is not in that channel: invite it with /invite @po-desk, then ask again',
+  channel_not_found: 'Slack cannot find that channel: it was deleted, or it is private and po-desk is not in it (invite it with /invite @po-desk, then ask again)',
+  is_archived: 'that channel is archived: unarchive it, then ask again',
 };
 
 function classify(error: unknown): SendError {

@@ -31,14 +31,16 @@ export async function askQuestion(ctx: CommandContext, deps: Deps, text: string,
     if (isOwner(state, caller.id)) {
       return message(section('You are the Product Owner: questions to the PO come to you. To talk to the team, just post in the channel.'));
     }
-    const again = requestKey ? await tx.questions.byRequestKey(requestKey) : undefined;
-    const q = again ?? (await tx.questions.create({ productId: state.id, teamId: team.id, askerId: caller.id, text: valid.text, source, askedAt: now, requestKey }));
+    // A retried or concurrent delivery of the same request finds the question already asked (created: false).
+    const { question: q, created } = await tx.questions.create({ productId: state.id, teamId: team.id, askerId: caller.id, text: valid.text, source, askedAt: now, requestKey });
     const { cal, absences } = await poCalendar(tx, state, now);
     const median = await tx.questions.medianFirstResponseSec(state.id, new Date(now.getTime() - 4 * WEEK));
-    if (!again) {
+    if (created) {
       let view = await viewOf(tx, state, q);
       const ws = await tx.teamWorkspace(team.id);
-      await tx.enqueue({ ...ws, productId: state.id }, { kind: 'post', channelId: team.channelId, messageKey: anchorKeyOf(q.id), message: anchorMessage(view) });
+      // If the channel refuses the anchor for good (po-desk not in it, archived), the asker is told why.
+      const reportTo = { userId: ctx.userId, channelId: ctx.channelId, recipientName: `team ${team.name}’s channel`, platform: ctx.platform, workspaceExternalId: ctx.workspaceExternalId };
+      await tx.enqueue({ ...ws, productId: state.id }, { kind: 'post', channelId: team.channelId, messageKey: anchorKeyOf(q.id), message: anchorMessage(view), reportTo });
       view = await notifyPo(tx, state, view, now, { anchorPosted: true });
       await tx.audit(state.id, caller.id, 'question.asked', { question: q.id, number: q.number, team: team.id, source });
     }

@@ -29,12 +29,16 @@ export async function goAway(ctx: CommandContext, deps: Deps, lastDay: string | 
     await tx.calendar.startAbsence({ productId: state.id, personId: caller.id, from: now, until, lastDay, note });
     await tx.audit(state.id, caller.id, 'po.away', { lastDay, note });
     return message(
-      section('You are away until the end of ', { type: 'date', at: zonedInstant(lastDay, 12 * 60, hours.timeZone), timeZone: hours.timeZone }, '. Askers are told when you are back, your response clock pauses, and I send no nudges.'),
+      section(`You are away until the end of ${dayName(lastDay)} (${hours.timeZone}). Askers are told when you are back, your response clock pauses, and I send no nudges.`),
       context('Questions still queue: see them with ', code('/po questions'), '. Back early? ', code('/po back'), '.'),
     );
   });
   return reply ?? NOT_SET_UP;
 }
+
+/** "Fri 4 Dec 2026": a calendar date as people say it, with no time of day. */
+const dayName = (date: string) =>
+  new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`)).replace(',', '');
 
 /** `/po back`: ends the PO's absence now. */
 export async function comeBack(ctx: CommandContext, deps: Deps): Promise<Message> {

@@ -1,11 +1,20 @@
 import { formatDuration } from '../../domain/business-time.js';
 import { isOwner, teamOfChannel } from '../../domain/product.js';
-import { waitOf } from '../../domain/question.js';
+import { statusOf, waitOf, type QuestionStatus } from '../../domain/question.js';
 import { code, context, message, section } from '../../messages/build.js';
 import type { Block, Message } from '../../messages/model.js';
 import { withProduct, type CommandContext, type Deps } from '../context.js';
 import { poCalendar, viewOf } from './load.js';
-import { questionLine } from './question-messages.js';
+import { questionLine, type QuestionView } from './question-messages.js';
+
+/** What still has to happen, in a word or two, for a question that has had a first response. */
+const STATE_WORDS: Record<QuestionStatus, (v: QuestionView) => string> = {
+  waiting: () => 'waiting',
+  'on-it': () => 'the PO is on it',
+  'handed-off': (v) => `with ${v.handedTo?.displayName ?? 'a customer'}`,
+  answered: () => 'answered, not yet resolved',
+  resolved: () => 'resolved',
+};
 
 /** More than this and the list becomes a wall; the rest are counted. */
 const SHOWN = 25;
@@ -37,8 +46,9 @@ export async function listQuestions(ctx: CommandContext, deps: Deps): Promise<Me
     for (const q of open.slice(0, SHOWN)) {
       const v = await viewOf(tx, state, q);
       const w = waitOf(q, cal, now);
+      const stage = statusOf(q);
       const status = q.firstResponseAt
-        ? `first response after ${formatDuration(w.businessMs, { dayMs })} of working time`
+        ? `${STATE_WORDS[stage](v)} · first response after ${formatDuration(w.businessMs, { dayMs })} of working time`
         : `waiting ${formatDuration(w.businessMs, { dayMs })} of working time (${formatDuration(w.wallMs)} in all)`;
       items.push(questionLine(v, status));
     }

@@ -26,7 +26,8 @@ export async function viewOf(tx: Tx, state: ProductState, q: Question): Promise<
   const people = new Map((await tx.personsByIds(state.id, ids)).map((p) => [p.id, p]));
   const find = (id: string | undefined): PersonRef | undefined => (id ? people.get(id) : undefined);
   const asker = find(q.askerId) ?? { id: q.askerId, platformUserId: '', displayName: 'someone' };
-  return { q, team, asker, po: state.owner, answeredBy: find(q.answeredById), handedTo: find(q.handedToId), resolvedBy: find(q.resolvedById) };
+  const timeZone = state.owner ? (await tx.workingHours(state.owner.id)).timeZone : 'UTC';
+  return { q, team, asker, po: state.owner, answeredBy: find(q.answeredById), handedTo: find(q.handedToId), resolvedBy: find(q.resolvedById), timeZone };
 }
 
 /** The workspace a team's channel is in (the anchor and its thread live there). */
@@ -41,7 +42,7 @@ export async function refreshQuestionMessages(tx: Tx, state: ProductState, v: Qu
     await tx.enqueue(await teamWorkspace(tx, state, v.q.teamId), { kind: 'update', messageKey: anchorKeyOf(v.q.id), message: anchorMessage(v) });
   }
   if (options.po !== false && v.q.poNotifiedAt && state.owner) {
-    await tx.enqueue(await personWorkspace(tx, state, state.owner.id), { kind: 'update', messageKey: poKeyOf(v.q.id), message: poMessage(v) });
+    await tx.enqueue(await personWorkspace(tx, state, state.owner.id), { kind: 'update', messageKey: poKeyOf(v.q.id, state.owner.id), message: poMessage(v) });
   }
 }
 
@@ -62,7 +63,7 @@ export async function notifyPo(tx: Tx, state: ProductState, v: QuestionView, now
   const q = { ...v.q, poNotifiedAt: now };
   await tx.questions.update(q.id, { poNotifiedAt: now });
   const next = { ...v, q };
-  await tx.enqueue(ws, { kind: 'dm', userId: state.owner.platformUserId, messageKey: poKeyOf(q.id), message: poMessage(next) });
+  await tx.enqueue(ws, { kind: 'dm', userId: state.owner.platformUserId, messageKey: poKeyOf(q.id, state.owner.id), message: poMessage(next) });
   if (!options.anchorPosted) await tx.enqueue(ws, { kind: 'update', messageKey: anchorKeyOf(q.id), message: anchorMessage(next) });
   return next;
 }

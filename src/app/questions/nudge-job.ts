@@ -15,6 +15,7 @@ export async function nudgeWaitingQuestions(store: Store, now: Date, log: Logger
   let nudged = 0;
   let escalated = 0;
   for (const candidate of waiting) {
+    // One question that cannot be handled (a product half set up) must not stop the nudges after it.
     await store.transaction(async (tx) => {
       const q = await tx.questions.get(candidate.productId, candidate.id);
       if (!q) return;
@@ -38,7 +39,7 @@ export async function nudgeWaitingQuestions(store: Store, now: Date, log: Logger
         await tx.questions.update(q.id, { escalatedAt: now });
         escalated++;
       }
-    });
+    }).catch((error: unknown) => log.error({ err: error, question: candidate.id }, 'questions: could not check a waiting question; the next run tries again'));
   }
   if (nudged + escalated > 0) log.info({ nudged, escalated }, 'questions: nudged the PO');
   return { nudged, escalated };

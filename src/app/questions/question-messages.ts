@@ -17,6 +17,8 @@ export interface QuestionView {
   answeredBy: PersonRef | undefined;
   handedTo: PersonRef | undefined;
   resolvedBy: PersonRef | undefined;
+  /** The PO's time zone: where the platform cannot show times in each reader's own (Teams cards). */
+  timeZone: string;
 }
 
 export const QUESTION_ACTIONS = {
@@ -32,7 +34,7 @@ export const ANSWER_FORM = 'question.answer';
 export const HANDOFF_FORM = 'question.handoff';
 export const CUSTOMER_ANSWER_FORM = 'question.customer-answer';
 
-const when = (at: Date): Span => ({ type: 'date', at });
+const when = (at: Date, timeZone: string): Span => ({ type: 'date', at, timeZone });
 const channel = (team: TeamState): Span => ({ type: 'channel', channelId: team.channelId, name: team.name });
 
 /** The question as people wrote it: a text span, so every renderer escapes it. */
@@ -63,13 +65,13 @@ export function anchorMessage(v: QuestionView): Message {
   return message(
     section(bold('Question for the PO'), ' from ', mention(v.asker), ':'),
     { type: 'section', text: [quoted(v.q.text)] },
-    context(`${questionLabel(v.q)} · asked `, when(v.q.askedAt), ' · ', ...statusSpans(v)),
+    context(`${questionLabel(v.q)} · asked `, when(v.q.askedAt, v.timeZone), ' · ', ...statusSpans(v)),
     actions(button),
   );
 }
 
-/** The PO's private copy, with what the PO can do about it. */
-export function poMessage(v: QuestionView): Message {
+/** What the PO can do about the question now: on the PO's copy and on every reminder. */
+function poButtons(v: QuestionView): Button[] {
   const status = statusOf(v.q);
   const buttons: Button[] = [];
   if (status !== 'resolved') {
@@ -77,18 +79,34 @@ export function poMessage(v: QuestionView): Message {
     if (status === 'waiting') buttons.push({ actionId: QUESTION_ACTIONS.onIt, label: 'I’m on it', value: v.q.id });
     if (status === 'waiting' || status === 'on-it') buttons.push({ actionId: QUESTION_ACTIONS.handoff, label: 'Ask a customer', value: v.q.id, opensForm: true });
   }
+  return buttons;
+}
+
+/** The PO's private copy, with what the PO can do about it. */
+export function poMessage(v: QuestionView): Message {
+  const buttons = poButtons(v);
   return message(
     section(bold(`${questionLabel(v.q)} from team ${v.team.name}`), ': ', mention(v.asker), ' asks'),
     { type: 'section', text: [quoted(v.q.text)] },
-    context('In ', channel(v.team), ' · asked ', when(v.q.askedAt), ' · ', { type: 'messageLink', messageKey: anchorKeyOf(v.q.id), label: 'open the question' }),
+    context('In ', channel(v.team), ' · asked ', when(v.q.askedAt, v.timeZone), ' · ', { type: 'messageLink', messageKey: anchorKeyOf(v.q.id), label: 'open the question' }),
     context(...statusSpans(v)),
     ...(buttons.length > 0 ? [actions(...buttons)] : []),
   );
 }
 
 export const anchorKeyOf = (questionId: string) => `question:${questionId}`;
-export const poKeyOf = (questionId: string) => `question:${questionId}:po`;
+/** The PO's copy, per PO: after a handover the new PO's copy is another message than the old one's. */
+export const poKeyOf = (questionId: string, poPersonId: string) => `question:${questionId}:po:${poPersonId}`;
 export const customerKeyOf = (questionId: string) => `question:${questionId}:customer`;
+
+/** What the previous PO's copy turns into after a handover: no buttons that would only refuse. */
+export function handedOverCopy(v: QuestionView, to: PersonRef): Message {
+  return message(
+    section(bold(`${questionLabel(v.q)} from team ${v.team.name}`), ': ', mention(v.asker), ' asks'),
+    { type: 'section', text: [quoted(v.q.text)] },
+    context('➡️ Now with ', mention(to), ', the new Product Owner.'),
+  );
+}
 
 /** To the person the PO handed the question to. */
 export function customerMessage(v: QuestionView, note: string | undefined): Message {
@@ -97,9 +115,9 @@ export function customerMessage(v: QuestionView, note: string | undefined): Mess
     section(v.po ? mention(v.po) : 'The Product Owner', ' (Product Owner) would like you to answer a question from ', mention(v.asker), ' of team ', bold(v.team.name), ' directly:'),
     { type: 'section', text: [quoted(v.q.text)] },
     ...(note ? [section('Note from the PO: ', quoted(note))] : []),
-    context('Your answer goes to the team’s thread in ', channel(v.team), ', where you can keep talking with them.'),
+    context('Your answer is posted for the team in the question’s thread in ', channel(v.team), '; if you are in that channel, you can talk it through with them there.'),
     answered
-      ? context('✅ You answered ', when(v.q.answeredAt!), '. Thank you!')
+      ? context('✅ You answered ', when(v.q.answeredAt!, v.timeZone), '. Thank you!')
       : actions({ actionId: QUESTION_ACTIONS.customerAnswer, label: 'Answer', value: v.q.id, style: 'primary', opensForm: true }),
   );
 }
@@ -126,7 +144,7 @@ export const onItPost = (v: QuestionView): Message => message(section(v.po ? men
 export const handoffPost = (v: QuestionView, to: PersonRef): Message =>
   message(
     section(v.po ? mention(v.po) : 'The PO', ' asked ', mention(to), ' to answer this directly: they know it first-hand.'),
-    context('Teams talking with customers directly is how it should be; keep the conversation here.'),
+    context('Their answer will be posted here. Teams clarifying directly with the people who know is how it should be.'),
   );
 
 export const remindedPost = (v: QuestionView, waitedMs: number, dayMs: number): Message =>
@@ -136,7 +154,8 @@ export function nudgeMessage(v: QuestionView, waitedMs: number, dayMs: number, o
   return message(
     section(overdue ? '⏰ Past the response target: ' : '⏰ Reminder: ', mention(v.asker), ` of team ${v.team.name} has waited ${formatDuration(waitedMs, { dayMs })} of working time for an answer to ${questionLabel(v.q)}:`),
     { type: 'section', text: [quoted(v.q.text)] },
-    context({ type: 'messageLink', messageKey: anchorKeyOf(v.q.id), label: 'Open the question' }, ' · answer from the message above, or reply in the question’s thread.'),
+    context({ type: 'messageLink', messageKey: anchorKeyOf(v.q.id), label: 'Open the question' }, ' · answer here, or reply in the question’s thread.'),
+    actions(...poButtons(v)),
   );
 }
 

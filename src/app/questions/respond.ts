@@ -52,10 +52,9 @@ export async function markOnIt(ctx: CommandContext, deps: Deps, id: string): Pro
   return withQuestion(ctx, deps, id, async ({ tx, state, caller }, q) => {
     if (!isOwner(state, caller.id)) throw onlyPo(state);
     if (q.resolvedAt) return poMessage(await viewOf(tx, state, q));
-    const wasFirst = !q.firstResponseAt;
     const next = await firstResponse(tx, state, q, 'on-it', now);
     const v = await viewOf(tx, state, next);
-    if (wasFirst) {
+    if (next !== q) {
       await postInThread(tx, state, next, onItPost(v));
       await refreshQuestionMessages(tx, state, v, { po: false });
       await tx.audit(state.id, caller.id, 'question.on-it', { question: q.id });
@@ -116,8 +115,10 @@ async function tellAskerIfMentionsAreSilent(tx: Tx, state: ProductState, v: Ques
 
 async function recordAnswer(tx: Tx, state: ProductState, q: Question, by: PersonRef, text: string, now: Date, kind: FirstResponseKind): Promise<Question> {
   const next = await firstResponse(tx, state, q, kind, now);
-  await tx.questions.update(q.id, { answeredAt: now, answeredById: by.id, answerText: text });
-  return { ...next, answeredAt: now, answeredById: by.id, answerText: text };
+  // The first answer's time is what latency is about; a later answer ("Answer again") replaces the text.
+  const answeredAt = q.answeredAt ?? now;
+  await tx.questions.update(q.id, { answeredAt, answeredById: by.id, answerText: text });
+  return { ...next, answeredAt, answeredById: by.id, answerText: text };
 }
 
 /** A reply typed in the question's thread: from the PO (or the person asked) it is the answer. */
@@ -125,10 +126,12 @@ export async function threadReply(ctx: CommandContext, deps: Deps, thread: { mes
   const now = deps.clock.now();
   // Most thread replies are not in a question's thread: find out before looking anyone up.
   const anchored = await deps.store.transaction((tx) => tx.questions.byAnchor(ctx.platform, ctx.workspaceExternalId, ctx.channelId, thread.messageId));
-  if (!anchored || anchored.resolvedAt) return;
+  if (!anchored || anchored.resolvedAt || anchored.answeredAt) return;
   await withProduct(ctx, deps, { create: false }, async ({ tx, state, caller }) => {
-    const q = await tx.questions.byAnchor(ctx.platform, ctx.workspaceExternalId, ctx.channelId, thread.messageId);
-    if (!q || q.productId !== state.id || q.resolvedAt) return;
+    if (anchored.productId !== state.id) return;
+    const q = await tx.questions.get(state.id, anchored.id);
+    // Once answered, later messages in the thread are conversation ("Thanks, Sam!"), not new answers.
+    if (!q || q.resolvedAt || q.answeredAt) return;
     const isPo = isOwner(state, caller.id);
     if (!isPo && q.handedToId !== caller.id) return;
     const trimmed = truncate(text.trim(), MAX_QUESTION_CHARS);
@@ -155,6 +158,10 @@ export async function submitHandoff(ctx: CommandContext, deps: Deps, id: string 
   return withQuestion(ctx, deps, id, async ({ tx, state, caller, workspace }, q) => {
     if (!isOwner(state, caller.id)) throw onlyPo(state);
     if (q.resolvedAt) throw new UserError('question_resolved', `${questionLabel(q)} is already resolved.`);
+    if (q.handedToId) {
+      const [earlier] = await tx.personsByIds(state.id, [q.handedToId]);
+      throw new UserError('question_handed_off', `${questionLabel(q)} is already with ${earlier?.displayName ?? 'someone you asked'}: answer it yourself with Answer if they cannot.`);
+    }
     const [to] = await tx.ensurePersons(state.id, workspace.id, [toNewPerson(profile)]);
     if (to!.id === caller.id) return { kind: 'invalid', errors: { person: 'That is you: use Answer instead.' } };
     if (to!.id === q.askerId) return { kind: 'invalid', errors: { person: 'That is who asked: pick the person who knows the answer.' } };
@@ -162,7 +169,14 @@ export async function submitHandoff(ctx: CommandContext, deps: Deps, id: string 
     await tx.questions.update(q.id, { handedToId: to!.id, handedOffAt: now });
     const v = await viewOf(tx, state, { ...responded, handedToId: to!.id, handedOffAt: now });
     await postInThread(tx, state, q, handoffPost(v, to!));
-    await tx.enqueue(workspace, { kind: 'dm', userId: to!.platformUserId, messageKey: customerKeyOf(q.id), message: customerMessage(v, note) });
+    await tx.enqueue(workspace, {
+      kind: 'dm',
+      userId: to!.platformUserId,
+      messageKey: customerKeyOf(q.id),
+      message: customerMessage(v, note),
+      // If they can never be reached, the PO learns it (and can answer instead).
+      reportTo: { userId: ctx.userId, channelId: ctx.channelId, recipientName: to!.displayName, platform: ctx.platform, workspaceExternalId: ctx.workspaceExternalId },
+    });
     await refreshQuestionMessages(tx, state, v);
     await tx.audit(state.id, caller.id, 'question.handed-off', { question: q.id, to: to!.id });
     return {

@@ -1,5 +1,5 @@
 import { formatDuration } from '../../domain/business-time.js';
-import { parseStatsWeeks, percent, SPARK_GAP, sparkline, STATS_MAX_WEEKS, type LatencySummary } from '../../domain/question-stats.js';
+import { parseStatsWeeks, percent, SPARK_GAP, sparkline, STATS_MAX_WEEKS, targetBase, type LatencySummary } from '../../domain/question-stats.js';
 import { DEFAULT_WORKING_HOURS } from '../../domain/working-hours.js';
 import { addDays, isoWeekday, localDate, zonedInstant } from '../../domain/zoned-time.js';
 import { bold, code, context, header, message, rich, section } from '../../messages/build.js';
@@ -54,8 +54,8 @@ export async function showStats(ctx: CommandContext, deps: Deps, weeksText: stri
         fields: [
           { label: 'Median to first response', value: rich(`${business(overall.medianBusinessSec)} working time · ${wall(overall.medianWallSec)} in all`) },
           { label: '90th percentile', value: rich(`${business(overall.p90BusinessSec)} working time · ${wall(overall.p90WallSec)} in all`) },
-          // Of the questions responded to: whether a waiting one already missed the target is not known in SQL.
-          { label: `Within the target (${target})`, value: rich(ofResponded(overall.withinTarget, overall.responded)) },
+          // Of the responses and the questions escalated without one: an absent PO does not look punctual.
+          { label: `Within the target (${target})`, value: rich(withinTarget(overall)) },
           { label: 'Questions', value: rich(questionCounts(overall)) },
         ],
       },
@@ -88,16 +88,21 @@ function teamLine(name: string, s: LatencySummary, business: (sec: number | unde
   const figures =
     s.responded === 0
       ? [`${s.asked} asked`, s.waiting > 0 ? 'no responses yet' : 'resolved without a response']
-      : [
-          `median ${business(s.medianBusinessSec)}`,
-          `90th percentile ${business(s.p90BusinessSec)}`,
-          `${s.asked} asked`,
-          ...(s.waiting > 0 ? [`${s.waiting} waiting`] : []),
-          `${percent(s.withinTarget, s.responded)} within target`,
-          ...(s.handedOff > 0 ? [`${s.handedOff} handed off`] : []),
-        ];
+      : [`median ${business(s.medianBusinessSec)}`, `90th percentile ${business(s.p90BusinessSec)}`, `${s.asked} asked`, ...(s.waiting > 0 ? [`${s.waiting} waiting`] : [])];
+  if (targetBase(s) > 0) figures.push(`${percent(s.withinTarget, targetBase(s))} within target${pastIt(s.overdue)}`);
+  if (s.handedOff > 0) figures.push(`${s.handedOff} handed off`);
   return rich(bold(name), ` — ${figures.join(' · ')}`);
 }
+
+/** "75 % of 4 responses", or with questions that passed the target unanswered: "50 % of 4 questions (2 past it without a response)" */
+function withinTarget(s: LatencySummary): string {
+  if (s.overdue === 0) return ofResponded(s.withinTarget, s.responded);
+  const base = targetBase(s);
+  return `${percent(s.withinTarget, base)} of ${base} ${base === 1 ? 'question' : 'questions'}${pastIt(s.overdue)}`;
+}
+
+/** " (2 past it without a response)", or nothing when none is. */
+const pastIt = (overdue: number): string => (overdue > 0 ? ` (${overdue} past it without a response)` : '');
 
 /** "5 asked · 3 responded · 1 waiting · 1 resolved without a response" */
 function questionCounts(s: LatencySummary): string {

@@ -70,7 +70,7 @@ describe.each(testDatabaseKinds())('questions to the PO in the playground (%s)',
       const open = await replyTo(ALEX, ROCKET, '/po questions');
       expect(open.text).toContain('Open questions (team Rocket), oldest first: 1');
       expect(open.text).toContain('Can we drop PayPal Express from the cart page');
-      expect(open.text).toContain('first response after 35 min of working time');
+      expect(open.text).toContain('answered, not yet resolved · first response after 35 min of working time');
 
       const resolved = await anchor('Should guest checkout ask for a phone number?');
       expect(resolved.text).toContain('☑️ Resolved by @Bea Santos');

@@ -62,6 +62,9 @@ describe.each(testDatabaseKinds())('Questions to the PO on Slack: edge cases and
       const before = await counts();
       const res = await t.po(`ask ${'x'.repeat(3001)}`, { userId: ALI, channelId: CHANNEL });
       expect(res.reply).toBe('Sorry, a question is at most 3,000 characters (this one has 3,001): please shorten it or link to a document.');
+      // Longer than any command: still the question's limit, not the command's.
+      const pasted = await t.po(`ask ${'y'.repeat(5000)}`, { userId: ALI, channelId: CHANNEL });
+      expect(pasted.reply).toBe('Sorry, a question is at most 3,000 characters (this one has 5,000): please shorten it or link to a document.');
       await expectNothingAsked(before);
 
       // At the limit, with text that grows when escaped (& → &amp;) and emoji that must not be cut in half.
@@ -159,6 +162,24 @@ describe.each(testDatabaseKinds())('Questions to the PO on Slack: edge cases and
     await settle(t);
     expect(postsIn(t, CHANNEL)).toHaveLength(1);
     expect(dmsTo(t, PAT)).toHaveLength(1);
+  });
+
+  it('asks once when Slack delivers the same slash command twice at the same time', async () => {
+    const before = await questions();
+    const body = slashCommandBody({ text: 'ask Is the API frozen yet?', userId: BOB, channelId: CHANNEL, triggerId: '9999.8888.concurrent', responseUrl: t.fake.responseUrl('concurrent') });
+    const send = () => postToSlackEndpoint(t.baseUrl, body, { contentType: 'application/x-www-form-urlencoded' });
+    const [first, second] = await Promise.all([send(), send()]);
+    for (const res of [first, second]) {
+      expect(textOf(res.json)).toContain(`Sent to <@${PAT}> (the Product Owner) as Q${before + 1}`);
+    }
+    expect(await questions()).toBe(before + 1);
+    expect((await latest()).number).toBe(before + 1);
+    await settle(t);
+    expect(postsIn(t, CHANNEL)).toHaveLength(1);
+    expect(dmsTo(t, PAT)).toHaveLength(1);
+    // The number the duplicate drew while it waited was given back: the next question is the next number.
+    const next = await t.po('ask And the docs?', { userId: BOB, channelId: CHANNEL });
+    expect(next.reply).toContain(`as Q${before + 2}`);
   });
 
   describe('the “Ask the PO” message shortcut', () => {
@@ -281,7 +302,7 @@ describe.each(testDatabaseKinds())('Questions to the PO on Slack: before there i
     w.goTo(0, '10:30');
     const named = await t.po(`owner <@${PAT}>`, { userId: ALI, channelId: CHANNEL });
     expect(named.reply).toContain(`<@${PAT}> is now the Product Owner`);
-    expect(named.reply).toContain('1 question asked before there was a PO went to the new PO.');
+    expect(named.reply).toContain('1 open question went to the new PO.');
     const dm = await poDmOf(t, 'Q1');
     expect(textOf(dm.shown())).toContain(`*Q1 from team Checkout*: <@${BOB}> asks`);
     expect(textOf(dm.shown())).toContain('Who decides the roadmap?');
@@ -289,6 +310,17 @@ describe.each(testDatabaseKinds())('Questions to the PO on Slack: before there i
     await settle(t);
     expect(textOf(anchor.shown())).toContain(`⏳ Waiting for <@${PAT}>`);
     expect(await t.app.db.prisma.question.findFirstOrThrow()).toMatchObject({ poNotifiedAt: w.at(0, '10:30') });
+
+    // The role moves on: the open question follows it, and the old copy keeps no buttons that would refuse.
+    w.goTo(0, '11:00');
+    const handedOver = await t.po(`owner <@${DAN}>`, { userId: PAT, channelId: CHANNEL });
+    expect(handedOver.reply).toContain('1 open question went to the new PO.');
+    await settle(t);
+    const toDan = dmsTo(t, DAN).map((c) => textOf(c.args as never)).filter((text) => text.includes('Who decides the roadmap?'));
+    expect(toDan).toHaveLength(1);
+    expect(textOf(dm.shown())).toContain(`➡️ Now with <@${DAN}>, the new Product Owner.`);
+    expect(JSON.stringify(dm.shown())).not.toContain('"type":"button"');
+    expect(textOf(anchor.shown())).toContain(`⏳ Waiting for <@${DAN}>`);
     expectAllValid(t);
   });
 });

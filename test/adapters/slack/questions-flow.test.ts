@@ -190,6 +190,11 @@ describe.each(testDatabaseKinds())('Questions to the PO on Slack: asking and ans
     expect(textOf(anchor.shown())).toContain(`🤝 <@${PAT}> asked <@${CAROL}> to answer`);
     expect(textOf(dm.shown())).toContain(`🤝 <@${PAT}> asked <@${CAROL}> to answer`);
     expect(await question(3)).toMatchObject({ firstResponseAt: w.at(0, '12:35'), firstResponseKind: 'handoff', firstResponseBusinessSec: 15 * 60 });
+    // The same form sent again (a second click, a stale dialog) hands nothing to a second person.
+    const twice = await submit(t, PAT, form!.view, { person: BOB });
+    expect(JSON.stringify(twice.json)).toContain('Q3 is already with carol: answer it yourself');
+    expect(dmsTo(t, BOB)).toHaveLength(0);
+    expect((await question(3)).handedToId).toBe(await personId(CAROL));
 
     // Carol answers from her DM; the answer lands in the team's thread.
     w.goTo(0, '13:00');
@@ -281,7 +286,7 @@ describe.each(testDatabaseKinds())('Questions to the PO on Slack: asking and ans
     expect(buttonsIn(shown()).map((b) => b.label)).toEqual(['Reopen']);
     expect(await question(1)).toMatchObject({ resolvedAt: w.at(0, '14:00'), resolvedById: (await personId(ALI)) });
     // The PO's copy follows: resolved, nothing left to do.
-    const poCopy = await prisma().outboxMessage.findFirstOrThrow({ where: { messageKey: `question:${(await question(1)).id}:po`, kind: 'dm' } });
+    const poCopy = await prisma().outboxMessage.findFirstOrThrow({ where: { messageKey: `question:${(await question(1)).id}:po:${await personId(PAT)}`, kind: 'dm' } });
     expect(textOf(t.fake.shown(poCopy.platformMessageId!))).toContain(`☑️ Resolved by <@${ALI}>`);
     expect(buttonsIn(t.fake.shown(poCopy.platformMessageId!))).toEqual([]);
 
@@ -317,7 +322,7 @@ describe.each(testDatabaseKinds())('Questions to the PO on Slack: asking and ans
     expect(po.reply).not.toContain('*Q1*'); // resolved
     expect(po.reply).toContain(`*Q5* · Payments · <@${KIM}>: Can refunds go to a different card? · waiting 1 h of working time (1 h in all)`);
     expect(po.reply).toContain(`*Q6* · Checkout · <@${ALI}>: What is the max basket size? · waiting 30 min of working time (30 min in all)`);
-    expect(po.reply).toContain(`*Q2* · Checkout · <@${BOB}>: Do we keep the old checkout for a week? · first response after 10 min of working time`);
+    expect(po.reply).toContain(`*Q2* · Checkout · <@${BOB}>: Do we keep the old checkout for a week? · answered, not yet resolved · first response after 10 min of working time`);
 
     const ali = await t.po('questions', { userId: ALI, channelId: CHANNEL });
     expect(ali.reply).toContain('Open questions (team Checkout), oldest first: 4');
@@ -349,5 +354,33 @@ describe.each(testDatabaseKinds())('Questions to the PO on Slack: asking and ans
     await settle(t);
     expect(textOf(anchor.shown())).toContain(`☑️ Resolved by <@${ALI}>`);
     expect(buttonsIn(anchor.shown()).map((b) => b.label)).toEqual(['Reopen']);
+  });
+
+  it('a PO reply also sent to the channel answers; edits and the PO’s later thanks change nothing', async () => {
+    w.goTo(0, '15:40');
+    await t.po('ask May we drop the legacy coupon API?', { userId: BOB, channelId: CHANNEL });
+    const anchor = await anchorOf(t, 'Q8');
+    const dm = await poDmOf(t, 'Q8');
+    await settle(t);
+
+    w.goTo(0, '15:45');
+    const edited = { ...channelMessageEvent({ userId: PAT, channelId: CHANNEL, text: 'edited', ts: '1800000003.000050', threadTs: anchor.ts }), subtype: 'message_changed' };
+    await postEvent(t.baseUrl, edited);
+    await settle(t);
+    expect(await question(8)).toMatchObject({ answeredAt: null });
+
+    w.goTo(0, '15:50');
+    const broadcast = { ...channelMessageEvent({ userId: PAT, channelId: CHANNEL, text: 'Yes, after the January release.', ts: '1800000003.000100', threadTs: anchor.ts }), subtype: 'thread_broadcast' };
+    expect((await postEvent(t.baseUrl, broadcast)).status).toBe(200);
+    await settle(t);
+    expect(await question(8)).toMatchObject({ answeredAt: w.at(0, '15:50'), answerText: 'Yes, after the January release.', firstResponseKind: 'thread-reply' });
+
+    w.goTo(0, '16:00');
+    await postEvent(t.baseUrl, channelMessageEvent({ userId: PAT, channelId: CHANNEL, text: 'Thanks, all!', ts: '1800000003.000200', threadTs: anchor.ts }));
+    await settle(t);
+    expect(await question(8)).toMatchObject({ answeredAt: w.at(0, '15:50'), answerText: 'Yes, after the January release.' });
+
+    expect(textOf(anchor.shown())).toContain(`✅ Answered by <@${PAT}>`);
+    expect(textOf(dm.shown())).toContain(`✅ Answered by <@${PAT}>`);
   });
 });

@@ -150,7 +150,10 @@ describe.each(testDatabaseKinds())('Questions to the PO on Slack: nudges and awa
     expect(await prisma().absence.count()).toBe(0);
 
     const away = await t.po(`away ${lastDay} Conference in Lisbon`, { userId: PAT, channelId: `D${PAT}`, channelName: 'directmessage' });
-    expect(away.reply).toContain('You are away until the end of');
+    const [, month, day] = lastDay.split('-');
+    const monthName = new Date(Date.UTC(2000, Number(month) - 1, 1)).toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' });
+    // A day, not a time of day: "until the end of Thu 3 Dec 2026 (Europe/Berlin)".
+    expect(away.reply).toContain(`You are away until the end of Thu ${Number(day)} ${monthName} ${lastDay.slice(0, 4)} (Europe/Berlin).`);
     expect(away.reply).toContain('Askers are told when you are back, your response clock pauses, and I send no nudges.');
 
     w.goTo(8, '10:00');
