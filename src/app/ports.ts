@@ -2,7 +2,7 @@ import type { PersonRef, ProductState } from '../domain/product.js';
 import type { WorkingHours } from '../domain/working-hours.js';
 import type { Message } from '../messages/model.js';
 import type { Absence } from '../domain/business-time.js';
-import type { FirstResponseKind, Question, QuestionSource } from '../domain/question.js';
+import type { FirstResponseKind, Question } from '../domain/question.js';
 import type { QuestionStatsData, StatsQuery } from '../domain/question-stats.js';
 
 /** What a use case may ask a chat platform directly (reads only; writes go through the outbox). */
@@ -72,15 +72,7 @@ export interface LinkCodeEntry {
   createdById: string;
 }
 
-export interface NewQuestion {
-  productId: string;
-  teamId: string;
-  askerId: string;
-  text: string;
-  source: QuestionSource;
-  askedAt: Date;
-  requestKey: string | undefined;
-}
+export type NewQuestion = Pick<Question, 'productId' | 'teamId' | 'askerId' | 'text' | 'source' | 'askedAt'> & { requestKey: string | undefined };
 
 export type QuestionChange = Partial<
   Pick<Question, 'poNotifiedAt' | 'answeredAt' | 'answeredById' | 'answerText' | 'handedToId' | 'handedOffAt' | 'lastNudgedDay' | 'escalatedAt'>
