@@ -375,4 +375,25 @@ describe.each(testDatabaseKinds())('Teams: questions to the PO (%s)', (kind) => 
     expect(refused.text).toContain('/po team <name>');
     expect(await prisma().question.count({ where: { text: 'Should guests see prices?' } })).toBe(0);
   });
+
+  it('keeps a question’s markup literal on the anchor and the PO card: no mentions, links, formatting or date macros', async () => {
+    // As Teams delivers it: HTML, so a typed "&" arrives as &amp; and a typed <at> as &lt;at&gt;.
+    const typed = 'Should **bold** [x](https://evil.example) &lt;at&gt;Pat&lt;/at&gt; {{DATE(2026-01-01T00:00:00Z)}} &amp; ship?';
+    await t.send(channelMessage(ALI, typed, where()));
+    const anchor = await t.fake.waitForSent((s) => s.method === 'send' && s.conversationId === CHANNEL_ID && s.text.includes('**bold**'));
+    const dm = await t.fake.waitForSent((s) => s.conversationId === createdChatId(PAT) && s.method === 'send' && s.text.includes('**bold**'));
+    const q = { anchor, dm, questionId: (await prisma().question.findFirstOrThrow({ where: { text: { contains: '**bold**' } } })).id };
+    expect(cardText(anchor.activity)).toContain('<at>Pat</at>');
+    expect(cardText(anchor.activity)).toContain(' & ship?');
+    for (const sent of [q.anchor, q.dm]) {
+      const raw = JSON.stringify(sent.activity);
+      expect(raw).not.toContain('evil.example"'); // never a link target
+      expect(raw).not.toMatch(/"type":"mention"/);
+      expect(raw).not.toMatch(/"type":"TextBlock"/); // TextRuns only: Teams reads no Markdown there
+      expect(raw).not.toContain('{{DATE(');
+    }
+    const stored = await prisma().question.findUniqueOrThrow({ where: { id: q.questionId } });
+    expect(stored.text).toContain('**bold** [x](https://evil.example)');
+    expect(cardText(q.anchor.activity)).toContain('**bold** [x](https://evil.example)');
+  });
 });
