@@ -8,7 +8,7 @@ import { withProduct } from './context.js';
 import {
   ANSWER_FORM, answerForm, CUSTOMER_ANSWER_FORM, customerAnswerForm, HANDOFF_FORM, handoffForm, QUESTION_ACTIONS,
 } from './questions/question-messages.js';
-import { markOnIt, setResolved, submitAnswer, submitCustomerAnswer, submitHandoff } from './questions/respond.js';
+import { GONE, markOnIt, setResolved, submitAnswer, submitCustomerAnswer, submitHandoff } from './questions/respond.js';
 import type { Question } from '../domain/question.js';
 
 /**
@@ -60,7 +60,7 @@ export async function runAction(ctx: CommandContext, deps: Deps, actionId: strin
 /** The question a form-opening button is about, so the form can show it. */
 async function questionFor(ctx: CommandContext, deps: Deps, id: string): Promise<Question> {
   const q = await withProduct(ctx, deps, { create: false }, ({ tx, state }) => tx.questions.get(state.id, id));
-  if (!q) throw new UserError('question_gone', 'That question no longer exists in this product.');
+  if (!q) throw GONE();
   return q;
 }
 

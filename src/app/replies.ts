@@ -34,6 +34,9 @@ export function refusalMessage(what: string, whoMay: string, why?: string): Mess
   );
 }
 
+/** The answer to a command that needs a product, in a workspace that has none yet. */
+export const NOT_SET_UP = message(section('po-desk is not set up in this workspace yet: start with ', code('/po owner @someone'), '.'));
+
 export const ONE_PO =
   'A product has exactly one Product Owner — no co-owners, no committee. Handing over replaces the current PO.';
 

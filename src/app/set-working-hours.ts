@@ -1,4 +1,5 @@
 import { canonicalTimeZone, DEFAULT_WORKING_HOURS, formatClock, formatDays, formatWorkingHours, parseClock, parseDays, parseWorkingHours, type WorkingHours } from '../domain/working-hours.js';
+import { NOT_SET_UP } from './replies.js';
 import { actions, code, context, message, section } from '../messages/build.js';
 import type { Form, FormValues, Message } from '../messages/model.js';
 import { UserError } from '../user-error.js';
@@ -7,7 +8,6 @@ import type { FormOutcome } from './interactions.js';
 
 export const HOURS_FORM = 'hours';
 
-const NOT_SET_UP = message(section('po-desk is not set up in this workspace yet: start with ', code('/po owner @someone'), '.'));
 
 const changeButton = actions({ actionId: 'hours.edit', label: 'Change working hours', value: 'edit', opensForm: true });
 

@@ -63,6 +63,9 @@ export const HELP: HelpEntry[] = [
   { sub: 'intercept', usage: 'intercept off|nudge|auto', example: '/po intercept nudge', summary: 'Choose how work requests in this channel are caught.', available: false },
 ];
 
+/** Subcommands whose arguments are free text a person wrote (a question, an away note): mentions stay as names. */
+export const takesFreeText = (sub: string) => sub === 'ask' || sub === 'away';
+
 export function helpFor(sub: string): HelpEntry | undefined {
   return HELP.find((h) => h.sub === sub);
 }

@@ -53,6 +53,16 @@ export function validateQuestionText(text: string): { ok: true; text: string } |
   return { ok: true, text: trimmed };
 }
 
+/** An answer, as typed in the answer form: the same limit as a question. */
+export function validateAnswerText(text: string): { ok: true; text: string } | { ok: false; problem: string } {
+  const trimmed = text.trim();
+  if (trimmed === '') return { ok: false, problem: 'An answer needs some text.' };
+  if (trimmed.length > MAX_QUESTION_CHARS) {
+    return { ok: false, problem: `An answer is at most ${MAX_QUESTION_CHARS.toLocaleString('en')} characters (this one has ${trimmed.length.toLocaleString('en')}).` };
+  }
+  return { ok: true, text: trimmed };
+}
+
 /**
  * An @mention of po-desk that is a question for the PO: it ends in a question mark and does not start
  * with a subcommand ("@po-desk help?" asks for help, as on every surface).

@@ -10,6 +10,9 @@ export interface WorkingHours {
 
 export const DEFAULT_WORKING_HOURS: Omit<WorkingHours, 'timeZone'> = { startMin: 9 * 60, endMin: 17 * 60, days: [1, 2, 3, 4, 5] };
 
+/** The length of one working day: what "1 d" of working time means. */
+export const workingDayMs = (h: Pick<WorkingHours, 'startMin' | 'endMin'>) => (h.endMin - h.startMin) * 60_000;
+
 const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 /** The IANA spelling of a time zone typed in any case ("europe/berlin" → "Europe/Berlin"), or undefined. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BusinessCalendar } from '../../src/domain/business-time.js';
-import { isMentionQuestion, MAX_QUESTION_CHARS, nudgeDue, statusOf, validateQuestionText, waitOf } from '../../src/domain/question.js';
+import { isMentionQuestion, MAX_QUESTION_CHARS, nudgeDue, statusOf, validateAnswerText, validateQuestionText, waitOf } from '../../src/domain/question.js';
 
 /** Mon–Fri 09:00–17:00 in Berlin; 2026-11-23 is a Monday (UTC+1). */
 const cal: BusinessCalendar = { hours: { timeZone: 'Europe/Berlin', startMin: 540, endMin: 1020, days: [1, 2, 3, 4, 5] }, holidays: [], absences: [] };
@@ -30,6 +30,14 @@ describe('validateQuestionText', () => {
     const long = validateQuestionText('x'.repeat(MAX_QUESTION_CHARS + 1));
     expect(!long.ok && long.problem).toContain('3,001');
     expect(!long.ok && long.problem).toContain('3,000');
+  });
+});
+
+describe('validateAnswerText', () => {
+  it('trims an answer and refuses an empty or over-long one, saying why for the form field', () => {
+    expect(validateAnswerText(' Yes. ')).toEqual({ ok: true, text: 'Yes.' });
+    expect(validateAnswerText('  ')).toEqual({ ok: false, problem: 'An answer needs some text.' });
+    expect(validateAnswerText('x'.repeat(MAX_QUESTION_CHARS + 1))).toEqual({ ok: false, problem: 'An answer is at most 3,000 characters (this one has 3,001).' });
   });
 });
 

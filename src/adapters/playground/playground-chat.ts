@@ -6,7 +6,7 @@ import { askQuestion } from '../../app/questions/ask-question.js';
 import { threadReply } from '../../app/questions/respond.js';
 import { errorText, replyForError } from '../../app/replies.js';
 import { answerCommand, MAX_COMMAND_TEXT } from '../../app/run-command.js';
-import { splitCommand } from '../../domain/command.js';
+import { splitCommand, takesFreeText } from '../../domain/command.js';
 import { isMentionQuestion } from '../../domain/question.js';
 import type { ProductState } from '../../domain/product.js';
 import { code, message, section } from '../../messages/build.js';
@@ -27,8 +27,6 @@ export const PLAYGROUND_WORKSPACE_NAME = 'Acme Shop';
 /** The message shortcuts of the playground's message menu (Slack: the manifest's message shortcuts). */
 export const MESSAGE_SHORTCUTS = [{ callbackId: 'ask_po', label: 'Ask the PO' }] as const;
 
-/** Subcommands whose arguments are free text: their mentions are kept as names, and unknown ones as typed. */
-const FREE_TEXT = new Set(['ask', 'away']);
 
 /** A request the playground refuses before anything runs (HTTP 4xx, nothing changed). */
 export class PlaygroundRefusal extends Error {
@@ -132,7 +130,7 @@ export function playgroundChat(o: PlaygroundChatDeps) {
         const people = await workspace.people();
         const { userIds, rest, unknown } = parsePlaygroundMentions(args, people);
         // Free text (a question, an away note) keeps its mentions as names, as Slack's command does.
-        const freeText = FREE_TEXT.has(sub) ? readablePlaygroundText(args, people) : undefined;
+        const freeText = takesFreeText(sub) ? readablePlaygroundText(args, people) : undefined;
         if (unknown.length > 0 && freeText === undefined) {
           throw new UserError('unknown_mention', `I don’t know ${unknown.join(', ')}. The people here are ${people.map((p) => `@${p.handle}`).join(', ')}.`);
         }

@@ -2,7 +2,7 @@ import type { App, SlashCommand } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { CommandContext, Deps } from '../../app/context.js';
 import { answerCommand } from '../../app/run-command.js';
-import { splitCommand } from '../../domain/command.js';
+import { splitCommand, takesFreeText } from '../../domain/command.js';
 import { renderSlackMessage } from '../../messages/render-slack.js';
 import type { Metrics } from '../../metrics.js';
 import { openSlackForm } from './open-slack-form.js';
@@ -23,7 +23,7 @@ export function registerPoCommand(app: App, deps: Deps, log: Logger, metrics: Me
       // Mentions first (they are Slack syntax), then decode what the person typed into plain text.
       const { userIds, rest } = parseSlackMentions(args);
       // Free text (a question, an away note) keeps its mentions as names; only those commands need them.
-      const freeText = FREE_TEXT.has(sub) ? await readableSlackText(args, async (id) => (await deps.directory.lookupUser(id))?.displayName) : undefined;
+      const freeText = takesFreeText(sub) ? await readableSlackText(args, async (id) => (await deps.directory.lookupUser(id))?.displayName) : undefined;
       return { sub, rest: unescapeSlackText(rest), userIds, text: freeText };
     }, reqLog);
     const { shown, sub } = answered;
@@ -46,7 +46,6 @@ export function registerPoCommand(app: App, deps: Deps, log: Logger, metrics: Me
   });
 }
 
-const FREE_TEXT = new Set(['ask', 'away']);
 
 function contextOf(c: SlashCommand): CommandContext {
   return {

@@ -7,7 +7,7 @@ import { askQuestion } from '../../app/questions/ask-question.js';
 import { threadReply } from '../../app/questions/respond.js';
 import { answerCommand } from '../../app/run-command.js';
 import { installGreeting } from '../../app/show-help.js';
-import { helpFor, splitCommand } from '../../domain/command.js';
+import { helpFor, splitCommand, takesFreeText } from '../../domain/command.js';
 import { isMentionQuestion } from '../../domain/question.js';
 import { canonicalTimeZone } from '../../domain/working-hours.js';
 import type { Form, FormValues, Message } from '../../messages/model.js';
@@ -26,8 +26,6 @@ import { messagePayloadText, parseTeamsCommandText, readableTeamsText, type Ment
 /** The message extension's action command "Ask the PO", as in manifests/teams/manifest.json (composeExtensions). */
 export const ASK_PO_COMMAND = 'askPo';
 
-/** Subcommands whose arguments are free text a person reads again (a question, an away note): mentions stay "@Name". */
-const FREE_TEXT = new Set(['ask', 'away']);
 
 export interface TeamsTurnDeps {
   deps: Deps;
@@ -245,7 +243,7 @@ async function onCommand(turn: TurnContext, t: TeamsTurnDeps, where: Where, log:
     const parsed = parseTeamsCommandText(a.text ?? '', entities, a.recipient.id);
     const { sub, args } = splitCommand(parsed.text);
     const userIds = await resolveMentions(t.connector, t.conversations, where, parsed.mentionedIds, known);
-    return { sub, rest: args, userIds, text: FREE_TEXT.has(sub) ? readableArgs(a.text ?? '', entities, a.recipient.id, sub) : undefined };
+    return { sub, rest: args, userIds, text: takesFreeText(sub) ? readableArgs(a.text ?? '', entities, a.recipient.id, sub) : undefined };
   }, log);
   await show(turn, t, where, shown, log);
   t.metrics.commands.inc({ platform: 'teams', sub: sub || 'help', outcome });

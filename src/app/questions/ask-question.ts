@@ -1,4 +1,5 @@
 import { availabilityAt, formatDuration, type BusinessCalendar } from '../../domain/business-time.js';
+import { workingDayMs } from '../../domain/working-hours.js';
 import { isOwner, teamOfChannel, type PersonRef } from '../../domain/product.js';
 import { questionLabel, validateQuestionText, type QuestionSource } from '../../domain/question.js';
 import { formatWorkingHours } from '../../domain/working-hours.js';
@@ -7,7 +8,7 @@ import type { Message, Span } from '../../messages/model.js';
 import { UserError } from '../../user-error.js';
 import { withProduct, type CommandContext, type Deps } from '../context.js';
 import { mention } from '../replies.js';
-import { currentAbsence, notifyPo, poCalendar, viewOf } from './load.js';
+import { currentAbsence, notifyPo, poCalendar, teamWorkspace, viewOf } from './load.js';
 import { anchorKeyOf, anchorMessage } from './question-messages.js';
 import type { AbsenceRecord } from '../ports.js';
 
@@ -37,10 +38,10 @@ export async function askQuestion(ctx: CommandContext, deps: Deps, text: string,
     const median = await tx.questions.medianFirstResponseSec(state.id, new Date(now.getTime() - 4 * WEEK));
     if (created) {
       let view = await viewOf(tx, state, q);
-      const ws = await tx.teamWorkspace(team.id);
+      const ws = await teamWorkspace(tx, state, team.id);
       // If the channel refuses the anchor for good (po-desk not in it, archived), the asker is told why.
       const reportTo = { userId: ctx.userId, channelId: ctx.channelId, recipientName: `team ${team.name}’s channel`, platform: ctx.platform, workspaceExternalId: ctx.workspaceExternalId };
-      await tx.enqueue({ ...ws, productId: state.id }, { kind: 'post', channelId: team.channelId, messageKey: anchorKeyOf(q.id), message: anchorMessage(view), reportTo });
+      await tx.enqueue(ws, { kind: 'post', channelId: team.channelId, messageKey: anchorKeyOf(q.id), message: anchorMessage(view), reportTo });
       view = await notifyPo(tx, state, view, now, { anchorPosted: true });
       await tx.audit(state.id, caller.id, 'question.asked', { question: q.id, number: q.number, team: team.id, source });
     }
@@ -61,7 +62,7 @@ export async function askQuestion(ctx: CommandContext, deps: Deps, text: string,
 
 /** What to expect, honestly: the PO's usual response time and whether they are there right now. */
 export function expectations(po: PersonRef, cal: BusinessCalendar, absences: AbsenceRecord[], medianSec: number | undefined, now: Date) {
-  const dayMs = (cal.hours.endMin - cal.hours.startMin) * 60_000;
+  const dayMs = workingDayMs(cal.hours);
   const typical = medianSec === undefined
     ? section('There are no answered questions from the last 4 weeks yet, so I can’t say how long answers usually take.')
     : section(po.displayName, ' usually responds within ', bold(formatDuration(medianSec * 1000, { dayMs })), ' of working time (median of the last 4 weeks).');

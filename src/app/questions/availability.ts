@@ -1,4 +1,5 @@
 import { formatDuration } from '../../domain/business-time.js';
+import { NOT_SET_UP } from '../replies.js';
 import { authorize, isOwner } from '../../domain/product.js';
 import { addDays, isDate, localDate, zonedInstant } from '../../domain/zoned-time.js';
 import { code, context, message, section } from '../../messages/build.js';
@@ -7,7 +8,6 @@ import { UserError } from '../../user-error.js';
 import { withProduct, type CommandContext, type Deps } from '../context.js';
 import { refusalMessage } from '../replies.js';
 
-const NOT_SET_UP = message(section('po-desk is not set up in this workspace yet: start with ', code('/po owner @someone'), '.'));
 const MAX_NOTE = 300;
 const MAX_AWAY_DAYS = 366;
 

@@ -1,4 +1,6 @@
 import { formatDuration } from '../../domain/business-time.js';
+import { workingDayMs } from '../../domain/working-hours.js';
+import { NOT_SET_UP } from '../replies.js';
 import { isOwner, teamOfChannel } from '../../domain/product.js';
 import { statusOf, waitOf, type QuestionStatus } from '../../domain/question.js';
 import { code, context, message, section } from '../../messages/build.js';
@@ -40,7 +42,7 @@ export async function listQuestions(ctx: CommandContext, deps: Deps): Promise<Me
       return message(section(`No open questions (${scope}). `), context('Ask the PO from a team channel with ', code('/po ask <question>'), '.'));
     }
     const { cal } = await poCalendar(tx, state, open[0]!.askedAt);
-    const dayMs = (cal.hours.endMin - cal.hours.startMin) * 60_000;
+    const dayMs = workingDayMs(cal.hours);
     const blocks: Block[] = [section(`Open questions (${scope}), oldest first: ${open.length}`)];
     const items = [];
     for (const q of open.slice(0, SHOWN)) {
@@ -56,5 +58,5 @@ export async function listQuestions(ctx: CommandContext, deps: Deps): Promise<Me
     if (open.length > SHOWN) blocks.push(context(`and ${open.length - SHOWN} more.`));
     return message(...blocks);
   });
-  return reply ?? message(section('po-desk is not set up in this workspace yet: start with ', code('/po owner @someone'), '.'));
+  return reply ?? NOT_SET_UP;
 }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { workingDayMs } from '../../domain/working-hours.js';
 import { businessMsBetween } from '../../domain/business-time.js';
 import { nudgeDue } from '../../domain/question.js';
 import type { Store } from '../ports.js';
@@ -28,7 +29,7 @@ export async function nudgeWaitingQuestions(store: Store, now: Date, log: Logger
       const v = await viewOf(tx, state, q);
       const ws = await teamWorkspace(tx, state, q.teamId);
       const waited = businessMsBetween(cal, q.askedAt, now);
-      const dayMs = (cal.hours.endMin - cal.hours.startMin) * 60_000;
+      const dayMs = workingDayMs(cal.hours);
       if (due.nudgePo) {
         await tx.enqueue(ws, { kind: 'dm', userId: state.owner.platformUserId, message: nudgeMessage(v, waited, dayMs, waited >= targetMs) });
         await tx.questions.update(q.id, { lastNudgedDay: due.day });

@@ -1,6 +1,6 @@
 import { businessMsBetween } from '../../domain/business-time.js';
 import { isOwner, type PersonRef, type ProductState } from '../../domain/product.js';
-import { MAX_QUESTION_CHARS, questionLabel, statusOf, validateQuestionText, type FirstResponseKind, type Question } from '../../domain/question.js';
+import { MAX_QUESTION_CHARS, questionLabel, statusOf, validateAnswerText, type FirstResponseKind, type Question } from '../../domain/question.js';
 import { truncate } from '../../messages/render-common.js';
 import { context, message, section } from '../../messages/build.js';
 import type { FormValues, Message } from '../../messages/model.js';
@@ -14,7 +14,7 @@ import {
   anchorKeyOf, anchorMessage, answeredNotice, answerPost, customerKeyOf, customerMessage, handoffPost, onItPost, poMessage, type QuestionView,
 } from './question-messages.js';
 
-const GONE = () => new UserError('question_gone', 'That question no longer exists in this product.');
+export const GONE = () => new UserError('question_gone', 'That question no longer exists in this product.');
 const onlyPo = (state: ProductState) =>
   new UserError('question_po_only', `Only the Product Owner${state.owner ? ` (${state.owner.displayName})` : ''} can do that.`);
 
@@ -74,8 +74,8 @@ export async function submitCustomerAnswer(ctx: CommandContext, deps: Deps, id: 
 }
 
 async function answerFrom(ctx: CommandContext, deps: Deps, id: string | undefined, values: FormValues, as: 'po' | 'customer'): Promise<FormOutcome> {
-  const valid = validateQuestionText(values.answer ?? '');
-  if (!valid.ok) return { kind: 'invalid', errors: { answer: valid.problem.replace(/^a question/, 'an answer').replace(/, e\.g\..*$/, '') } };
+  const valid = validateAnswerText(values.answer ?? '');
+  if (!valid.ok) return { kind: 'invalid', errors: { answer: valid.problem } };
   if (!id) throw GONE();
   const now = deps.clock.now();
   return withQuestion(ctx, deps, id, async ({ tx, state, caller }, q) => {

@@ -1,4 +1,6 @@
 import { formatDuration } from '../../domain/business-time.js';
+import { workingDayMs } from '../../domain/working-hours.js';
+import { NOT_SET_UP } from '../replies.js';
 import { parseStatsWeeks, percent, SPARK_GAP, sparkline, STATS_MAX_WEEKS, targetBase, type LatencySummary } from '../../domain/question-stats.js';
 import { DEFAULT_WORKING_HOURS } from '../../domain/working-hours.js';
 import { addDays, isoWeekday, localDate, zonedInstant } from '../../domain/zoned-time.js';
@@ -10,7 +12,6 @@ import { withProduct, type CommandContext, type Deps } from '../context.js';
 const HANDOFF_HINT =
   'Handing a question to the customer or stakeholder who knows lets the team clarify with them directly — healthy. A PO who relays every answer becomes a bottleneck.';
 
-const NOT_SET_UP = message(section('po-desk is not set up in this workspace yet: start with ', code('/po owner @someone'), '.'));
 
 /**
  * `/po stats [weeks]`: the PO's time to first response over this week and the weeks before it, overall,
@@ -41,7 +42,7 @@ export async function showStats(ctx: CommandContext, deps: Deps, weeksText: stri
     }
 
     // Business durations count working days of the PO's length ("1 d 2 h" is a working day and two hours).
-    const dayMs = (hours.endMin - hours.startMin) * 60_000;
+    const dayMs = workingDayMs(hours);
     const business = (sec: number | undefined) => (sec === undefined ? '–' : formatDuration(sec * 1000, { dayMs }));
     const wall = (sec: number | undefined) => (sec === undefined ? '–' : formatDuration(sec * 1000));
     const { overall } = stats;

@@ -118,7 +118,7 @@ describe.each(testDatabaseKinds())('questions to the PO in the playground (%s)',
       expect(readable(form.html)).toContain(`Your answer`);
       expect(readable(form.html)).toMatch(new RegExp(`Q\\d+: ${asked.replace('?', '\\?')}`));
 
-      expect((await submit(PRIYA, dm(PRIYA), form, { answer: '  ' })).json).toEqual({ kind: 'invalid', errors: { answer: expect.stringContaining('an answer needs some text') } });
+      expect((await submit(PRIYA, dm(PRIYA), form, { answer: '  ' })).json).toEqual({ kind: 'invalid', errors: { answer: 'An answer needs some text.' } });
       const done = await submit(PRIYA, dm(PRIYA), form, { answer: 'Yes: `shipping-v2`, on for the team only.' });
       expect(done.json.kind).toBe('done');
       expect(readable(done.json.html!)).toContain('is posted in the question’s thread in team Rocket’s channel, where @Alex Kim is told.');
