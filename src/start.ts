@@ -18,6 +18,7 @@ import { Dispatcher } from './outbox/dispatcher.js';
 import type { Sender } from './outbox/sender.js';
 import { housekeepingJob } from './scheduler/housekeeping-job.js';
 import { questionNudgeJob } from './scheduler/question-nudge-job.js';
+import { intakeAgingJob, intakeNotifyJob } from './scheduler/intake-jobs.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { createHttpServer } from './server.js';
 import { openDatabase, type Database, type DatabaseOptions } from './store/database.js';
@@ -109,7 +110,7 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
     db: db.prisma,
     clock,
     log: log.child({ component: 'scheduler' }),
-    jobs: [housekeepingJob(db.prisma), questionNudgeJob(store)],
+    jobs: [housekeepingJob(db.prisma), questionNudgeJob(store), intakeNotifyJob(store), intakeAgingJob(store)],
     graceMinutes: config.scheduler.graceMinutes,
     metrics,
   });

@@ -10,6 +10,13 @@ import {
 } from './questions/question-messages.js';
 import { GONE, markOnIt, setResolved, submitAnswer, submitCustomerAnswer, submitHandoff } from './questions/respond.js';
 import type { Question } from '../domain/question.js';
+import {
+  ACCEPT_FORM, acceptForm, ANSWER_FORM as INTAKE_ANSWER_FORM, answerForm as intakeAnswerForm, DECLINE_FORM, declineForm, DUPLICATE_FORM, duplicateForm,
+  INTAKE_ACTIONS, NEED_INFO_FORM, needInfoForm, REQUEST_FORM, requestForm,
+} from './intake/intake-messages.js';
+import { submitRequest } from './intake/request-work.js';
+import { markShipped, openAnswerForm, openTriageForm, submitAccept, submitAnswer as submitIntakeAnswer, submitDecline, submitDuplicate, submitNeedInfo, undoMerge } from './intake/triage.js';
+import { notAWorkRequest, sendIntercepted } from './intake/intercept.js';
 
 /**
  * What a command, a button or a form submission asks the surface to show. Adapters map these to the
@@ -52,6 +59,24 @@ export async function runAction(ctx: CommandContext, deps: Deps, actionId: strin
       return { kind: 'replace', message: await setResolved(ctx, deps, value, true) };
     case QUESTION_ACTIONS.reopen:
       return { kind: 'replace', message: await setResolved(ctx, deps, value, false) };
+    case INTAKE_ACTIONS.accept:
+      return { kind: 'form', form: await openTriageForm(ctx, deps, 'accept', value) };
+    case INTAKE_ACTIONS.decline:
+      return { kind: 'form', form: await openTriageForm(ctx, deps, 'decline', value) };
+    case INTAKE_ACTIONS.needInfo:
+      return { kind: 'form', form: await openTriageForm(ctx, deps, 'need-info', value) };
+    case INTAKE_ACTIONS.duplicate:
+      return { kind: 'form', form: await openTriageForm(ctx, deps, 'duplicate', value) };
+    case INTAKE_ACTIONS.answer:
+      return { kind: 'form', form: await openAnswerForm(ctx, deps, value) };
+    case INTAKE_ACTIONS.shipped:
+      return reply(await markShipped(ctx, deps, value));
+    case INTAKE_ACTIONS.undoMerge:
+      return reply(await undoMerge(ctx, deps, value));
+    case INTAKE_ACTIONS.send:
+      return { kind: 'replace', message: await sendIntercepted(ctx, deps, value) };
+    case INTAKE_ACTIONS.notRequest:
+      return { kind: 'replace', message: await notAWorkRequest(ctx, deps, value) };
     default:
       throw unknownAction();
   }
@@ -75,6 +100,18 @@ export async function openForm(ctx: CommandContext, deps: Deps, callbackId: stri
       return customerAnswerForm();
     case HANDOFF_FORM:
       return handoffForm();
+    case REQUEST_FORM:
+      return requestForm();
+    case ACCEPT_FORM:
+      return acceptForm();
+    case DECLINE_FORM:
+      return declineForm();
+    case NEED_INFO_FORM:
+      return needInfoForm();
+    case INTAKE_ANSWER_FORM:
+      return intakeAnswerForm();
+    case DUPLICATE_FORM:
+      return duplicateForm();
     default:
       throw unknownForm();
   }
@@ -97,6 +134,18 @@ export async function submitForm(
       return submitCustomerAnswer(ctx, deps, metadata, values);
     case HANDOFF_FORM:
       return submitHandoff(ctx, deps, metadata, values);
+    case REQUEST_FORM:
+      return submitRequest(ctx, deps, values);
+    case ACCEPT_FORM:
+      return submitAccept(ctx, deps, metadata, values);
+    case DECLINE_FORM:
+      return submitDecline(ctx, deps, metadata, values);
+    case NEED_INFO_FORM:
+      return submitNeedInfo(ctx, deps, metadata, values);
+    case INTAKE_ANSWER_FORM:
+      return submitIntakeAnswer(ctx, deps, metadata, values);
+    case DUPLICATE_FORM:
+      return submitDuplicate(ctx, deps, metadata, values);
     default:
       throw unknownForm();
   }

@@ -4,6 +4,8 @@ import type { Message } from '../messages/model.js';
 import type { Absence } from '../domain/business-time.js';
 import type { FirstResponseKind, Question } from '../domain/question.js';
 import type { QuestionStatsData, StatsQuery } from '../domain/question-stats.js';
+import type { IntakeItem, IntakeStatus, InterceptMode } from '../domain/intake.js';
+import type { RequestSignal } from '../domain/request-detector.js';
 
 /** What a use case may ask a chat platform directly (reads only; writes go through the outbox). */
 export interface Directory {
@@ -137,9 +139,89 @@ export interface CalendarStore {
   setResponseTargetMin(productId: string, minutes: number): Promise<void>;
 }
 
+export type NewIntakeItem = Omit<IntakeItem, 'id' | 'number' | 'status' | 'poMessageKey' | 'poNotifiedAt' | 'decidedAt' | 'decidedById' | 'backlogRank' | 'duplicateOfId' | 'lastFlaggedDay'> & {
+  /** The message or request it came from: an item per source, however often it is sent. */
+  sourceKey: string | undefined;
+};
+
+export type IntakeChange = Partial<Pick<IntakeItem, 'status' | 'poMessageKey' | 'poNotifiedAt' | 'lastFlaggedDay'>> & {
+  decidedAt?: Date | null;
+  decidedById?: string | null;
+  backlogRank?: number | null;
+  duplicateOfId?: string | null;
+};
+
+export interface IntakeEventRecord {
+  itemId: string;
+  action: string;
+  actorId: string | undefined;
+  at: Date;
+  note: string | undefined;
+  details: Record<string, unknown>;
+}
+
+export interface Interception {
+  id: string;
+  productId: string;
+  teamId: string;
+  platform: Platform;
+  workspaceId: string;
+  channelId: string;
+  messageId: string;
+  threadId: string;
+  authorId: string;
+  text: string;
+  signals: RequestSignal[];
+  reason: string;
+  mode: 'nudge' | 'auto';
+  outcome: 'nudged' | 'sent' | 'auto' | 'not-a-request';
+  itemId: string | undefined;
+  at: Date;
+  undoneById: string | undefined;
+}
+
+export interface IntakeStore {
+  /** Creates the item with the product's next number and its requester; idempotent on `sourceKey`. */
+  create(item: NewIntakeItem): Promise<{ item: IntakeItem; created: boolean }>;
+  /** The item, locked until the transaction ends: two decisions on one item take turns. */
+  get(productId: string, id: string): Promise<IntakeItem | undefined>;
+  bySourceKey(sourceKey: string): Promise<IntakeItem | undefined>;
+  update(id: string, change: IntakeChange): Promise<void>;
+  /** Items of a product, oldest first. */
+  list(productId: string, filter: { statuses?: IntakeStatus[]; requesterId?: string; ids?: string[]; duplicateOfId?: string; poMessageKey?: string }): Promise<IntakeItem[]>;
+  /** Accepted items in backlog order. */
+  backlog(productId: string): Promise<IntakeItem[]>;
+  /** Open items whose text is most like `text` (trigram similarity), best first. */
+  similar(productId: string, probe: { title: string; text: string }, excludeIds: string[], limit: number): Promise<{ item: IntakeItem; score: number }[]>;
+  /** Across products: items the PO has not been sent yet (open, with or without a PO). */
+  unnotified(): Promise<IntakeItem[]>;
+  /** Across products: items waiting for the PO's decision, oldest first. */
+  untriaged(): Promise<IntakeItem[]>;
+  /** Everyone asking for each item (its own requesters and those merged into it), in the order they came. */
+  requesters(itemIds: string[]): Promise<{ itemId: string; personId: string; viaItemId: string | undefined }[]>;
+  /** Adds requesters (skipping those already there); `viaItemId` marks a merge, so it can be undone. */
+  addRequesters(itemId: string, personIds: string[], viaItemId: string | undefined): Promise<void>;
+  removeRequestersVia(itemId: string, viaItemId: string): Promise<void>;
+  addEvent(event: IntakeEventRecord): Promise<void>;
+  /** The history of the items, oldest first. */
+  events(itemIds: string[]): Promise<IntakeEventRecord[]>;
+  interceptMode(teamId: string): Promise<InterceptMode>;
+  setInterceptMode(teamId: string, mode: InterceptMode): Promise<void>;
+  /** Records an interception; idempotent on the message (a redelivered message is caught once). */
+  intercept(i: Omit<Interception, 'id' | 'undoneById'> & { sourceKey: string }): Promise<{ interception: Interception; created: boolean }>;
+  /** The interception, locked until the transaction ends. */
+  interception(productId: string, id: string): Promise<Interception | undefined>;
+  interceptionOfItem(itemId: string): Promise<Interception | undefined>;
+  interceptionBySourceKey(sourceKey: string): Promise<Interception | undefined>;
+  updateInterception(id: string, change: { outcome?: Interception['outcome']; itemId?: string; undoneById?: string; undoneAt?: Date }): Promise<void>;
+  /** Whether po-desk posted this platform message (then a thread under it is po-desk's, not a channel message). */
+  isOwnMessage(platform: Platform, workspaceExternalId: string, channelId: string, messageId: string): Promise<boolean>;
+}
+
 /** Everything a use case may read or change, inside one transaction. */
 export interface Tx {
   questions: QuestionStore;
+  intake: IntakeStore;
   calendar: CalendarStore;
   workspace(platform: Platform, externalId: string, name?: string): Promise<WorkspaceRef>;
   createProduct(workspaceId: string, name: string): Promise<string>;

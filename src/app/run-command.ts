@@ -15,6 +15,9 @@ import { askQuestion } from './questions/ask-question.js';
 import { comeBack, goAway, manageHolidays, responseTarget } from './questions/availability.js';
 import { listQuestions } from './questions/list-questions.js';
 import { showStats } from './questions/show-stats.js';
+import { openRequestForm } from './intake/request-work.js';
+import { showQueue } from './intake/show-queue.js';
+import { interceptMode } from './intake/intercept.js';
 
 /** Longer than anyone types by hand, in a command or a chat message. */
 export const MAX_COMMAND_TEXT = 4000;
@@ -94,5 +97,11 @@ export async function runCommand(ctx: CommandContext, deps: Deps, input: Command
       return reply(await manageHolidays(ctx, deps, c));
     case 'target':
       return reply(await responseTarget(ctx, deps, c.text));
+    case 'request':
+      return { kind: 'form', form: openRequestForm(c.title) };
+    case 'queue':
+      return reply(await showQueue(ctx, deps));
+    case 'intercept':
+      return reply(await interceptMode(ctx, deps, c.mode));
   }
 }

@@ -9,7 +9,7 @@ export function showHelp(): Message {
   return message(
     header('po-desk — the Product Owner’s front desk'),
     { type: 'list', items: available.map(helpLine) },
-    context('To ask the PO from a team channel you can also @mention po-desk with a question ending in “?”. More commands (request, daily, sprint, digest…) arrive as po-desk grows.'),
+    context('To ask the PO from a team channel you can also @mention po-desk with a question ending in “?”. Daily scrum reminders, sprint reviews and the weekly digest arrive as po-desk grows.'),
   );
 }
 

@@ -2,6 +2,7 @@
  * The `/po` command language, independent of the platform that carried it: adapters extract the
  * subcommand, the mentioned users (platform user ids) and the rest of the text.
  */
+import { INTERCEPT_MODES, type InterceptMode } from './intake.js';
 
 export type Command =
   | { name: 'help' }
@@ -25,7 +26,10 @@ export type Command =
   | { name: 'holiday'; op: 'list' }
   | { name: 'holiday'; op: 'add'; date: string; label: string | undefined }
   | { name: 'holiday'; op: 'remove'; date: string }
-  | { name: 'target'; text: string | undefined };
+  | { name: 'target'; text: string | undefined }
+  | { name: 'request'; title: string | undefined }
+  | { name: 'queue' }
+  | { name: 'intercept'; mode: InterceptMode | undefined };
 
 export type Subcommand =
   | 'help' | 'ask' | 'request' | 'questions' | 'queue' | 'stats' | 'digest' | 'sprint'
@@ -55,16 +59,16 @@ export const HELP: HelpEntry[] = [
   { sub: 'back', usage: 'back', example: '/po back', summary: 'PO only: end an absence early.', available: true },
   { sub: 'target', usage: 'target [hours]', example: '/po target 4', summary: "Show or set the PO's response target in working hours (default 4).", available: true },
   { sub: 'holiday', usage: 'holiday add|list|remove [YYYY-MM-DD] [name]', example: '/po holiday add 2026-12-25 Christmas', summary: "Days nobody works: response times and reminders skip them.", available: true },
-  { sub: 'request', usage: 'request [title]', example: '/po request Export to CSV', summary: "Send a work request to the PO's intake queue.", available: false },
-  { sub: 'queue', usage: 'queue', example: '/po queue', summary: "Show the PO's intake queue.", available: false },
+  { sub: 'request', usage: 'request [title]', example: '/po request Export to CSV', summary: "Send a work request to the PO's intake queue (a form).", available: true },
+  { sub: 'queue', usage: 'queue', example: '/po queue', summary: "The PO: requests waiting for a decision. Everyone else: your requests and where they stand.", available: true },
+  { sub: 'intercept', usage: 'intercept [off|nudge|auto]', example: '/po intercept auto', summary: 'Show or choose how work requests from people outside the team are caught in this channel (default nudge).', available: true },
   { sub: 'digest', usage: 'digest [at <weekday> <HH:MM>]', example: '/po digest at mon 08:30', summary: "Show or schedule the PO's weekly digest.", available: false },
   { sub: 'sprint', usage: 'sprint', example: '/po sprint', summary: 'Set or show the sprint cadence and the next review.', available: false },
   { sub: 'daily', usage: 'daily <HH:MM> [days] [tz]', example: '/po daily 09:30 mon-fri Europe/Berlin', summary: 'Set the daily scrum reminder.', available: false },
-  { sub: 'intercept', usage: 'intercept off|nudge|auto', example: '/po intercept nudge', summary: 'Choose how work requests in this channel are caught.', available: false },
 ];
 
 /** Subcommands whose arguments are free text a person wrote (a question, an away note): mentions stay as names. */
-export const takesFreeText = (sub: string) => sub === 'ask' || sub === 'away';
+export const takesFreeText = (sub: string) => sub === 'ask' || sub === 'away' || sub === 'request';
 
 export function helpFor(sub: string): HelpEntry | undefined {
   return HELP.find((h) => h.sub === sub);
@@ -143,6 +147,18 @@ export function parseCommand({ sub, rest, userIds, text }: CommandInput): ParseR
       if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return fail(`give the date as YYYY-MM-DD, e.g. \`/po holiday ${op} 2026-12-25\``);
       if (op === 'remove') return { ok: true, command: { name: 'holiday', op, date } };
       return { ok: true, command: { name: 'holiday', op, date, label: words.slice(2).join(' ') || undefined } };
+    }
+    case 'request': {
+      const title = (text ?? rest).trim();
+      return { ok: true, command: { name: 'request', title: title === '' ? undefined : title } };
+    }
+    case 'queue':
+      return { ok: true, command: { name: 'queue' } };
+    case 'intercept': {
+      const word = words[0]?.toLowerCase();
+      if (word === undefined) return { ok: true, command: { name: 'intercept', mode: undefined } };
+      if (words.length > 1 || !(INTERCEPT_MODES as string[]).includes(word)) return fail(`"${rest.trim()}" is not a mode: use off, nudge or auto`);
+      return { ok: true, command: { name: 'intercept', mode: word as InterceptMode } };
     }
     default: {
       const known = helpFor(sub);

@@ -21,7 +21,11 @@ export function housekeepingJob(db: Db): Job {
         },
       });
       const receipts = await db.inboundReceipt.deleteMany({ where: { receivedAt: { lt: new Date(at - 2 * DAY) } } });
-      const runs = await db.jobRun.deleteMany({ where: { slot: { lt: new Date(at - 90 * DAY) } } });
+      // A claim only has to outlive the scheduler's catch-up look-back (7 days); minute jobs (the intake's)
+      // would otherwise pile up 1,440 rows a day. Failures stay 90 days for whoever investigates them.
+      const runs = await db.jobRun.deleteMany({
+        where: { OR: [{ slot: { lt: new Date(at - 8 * DAY) }, status: { in: ['done', 'skipped'] } }, { slot: { lt: new Date(at - 90 * DAY) } }] },
+      });
       log.info({ outbox: sent.count, receipts: receipts.count, jobRuns: runs.count }, 'housekeeping: removed old rows');
     },
   };

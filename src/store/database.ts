@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
@@ -50,14 +51,20 @@ export async function openDatabase(options: DatabaseOptions, migrations?: Migrat
  */
 const PGLITE_CONF = ['shared_buffers = 16MB', 'wal_buffers = 1MB', 'maintenance_work_mem = 16MB', 'temp_buffers = 2MB'];
 
+/**
+ * Extensions the migrations create (pg_trgm: likely duplicates in the intake queue). A data directory
+ * that has them must be opened with them loaded, so every PGlite po-desk opens takes these.
+ */
+export const PGLITE_EXTENSIONS = { pg_trgm };
+
 async function openPgliteDir(dataDir: string | undefined): Promise<PGlite> {
-  if (dataDir === undefined) return PGlite.create({ postgresqlconf: PGLITE_CONF });
+  if (dataDir === undefined) return PGlite.create({ postgresqlconf: PGLITE_CONF, extensions: PGLITE_EXTENSIONS });
   const fresh = !existsSync(path.join(dataDir, 'PG_VERSION'));
-  const pglite = await PGlite.create(dataDir, { postgresqlconf: PGLITE_CONF });
+  const pglite = await PGlite.create(dataDir, { postgresqlconf: PGLITE_CONF, extensions: PGLITE_EXTENSIONS });
   if (!fresh) return pglite;
   // initdb grows the WASM heap to ~850 MB and it stays that size: reopen once to start small.
   await pglite.close();
-  return PGlite.create(dataDir, { postgresqlconf: PGLITE_CONF });
+  return PGlite.create(dataDir, { postgresqlconf: PGLITE_CONF, extensions: PGLITE_EXTENSIONS });
 }
 
 async function openPglite(pglite: PGlite, migrations: Migration[], release: () => void): Promise<Database> {

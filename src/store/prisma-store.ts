@@ -5,6 +5,7 @@ import type { Prisma } from '../generated/prisma/client.js';
 import type { Db } from './database.js';
 import { calendarStore } from './calendar-store.js';
 import { questionStore } from './question-store.js';
+import { intakeStore } from './intake-store.js';
 
 type PrismaTx = Prisma.TransactionClient;
 
@@ -32,6 +33,7 @@ export function prismaStore(db: Db, onEnqueued: () => void = () => {}): Store {
 function prismaTx(db: PrismaTx, markEnqueued: () => void): Tx {
   return {
     questions: questionStore(db),
+    intake: intakeStore(db),
     calendar: calendarStore(db),
     async workspace(platform: Platform, externalId: string, name?: string): Promise<WorkspaceRef> {
       const w = await db.workspace.upsert({

@@ -1,4 +1,5 @@
 import { ASK_SHORTCUT } from '../../src/adapters/slack/ask-shortcut.js';
+import { INTAKE_SHORTCUT } from '../../src/adapters/slack/intake-triggers.js';
 import { readFileSync } from 'node:fs';
 
 import type { ValidateFunction } from 'ajv';
@@ -12,7 +13,7 @@ const SCHEMA_DIR = new URL('../fixtures/slack-manifest-schema/', import.meta.url
 const UPSTREAM_SCHEMAS = 'https://raw.githubusercontent.com/slackapi/manifest-schema/v0.5.0/schemas/';
 
 const EVENTS_PATH = '/slack/events';
-const BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'users:read', 'channels:read', 'groups:read', 'app_mentions:read', 'channels:history', 'groups:history'];
+const BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'users:read', 'channels:read', 'groups:read', 'app_mentions:read', 'channels:history', 'groups:history', 'reactions:read'];
 
 
 interface Manifest {
@@ -130,13 +131,16 @@ describe('Slack app manifest', () => {
     expect(validate.errors).toContainEqual(expect.objectContaining({ params: { missingProperty: 'is_enabled' } }));
   });
 
-  it('offers the "Ask the PO" message shortcut with the callback id the Slack adapter listens for', () => {
-    expect(manifest.features.shortcuts).toEqual([expect.objectContaining({ name: 'Ask the PO', type: 'message', callback_id: ASK_SHORTCUT })]);
+  it('offers the "Ask the PO" and "Send to PO intake" message shortcuts with the callback ids the Slack adapter listens for', () => {
+    expect(manifest.features.shortcuts).toEqual([
+      expect.objectContaining({ name: 'Ask the PO', type: 'message', callback_id: ASK_SHORTCUT }),
+      expect.objectContaining({ name: 'Send to PO intake', type: 'message', callback_id: INTAKE_SHORTCUT }),
+    ]);
   });
 
   it('asks for exactly the bot scopes po-desk uses and subscribes to mentions and channel messages', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...BOT_SCOPES].sort());
     expect(manifest.oauth_config.scopes.bot).toHaveLength(BOT_SCOPES.length);
-    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_mention', 'message.channels', 'message.groups']);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_mention', 'message.channels', 'message.groups', 'reaction_added']);
   });
 });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { drawTeamsIcons, type Icon } from '../../scripts/make-teams-icons.js';
 import { MANIFEST_DIR, PackageError, packageTeamsApp, PLACEHOLDER_APP_ID, validateTeamsManifest } from '../../scripts/package-teams.js';
-import { ASK_PO_COMMAND } from '../../src/adapters/teams/teams-turn.js';
+import { ASK_PO_COMMAND, SEND_TO_INTAKE_COMMAND } from '../../src/adapters/teams/teams-turn.js';
 import { showHelp } from '../../src/app/show-help.js';
 import { HELP, parseCommand } from '../../src/domain/command.js';
 import { renderTeamsCard } from '../../src/messages/render-teams.js';
@@ -28,10 +28,22 @@ const MAX_COMMANDS = 10;
  * reason. `help` (`/po help`) lists them all, in every scope.
  */
 const PO_SETTINGS = "the PO's own settings: they are in the list of the PO's 1:1 chat with po-desk";
+/** A list holds at most 10 commands: these are for one's own chat with po-desk, and work typed anywhere. */
+const IN_YOUR_CHAT = {
+  hours: 'your own working hours: set them in your chat with po-desk',
+  link: 'a one-time admin step, done in a chat with po-desk',
+  stats: "the PO's response times: listed in the chat with po-desk; typed, it works here too",
+};
+/** A list holds at most 10 commands; typed, this one works too. */
+const MOST_USED = 'the list keeps the ten used most in a chat with po-desk; typed, it works';
+
 const LEFT_OUT: Record<Scope, Record<string, string>> = {
-  team: { away: PO_SETTINGS, back: PO_SETTINGS, target: PO_SETTINGS, holiday: PO_SETTINGS },
-  groupChat: { away: PO_SETTINGS, back: PO_SETTINGS, target: PO_SETTINGS, holiday: PO_SETTINGS },
+  team: { ...IN_YOUR_CHAT, away: PO_SETTINGS, back: PO_SETTINGS, target: PO_SETTINGS, holiday: PO_SETTINGS },
+  groupChat: { ...IN_YOUR_CHAT, away: PO_SETTINGS, back: PO_SETTINGS, target: PO_SETTINGS, holiday: PO_SETTINGS },
   personal: {
+    owner: 'names a person: handing over happens in a team channel, where po-desk can find them; typed, it shows who the PO is',
+    questions: MOST_USED,
+    intercept: 'is set per team channel, in that channel',
     team: "works only in the team's own conversation (a channel or a group chat)",
     members: "works only in the team's own conversation (a channel or a group chat)",
     ask: "questions are asked in a team's conversation, so the team sees the answer",
@@ -175,7 +187,7 @@ describe('Teams app manifest', () => {
     }
   });
 
-  it('offers "Ask the PO" as a message action the bot handles at once (no dialog, no parameters)', () => {
+  it('offers "Ask the PO" and "Send to PO intake" as message actions the bot handles at once (no dialog, no parameters)', () => {
     expect(manifest.composeExtensions).toEqual([
       {
         botId: manifest.bots[0]!.botId,
@@ -188,6 +200,14 @@ describe('Teams app manifest', () => {
             description: expect.stringMatching(/question/) as unknown,
             context: ['message'],
             // Teams submits a message action with fetchTask false and no parameters straight away (composeExtension/submitAction).
+            fetchTask: false,
+          },
+          {
+            id: SEND_TO_INTAKE_COMMAND,
+            type: 'action',
+            title: 'Send to PO intake',
+            description: expect.stringMatching(/intake/) as unknown,
+            context: ['message'],
             fetchTask: false,
           },
         ],

@@ -62,6 +62,8 @@ export interface ShownMessage {
   text: string;
   blocks: unknown[];
   thread_ts?: string;
+  /** Who wrote it: a person (a message the test says was typed), or po-desk's bot user. */
+  user?: string;
 }
 
 export type FakeFailure = { rateLimited: number } | { status: number } | { error: string };
@@ -151,6 +153,8 @@ export class FakeSlack {
       'chat.getPermalink': (args) => this.getPermalink(args),
       'conversations.open': (args) => this.openConversation(args),
       'conversations.members': (args) => this.members(args),
+      'conversations.history': (args) => this.history(args),
+      'conversations.replies': (args) => this.replies(args),
       'users.info': (args) => this.userInfo(args),
       'views.open': (args) => this.openView(args),
       'views.publish': (args) => this.publishView(args),
@@ -226,6 +230,14 @@ export class FakeSlack {
   /** The replies posted in the thread of message `ts` in `channel`, oldest first, as they look now. */
   threadOf(channel: string, ts: string): ShownMessage[] {
     return [...this.messages.values()].filter((m) => m.channel === channel && m.thread_ts === ts).map((m) => structuredClone(m));
+  }
+
+  /**
+   * A message a person typed (the test also sends its event): conversations.history and .replies return it,
+   * chat.getPermalink links to it.
+   */
+  addPersonMessage(m: { channel: string; ts: string; user: string; text: string; threadTs?: string }): void {
+    this.messages.set(m.ts, { channel: m.channel, ts: m.ts, text: m.text, blocks: [], user: m.user, ...(m.threadTs !== undefined ? { thread_ts: m.threadTs } : {}) });
   }
 
   /** The URL chat.getPermalink gives for a message, in Slack's format: /archives/<channel>/p<ts without the dot>. */
@@ -516,6 +528,42 @@ export class FakeSlack {
     const stored = this.messages.get(ts);
     if (stored === undefined || stored.channel !== channel) return slackError('message_not_found');
     return { ok: true, channel, permalink: this.permalinkFor(channel, ts) };
+  }
+
+  /** As Slack's API message objects: a person's, or po-desk's own (with bot_id). */
+  private apiMessage(m: StoredMessage): SlackBody {
+    const author = m.user !== undefined ? { user: m.user } : { user: this.botUserId, bot_id: this.botId };
+    return { type: 'message', text: m.text, ts: m.ts, ...author, ...(m.thread_ts !== undefined ? { thread_ts: m.thread_ts } : {}) };
+  }
+
+  /** conversations.history: top-level messages of a channel between oldest and latest (inclusive when asked), newest first. */
+  private history(args: Args): SlackBody {
+    const channel = stringArg(args.channel);
+    if (channel === undefined || !this.channelMembers.has(channel)) return slackError('channel_not_found');
+    const inclusive = args.inclusive === true || args.inclusive === 'true' || args.inclusive === '1';
+    const latest = stringArg(args.latest);
+    const oldest = stringArg(args.oldest);
+    const inRange = (ts: string) =>
+      (latest === undefined || (inclusive ? Number(ts) <= Number(latest) : Number(ts) < Number(latest))) &&
+      (oldest === undefined || (inclusive ? Number(ts) >= Number(oldest) : Number(ts) > Number(oldest)));
+    const limit = args.limit === undefined ? DEFAULT_PAGE_SIZE : Number(args.limit);
+    const found = [...this.messages.values()]
+      .filter((m) => m.channel === channel && (m.thread_ts === undefined || m.thread_ts === m.ts) && inRange(m.ts))
+      .sort((a, b) => Number(b.ts) - Number(a.ts))
+      .slice(0, limit);
+    return { ok: true, messages: found.map((m) => this.apiMessage(m)), has_more: false };
+  }
+
+  /** conversations.replies: the thread of `ts` (its parent first), or the one reply `ts` names. */
+  private replies(args: Args): SlackBody {
+    const channel = stringArg(args.channel);
+    const ts = stringArg(args.ts);
+    if (channel === undefined || !this.channelMembers.has(channel)) return slackError('channel_not_found');
+    const m = ts === undefined ? undefined : this.messages.get(ts);
+    if (m === undefined || m.channel !== channel) return slackError('thread_not_found');
+    const root = m.thread_ts ?? m.ts;
+    const thread = [...this.messages.values()].filter((x) => x.channel === channel && (x.ts === root || x.thread_ts === root)).sort((a, b) => Number(a.ts) - Number(b.ts));
+    return { ok: true, messages: thread.map((x) => this.apiMessage(x)), has_more: false };
   }
 
   private openConversation(args: Args): SlackBody {

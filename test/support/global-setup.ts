@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { TestProject } from 'vitest/node';
-import { openDatabase } from '../../src/store/database.js';
+import { openDatabase, PGLITE_EXTENSIONS } from '../../src/store/database.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -21,7 +21,7 @@ export default async function setup(project: TestProject) {
 
   const dir = await mkdtemp(path.join(tmpdir(), 'po-desk-test-'));
   const file = path.join(dir, 'snapshot.tar.gz');
-  const pglite = await PGlite.create();
+  const pglite = await PGlite.create({ extensions: PGLITE_EXTENSIONS });
   const db = await openDatabase({ kind: 'pglite-instance', pglite });
   await db.migrate();
   const blob = await pglite.dumpDataDir('gzip');

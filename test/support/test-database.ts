@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { openDatabase, type Database, type DatabaseOptions } from '../../src/store/database.js';
+import { openDatabase, PGLITE_EXTENSIONS, type Database, type DatabaseOptions } from '../../src/store/database.js';
 
 export type TestDbKind = 'pglite' | 'postgres';
 
@@ -32,7 +32,7 @@ export interface TestDatabase {
 export async function createTestDatabase(kind: TestDbKind): Promise<TestDatabase> {
   if (kind === 'pglite') {
     const snapshot = await readFile(inject('pgliteSnapshot'));
-    const pglite = await PGlite.create({ loadDataDir: new Blob([snapshot]) });
+    const pglite = await PGlite.create({ loadDataDir: new Blob([snapshot]), extensions: PGLITE_EXTENSIONS });
     const options: DatabaseOptions = { kind: 'pglite-instance', pglite };
     const db = await openDatabase(options);
     return { kind, options: () => options, db, drop: () => db.close() };

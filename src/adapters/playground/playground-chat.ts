@@ -4,7 +4,9 @@ import type { CommandContext, Deps } from '../../app/context.js';
 import { openForm, reply, runAction, submitForm, type Shown } from '../../app/interactions.js';
 import { askQuestion } from '../../app/questions/ask-question.js';
 import { threadReply } from '../../app/questions/respond.js';
-import { errorText, replyForError } from '../../app/replies.js';
+import { errorText, NOT_SET_UP, replyForError } from '../../app/replies.js';
+import { intakeFromMessage } from '../../app/intake/request-work.js';
+import { screenMessage } from '../../app/intake/intercept.js';
 import { answerCommand, MAX_COMMAND_TEXT } from '../../app/run-command.js';
 import { splitCommand, takesFreeText } from '../../domain/command.js';
 import { isMentionQuestion } from '../../domain/question.js';
@@ -25,7 +27,10 @@ import {
 export const PLAYGROUND_WORKSPACE_NAME = 'Acme Shop';
 
 /** The message shortcuts of the playground's message menu (Slack: the manifest's message shortcuts). */
-export const MESSAGE_SHORTCUTS = [{ callbackId: 'ask_po', label: 'Ask the PO' }] as const;
+export const MESSAGE_SHORTCUTS = [
+  { callbackId: 'ask_po', label: 'Ask the PO' },
+  { callbackId: 'send_to_intake', label: 'Send to PO intake' },
+] as const;
 
 
 /** A request the playground refuses before anything runs (HTTP 4xx, nothing changed). */
@@ -187,10 +192,18 @@ export function playgroundChat(o: PlaygroundChatDeps) {
         }
       }
       if (mentionsPoDesk(text)) await mentioned(person, ctx, posted, withoutPoDeskMention(readable));
+      else if (ctx.inDirectMessage === false) {
+        // Screened as Slack and Teams screen channel messages: a work request from outside the team is caught.
+        try {
+          await screenMessage(ctx, deps, { text: readable, messageId: posted.id, threadId: posted.threadId ?? posted.id });
+        } catch (error) {
+          o.log.error({ err: error, channel: channelId }, 'playground: could not screen a message for work requests');
+        }
+      }
       return { kind: 'posted', messageId: posted.id };
     },
 
-    /** Someone used a message shortcut from a message's menu ("Ask the PO"). */
+    /** Someone used a message shortcut from a message's menu ("Ask the PO", "Send to PO intake"). */
     async shortcut(asId: string, channelId: string, messageId: string, callbackId: string): Promise<ShortcutResult> {
       const { person, ctx } = await where(asId, channelId);
       const target = await workspace.message(messageId);
@@ -202,7 +215,10 @@ export function playgroundChat(o: PlaygroundChatDeps) {
       let answer: Message;
       try {
         const { names } = await htmlOptions(person);
-        answer = await askQuestion(ctx, deps, messageText(target.message, names), 'shortcut');
+        const text = messageText(target.message, names);
+        answer = callbackId === 'ask_po'
+          ? await askQuestion(ctx, deps, text, 'shortcut')
+          : (await intakeFromMessage(ctx, deps, { text, authorId: target.authorId ?? undefined, messageId: target.id, threadId: target.threadId ?? target.id, link: undefined }, 'shortcut')) ?? NOT_SET_UP;
       } catch (error) {
         answer = replyForError(error, o.log);
       }

@@ -8,7 +8,8 @@ import type { Metrics } from '../../metrics.js';
 import type { Db } from '../../store/database.js';
 import { registerAppMention } from './app-mention.js';
 import { registerAskShortcut } from './ask-shortcut.js';
-import { registerThreadReplies } from './thread-replies.js';
+import { registerChannelMessages } from './channel-messages.js';
+import { registerIntakeTriggers } from './intake-triggers.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerRetryDedupe } from './dedupe-retries.js';
 import { registerInteractions } from './interactions.js';
@@ -82,8 +83,9 @@ export function createSlackSurface(options: {
   registerPoCommand(app, options.deps, slackLog, options.metrics);
   registerInteractions(app, options.deps, slackLog, options.metrics);
   registerAppMention(app, options.deps, slackLog);
-  registerThreadReplies(app, options.deps);
+  registerChannelMessages(app, options.deps, slackLog);
   registerAskShortcut(app, options.deps, slackLog, options.metrics);
+  registerIntakeTriggers(app, options.deps, slackLog, options.metrics);
 
   return {
     app,

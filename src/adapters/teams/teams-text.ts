@@ -75,6 +75,11 @@ export function messagePayloadText(payload: MessagePayload, botAppId: string): s
 /** The parts of a Graph chatMessage (a message extension's `messagePayload`) po-desk reads. */
 export interface MessagePayload {
   id?: string;
+  /** For a reply: its thread's root message id. */
+  replyToId?: string;
+  linkToMessage?: string;
+  /** A person's message has `user` (id: their AAD object id); a bot's has `application`. */
+  from?: { user?: { id?: string; displayName?: string }; application?: { id?: string } };
   body?: { contentType?: string; content?: string };
   mentions?: { id?: number | string; mentionText?: string; mentioned?: { user?: { id?: string }; application?: { id?: string } } }[];
 }

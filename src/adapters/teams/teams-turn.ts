@@ -16,7 +16,10 @@ import type { Metrics } from '../../metrics.js';
 import type { Db } from '../../store/database.js';
 import type { TeamsConversationKind, TeamsConversations } from '../../store/teams-conversations.js';
 import { postInConversation } from '../../app/post-in-conversation.js';
-import { formNotShown, replyForError } from '../../app/replies.js';
+import { formNotShown, NOT_SET_UP, replyForError } from '../../app/replies.js';
+import { screenMessage } from '../../app/intake/intercept.js';
+import { intakeFromMessage } from '../../app/intake/request-work.js';
+import { detectWorkRequest } from '../../domain/request-detector.js';
 import type { BotConnector, ConnectorActivity } from './bot-connector.js';
 import { resolveMentions, seenUser, teamsDirectory, type TurnScope } from './teams-directory.js';
 import { baseConversationId, threadConversationId, threadRootOf } from './teams-ids.js';
@@ -25,6 +28,8 @@ import { messagePayloadText, parseTeamsCommandText, readableTeamsText, type Ment
 
 /** The message extension's action command "Ask the PO", as in manifests/teams/manifest.json (composeExtensions). */
 export const ASK_PO_COMMAND = 'askPo';
+/** The message extension's action command "Send to PO intake". */
+export const SEND_TO_INTAKE_COMMAND = 'sendToIntake';
 
 
 export interface TeamsTurnDeps {
@@ -86,7 +91,12 @@ export async function handleTurn(turn: TurnContext, t: TeamsTurnDeps): Promise<v
   }
 }
 
-type MessageKind = { kind: 'card-submit' } | { kind: 'to-po-desk' } | { kind: 'thread-reply'; rootId: string } | { kind: 'ignored' };
+type MessageKind =
+  | { kind: 'card-submit' }
+  | { kind: 'to-po-desk' }
+  | { kind: 'thread-reply'; rootId: string }
+  | { kind: 'possible-request' }
+  | { kind: 'ignored' };
 
 /**
  * What a message activity is to po-desk: a card's Action.Submit (a value, no text), or a message for
@@ -102,10 +112,14 @@ function messageKind(a: Activity, where: Where): MessageKind {
   // Other bots' messages, and Teams' own system messages, are nobody's answer.
   if (!a.from?.id || a.from.id.startsWith('28:') || !a.text?.trim()) return { kind: 'ignored' };
   const root = where.kind === 'channel' ? threadRootOf(a.conversation.id) : undefined;
-  return root && root !== a.id ? { kind: 'thread-reply', rootId: root } : { kind: 'ignored' };
+  if (root && root !== a.id) return { kind: 'thread-reply', rootId: root };
+  // A new channel message is screened for work requests; the detector decides before anything is stored.
+  if (where.kind === 'channel' && detectWorkRequest(readableTeamsText(a.text ?? '', [], '')).isRequest) return { kind: 'possible-request' };
+  return { kind: 'ignored' };
 }
 
 function onMessage(turn: TurnContext, t: TeamsTurnDeps, where: Where, message: MessageKind, log: Logger): Promise<void> {
+  const a = turn.activity;
   switch (message.kind) {
     case 'card-submit':
       return onCardSubmit(turn, t, where, log);
@@ -113,6 +127,8 @@ function onMessage(turn: TurnContext, t: TeamsTurnDeps, where: Where, message: M
       return onAddressed(turn, t, where, log);
     case 'thread-reply':
       return onThreadReply(turn, t, where, message.rootId, log);
+    case 'possible-request':
+      return onChannelMessage(turn, t, where, a.id ?? '', log);
     case 'ignored':
       return Promise.resolve();
   }
@@ -230,6 +246,22 @@ async function onThreadReply(turn: TurnContext, t: TeamsTurnDeps, where: Where, 
     await threadReply(commandContext(a, where), turnDeps(t, a, where, new Map()), { messageId: rootId }, text);
   } catch (error) {
     log.error({ err: error, thread: rootId }, 'teams: a reply in a thread could not be read as an answer');
+  }
+  if (detectWorkRequest(text).isRequest) await onChannelMessage(turn, t, where, rootId, log);
+}
+
+/**
+ * A channel message (ChannelMessage.Read.Group) that reads like a work request: screened against the team's
+ * roster and the channel's interception mode. Nobody is answered when it fails; it is logged.
+ */
+async function onChannelMessage(turn: TurnContext, t: TeamsTurnDeps, where: Where, threadId: string, log: Logger): Promise<void> {
+  const a = turn.activity;
+  if (!a.id) return;
+  const text = readableTeamsText(a.text ?? '', (a.entities ?? []) as MentionEntity[], a.recipient.id);
+  try {
+    await screenMessage(commandContext(a, where), turnDeps(t, a, where, new Map()), { text, messageId: a.id, threadId });
+  } catch (error) {
+    log.error({ err: error }, 'teams: could not screen a channel message for work requests');
   }
 }
 
@@ -368,17 +400,34 @@ async function onMessageAction(turn: TurnContext, t: TeamsTurnDeps, where: Where
   const a = turn.activity;
   const started = performance.now();
   const value = (a.value ?? {}) as { commandId?: unknown; messagePayload?: MessagePayload; botMessagePreviewAction?: unknown };
-  let reply: Message;
+  const title = value.commandId === SEND_TO_INTAKE_COMMAND ? 'Send to PO intake' : 'Ask the PO';
+  let reply: Message | undefined;
   try {
-    if (value.commandId !== ASK_PO_COMMAND || value.botMessagePreviewAction !== undefined) throw unknownAction();
+    if ((value.commandId !== ASK_PO_COMMAND && value.commandId !== SEND_TO_INTAKE_COMMAND) || value.botMessagePreviewAction !== undefined) throw unknownAction();
     const ctx = commandContext(a, where);
+    const payload = value.messagePayload ?? {};
     // The bot's account id is "28:<app id>"; a message mentions the app by its app id.
-    const text = messagePayloadText(value.messagePayload ?? {}, a.recipient.id.replace(/^28:/, ''));
-    reply = await askQuestion(ctx, turnDeps(t, a, where, new Map()), text, 'shortcut', ctx.requestKey);
+    const text = messagePayloadText(payload, a.recipient.id.replace(/^28:/, ''));
+    if (value.commandId === ASK_PO_COMMAND) {
+      reply = await askQuestion(ctx, turnDeps(t, a, where, new Map()), text, 'shortcut', ctx.requestKey);
+    } else {
+      const known = new Map<string, UserProfile>();
+      const author = payload.from?.user;
+      // The message names its author: no roster lookup needed for them.
+      if (author?.id) known.set(author.id, { platformUserId: author.id, displayName: author.displayName || 'Someone', timeZone: undefined, isBot: false, isAdmin: false, deleted: false });
+      const messageId = payload.id ?? '';
+      reply = await intakeFromMessage(ctx, turnDeps(t, a, where, known), {
+        text,
+        authorId: author?.id,
+        messageId,
+        threadId: payload.replyToId || threadRootOf(a.conversation.id) || messageId,
+        link: payload.linkToMessage,
+      }, 'shortcut');
+    }
   } catch (error) {
     reply = replyForError(error, log);
   }
-  await respond(turn, 200, dialog('Ask the PO', renderTeamsCard(reply)));
+  await respond(turn, 200, dialog(title, renderTeamsCard(reply ?? NOT_SET_UP)));
   t.metrics.ackSeconds.observe({ platform: 'teams', kind: 'shortcut' }, (performance.now() - started) / 1000);
 }
 

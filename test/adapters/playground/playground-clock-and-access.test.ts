@@ -42,7 +42,7 @@ describe.each(testDatabaseKinds())('the playground clock and reset (%s)', (kind)
     const run = await db().jobRun.findUnique({ where: { job_slot: { job: 'housekeeping', slot } } });
     expect(run?.status).toBe('done');
     const page = await api.get<{ offsetMs: number; jobRuns: { job: string; slot: string; status: string }[] }>('/workspace?as=U-priya');
-    expect(page.json.jobRuns[0]).toEqual({ job: 'housekeeping', slot: slot.toISOString(), status: 'done' });
+    expect(page.json.jobRuns).toContainEqual({ job: 'housekeeping', slot: slot.toISOString(), status: 'done' });
     expect(page.json.offsetMs).toBeGreaterThan(0);
     // The offset is stored, so a restart keeps the demo's time.
     expect(Number((await db().playgroundState.findUniqueOrThrow({ where: { id: 1 } })).clockOffsetMs)).toBe(page.json.offsetMs);

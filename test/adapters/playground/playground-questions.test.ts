@@ -179,7 +179,7 @@ describe.each(testDatabaseKinds())('questions to the PO in the playground (%s)',
 
   describe('asking with the message menu’s “Ask the PO”', () => {
     it('offers the shortcut, and asks with the message’s text as whoever used it', async () => {
-      expect((await api.get<{ shortcuts: unknown }>(`/workspace?as=${ALEX}`)).json.shortcuts).toEqual([{ callbackId: 'ask_po', label: 'Ask the PO' }]);
+      expect((await api.get<{ shortcuts: unknown }>(`/workspace?as=${ALEX}`)).json.shortcuts).toEqual([{ callbackId: 'ask_po', label: 'Ask the PO' }, { callbackId: 'send_to_intake', label: 'Send to PO intake' }]);
       const said = await api.say(SAM, ROCKET, 'Could the team squeeze in PayPal before Black Friday, @bea?');
       const messageId = said.json.messageId as string;
       const res = await api.post('/shortcut', { as: ALEX, channelId: ROCKET, messageId, callbackId: 'ask_po' });
