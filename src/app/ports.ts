@@ -144,7 +144,10 @@ export type NewIntakeItem = Omit<IntakeItem, 'id' | 'number' | 'status' | 'poMes
   sourceKey: string | undefined;
 };
 
-export type IntakeChange = Partial<Pick<IntakeItem, 'status' | 'poMessageKey' | 'poNotifiedAt' | 'lastFlaggedDay'>> & {
+export type IntakeChange = Partial<Pick<IntakeItem, 'status' | 'lastFlaggedDay'>> & {
+  /** null: not sent to the PO yet (the next run of the intake job sends it). */
+  poNotifiedAt?: Date | null;
+  poMessageKey?: string | null;
   decidedAt?: Date | null;
   decidedById?: string | null;
   backlogRank?: number | null;

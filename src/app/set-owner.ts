@@ -54,6 +54,10 @@ export async function setOwner(ctx: CommandContext, deps: Deps, targetUserId: st
       await notifyPo(tx, withOwner, v, deps.clock.now());
     }
     if (open.length > 0) notes.push(`${open.length} open question${open.length === 1 ? '' : 's'} went to the new PO.`);
+    // Requests waiting for a decision follow the role too: the intake job sends them to the new PO.
+    const waiting = await tx.intake.list(productId, { statuses: ['new', 'needs-info'] });
+    for (const item of waiting) await tx.intake.update(item.id, { poNotifiedAt: null, poMessageKey: null });
+    if (waiting.length > 0) notes.push(`${waiting.length} request${waiting.length === 1 ? '' : 's'} waiting for a decision go${waiting.length === 1 ? 'es' : ''} to the new PO within a minute.`);
     if (previous) {
       await tx.enqueue(workspace, {
         kind: 'dm',

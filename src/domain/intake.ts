@@ -171,10 +171,12 @@ export function rankFor(position: Position, backlog: { id: string; rank: number 
   return next ? (backlog[i]!.rank + next.rank) / 2 : backlog[i]!.rank + 1;
 }
 
-/** How long an item has waited for the PO, in the PO's working days (1 decimal), and whether it is aging. */
-export function ageOf(createdAt: Date, cal: BusinessCalendar, now: Date): { businessDays: number; aging: boolean } {
-  const days = businessMsBetween(cal, createdAt, now) / workingDayMs(cal.hours);
-  return { businessDays: Math.round(days * 10) / 10, aging: days > AGING_BUSINESS_DAYS };
+/** How long an item has waited for the PO in the PO's working time, and whether it is aging. */
+export function ageOf(createdAt: Date, cal: BusinessCalendar, now: Date): { businessMs: number; dayMs: number; businessDays: number; aging: boolean } {
+  const businessMs = businessMsBetween(cal, createdAt, now);
+  const dayMs = workingDayMs(cal.hours);
+  const days = businessMs / dayMs;
+  return { businessMs, dayMs, businessDays: Math.round(days * 10) / 10, aging: days > AGING_BUSINESS_DAYS };
 }
 
 const URGENCY_ORDER: Record<Urgency, number> = { critical: 0, high: 1, normal: 2, low: 3 };

@@ -310,6 +310,42 @@ describe.skipIf(missing !== undefined)('the playground in a browser', () => {
     });
   });
 
+  describe('a work request', () => {
+    const REQUEST = 'Hey team, can you add Apple Pay to the checkout before Black Friday?';
+
+    it('is caught when Sam asks team Rocket directly: a private nudge, and one click sends it to the PO’s intake', async () => {
+      await as('Sam Rivera — Stakeholder · Sales');
+      await channel('#rocket').click();
+      await waitUntilShown(page, 'U-sam', 'C-rocket');
+      await type(REQUEST);
+      const nudge = log().locator('article', { hasText: 'This reads like a work request for team Rocket' }).last();
+      await nudge.getByText('Only visible to you').waitFor();
+      await screenshot(page, '17-intake-nudge');
+      await nudge.getByRole('button', { name: 'Send to PO intake' }).click();
+      await log().getByText(/Sent to the PO’s intake as #\d+\. Thank you!/).waitFor();
+      // The team sees it in the message's thread, with the request not to start it yet.
+      await log().locator('.thread').getByText(/please don’t start it until the PO decides/).first().waitFor();
+    });
+
+    it('is accepted by Priya from /po queue, with its place in the backlog', async () => {
+      await as('Priya Patel — Product Owner');
+      await page.getByRole('navigation', { name: 'Channels' }).getByRole('link', { name: 'po-desk' }).click();
+      await waitUntilShown(page, 'U-priya', 'D-U-priya');
+      await type('/po queue');
+      const queue = log().locator('article', { hasText: 'Waiting for your decision' }).last();
+      await queue.getByText(REQUEST).waitFor();
+      const row = queue.getByRole('button', { name: 'Accept' });
+      await row.last().click();
+      const dialog = page.getByRole('dialog', { name: 'Accept into the backlog' });
+      await dialog.waitFor();
+      await dialog.getByLabel('Where in the backlog?').selectOption({ label: 'At the top of the backlog' });
+      await screenshot(page, '18-intake-accept');
+      await dialog.getByRole('button', { name: 'Accept' }).click();
+      await dialog.getByText(/is accepted, at position 1 of \d+ in the backlog/).waitFor();
+      await dialog.getByRole('button', { name: 'Close' }).click();
+    });
+  });
+
   it('hands the PO role over: the new PO finds the welcome in their DM, delivered through the outbox', async () => {
     const welcome = 'You are the Product Owner of Acme Shop';
     // Priya's own DM says so since the seed made her PO; Bea's must not, until the handover.

@@ -3,6 +3,8 @@ import type { CommandContext, Deps } from '../../app/context.js';
 import { askQuestion } from '../../app/questions/ask-question.js';
 import { refreshQuestionMessages, viewOf } from '../../app/questions/load.js';
 import { markOnIt, setResolved, submitAnswer, submitCustomerAnswer, submitHandoff } from '../../app/questions/respond.js';
+import { submitRequest } from '../../app/intake/request-work.js';
+import { submitAccept } from '../../app/intake/triage.js';
 import type { AdjustableClock } from '../../clock.js';
 import type { ProductState } from '../../domain/product.js';
 import type { QuestionSource } from '../../domain/question.js';
@@ -150,6 +152,33 @@ async function seedQuestionHistory(deps: Deps, now: Date): Promise<void> {
   }
 }
 
+/**
+ * Two requests in the PO's intake from last week: Sam's, accepted at the top of the backlog, and Morgan's,
+ * still waiting, so `/po queue` has something to show and the PO's DM about it arrives when the demo starts.
+ */
+async function seedIntakeHistory(deps: Deps, now: Date): Promise<void> {
+  const timeZone = 'Europe/Berlin';
+  const today = localDate(now, timeZone);
+  const lastMonday = addDays(today, 1 - isoWeekday(today) - 7);
+  const at = (day: number, minutes: number): Deps => ({ ...deps, clock: { now: () => zonedInstant(addDays(lastMonday, day), minutes, timeZone) } });
+  const ctxOf = (userId: string, channelId: string, requestKey?: string): CommandContext => ({
+    platform: 'playground', workspaceExternalId: PLAYGROUND_WORKSPACE, workspaceName: PLAYGROUND_WORKSPACE_NAME, channelId, inDirectMessage: channelId.startsWith('D-'), userId, ...(requestKey ? { requestKey } : {}),
+  });
+  const gift = await submitRequest(ctxOf('U-sam', 'C-rocket', 'playground:demo-seed:intake-1'), at(0, 11 * 60), {
+    title: 'Gift cards at checkout',
+    problem: 'Corporate customers ask for gift cards before every holiday season; sales loses those orders to competitors.',
+    value: '4', urgency: 'high', neededBy: null, link: null,
+  });
+  expectDone(gift, 0);
+  const giftId = await deps.store.transaction(async (tx) => (await tx.intake.bySourceKey('playground:demo-seed:intake-1'))?.id);
+  expectDone(await submitAccept(ctxOf(PO, dmChannelId(PO)), at(1, 10 * 60), giftId, { position: 'top', note: 'Next sprint: Rocket has the payment pieces in place.' }), 0);
+  expectDone(await submitRequest(ctxOf('U-morgan', dmChannelId('U-morgan'), 'playground:demo-seed:intake-2'), at(4, 15 * 60), {
+    title: 'Export orders to CSV for the campaign report',
+    problem: 'Marketing rebuilds the campaign report by hand from screenshots every Monday.',
+    value: '3', urgency: 'normal', neededBy: null, link: null,
+  }), 1);
+}
+
 function expectDone(outcome: { kind: string }, i: number): void {
   if (outcome.kind !== 'done') throw new Error(`playground: a step of the demo's question ${i + 1} was refused: ${JSON.stringify(outcome)}`);
 }
@@ -183,6 +212,7 @@ export async function seedDemo(workspace: PlaygroundWorkspace, chat: PlaygroundC
   const problem = demoProblem(await chat.productState());
   if (problem) throw new Error(`playground: the demo's setup commands did not set it up (${problem}); see the replies in the PO's channels`);
   await seedQuestionHistory(deps, clock.now());
+  await seedIntakeHistory(deps, clock.now());
   await workspace.markSeeded(clock.now());
   log.info({ people: DEMO_PEOPLE.length, channels: DEMO_CHANNELS.length }, 'playground: demo product seeded');
   return true;

@@ -302,8 +302,8 @@ export function requestForm(title?: string): Form {
       { id: 'problem', type: 'text', label: 'What problem does it solve, and who benefits?', multiline: true, maxLength: MAX_DETAIL_CHARS },
       { id: 'value', type: 'select', label: 'How valuable is it? (1–5)', options: VALUE_OPTIONS },
       { id: 'urgency', type: 'select', label: 'How urgent is it?', options: URGENCY_OPTIONS, initial: 'normal' },
-      { id: 'neededBy', type: 'date', label: 'Needed by (optional)' },
-      { id: 'link', type: 'text', label: 'Link (optional)', placeholder: 'https://…', maxLength: 2000 },
+      { id: 'neededBy', type: 'date', label: 'Needed by' },
+      { id: 'link', type: 'text', label: 'Link', placeholder: 'https://…', maxLength: 2000 },
     ],
   };
 }
@@ -324,7 +324,7 @@ export function acceptForm(item?: IntakeItem, backlog: IntakeItem[] = []): Form 
     metadata: item?.id,
     inputs: [
       { id: 'position', type: 'select', label: 'Where in the backlog?', options, initial: 'bottom', required: true, ...withHint(item) },
-      { id: 'note', type: 'text', label: 'A note for the requester (optional)', multiline: true, maxLength: MAX_NOTE_CHARS },
+      { id: 'note', type: 'text', label: 'A note for the requester', multiline: true, maxLength: MAX_NOTE_CHARS },
     ],
   };
 }

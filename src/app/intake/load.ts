@@ -23,7 +23,7 @@ export interface ItemView {
   suggestions: { item: IntakeItem; score: number }[];
   /** 1-based place in the backlog, for an accepted item. */
   backlogPlace: { index: number; total: number } | undefined;
-  age: { businessDays: number; aging: boolean };
+  age: ReturnType<typeof ageOf>;
   /** The PO's time zone, where a platform cannot show times in each reader's own. */
   timeZone: string;
 }

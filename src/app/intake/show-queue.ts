@@ -1,3 +1,4 @@
+import { formatDuration } from '../../domain/business-time.js';
 import { itemLabel, statusWords, urgencyWords, type IntakeItem } from '../../domain/intake.js';
 import { isOwner } from '../../domain/product.js';
 import { actions, bold, code, context, message, rich, section } from '../../messages/build.js';
@@ -61,12 +62,12 @@ export async function showQueue(ctx: CommandContext, deps: Deps): Promise<Messag
   return out ?? NOT_SET_UP;
 }
 
-/** "#4 Export orders · 2.5 working days · 3 people · high urgency · Sam" */
+/** "#4 Export orders · waiting 2 d 3 h of working time · 3 people ask · high urgency · from Sam" */
 function queueLine(v: ItemView): (string | Span)[] {
   const i: IntakeItem = v.item;
   return [
     bold(itemLabel(i)), ' ', quoted(truncate(i.title, 120)),
-    ` · ${v.age.businessDays} working day${v.age.businessDays === 1 ? '' : 's'}${v.age.aging ? ' ⏰' : ''}`,
+    ` · waiting ${formatDuration(v.age.businessMs, { dayMs: v.age.dayMs })} of working time${v.age.aging ? ' ⏰' : ''}`,
     ` · ${v.requesters.length} ${v.requesters.length === 1 ? 'person asks' : 'people ask'}`,
     ` · ${urgencyWords(i)}`,
     ' · from ', { type: 'user', userId: v.requester.platformUserId, name: v.requester.displayName },

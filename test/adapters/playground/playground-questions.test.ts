@@ -9,14 +9,8 @@ import type { FormView } from '../../../src/adapters/playground/api-types.js';
 import { readable, startPlaygroundApp, type PlaygroundClient, type PlaygroundMessage } from '../../support/playground-client.js';
 import type { StartedApp } from '../../support/test-app.js';
 import { testDatabaseKinds } from '../../support/test-database.js';
+import { PRIYA, ALEX, BEA, SAM, ROCKET, STAKEHOLDERS, dm } from '../../support/playground-cast.js';
 
-const PRIYA = 'U-priya';
-const ALEX = 'U-alex';
-const BEA = 'U-bea';
-const SAM = 'U-sam';
-const ROCKET = 'C-rocket';
-const STAKEHOLDERS = 'C-stakeholders';
-const dm = (id: string) => `D-${id}`;
 
 /** The value of the button with this action id in a message, as the page would post it back. */
 function buttonValue(m: PlaygroundMessage, actionId: string): string {

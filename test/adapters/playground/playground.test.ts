@@ -3,13 +3,8 @@ import { WORD_JOINER } from '../../../src/messages/render-common.js';
 import type { StartedApp } from '../../support/test-app.js';
 import { startPlaygroundApp, type PlaygroundClient } from '../../support/playground-client.js';
 import { testDatabaseKinds } from '../../support/test-database.js';
+import { PRIYA, ALEX, SAM, ROCKET, STAKEHOLDERS, dm } from '../../support/playground-cast.js';
 
-const PRIYA = 'U-priya';
-const ALEX = 'U-alex';
-const SAM = 'U-sam';
-const ROCKET = 'C-rocket';
-const STAKEHOLDERS = 'C-stakeholders';
-const dm = (id: string) => `D-${id}`;
 
 /** Reads the event stream until `marker` arrives; fails if the stream ends first. */
 async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, marker: string): Promise<string> {
@@ -83,9 +78,10 @@ describe.each(testDatabaseKinds())('the playground (%s)', (kind) => {
     it('delivered the PO’s welcome through the outbox, and showed the setup replies only to the PO', async () => {
       const welcome = await api.waitForMessage(PRIYA, dm(PRIYA), (m) => m.text.includes('You are the Product Owner of Acme Shop'));
       expect(welcome.author).toBeNull();
-      // The seeded question history sent Priya her copies of its questions too (see playground-questions.test.ts).
+      // The seeded question history sent Priya her copies of its questions too (see playground-questions.test.ts),
+      // and the intake job the seeded request, once it ran (playground-intake.test.ts).
       const rows = await db().outboxMessage.findMany({ where: { platform: 'playground', kind: 'dm', userId: PRIYA } });
-      expect(rows.filter((r) => !r.messageKey?.startsWith('question:')).map((r) => r.status)).toEqual(['sent']);
+      expect(rows.filter((r) => !/^(question|intake):/.test(r.messageKey ?? '')).map((r) => r.status)).toEqual(['sent']);
       const setup = (await api.messages(PRIYA, ROCKET)).find((m) => m.command === '/po team Rocket');
       expect(setup?.ephemeral).toBe(true);
       expect(setup?.text).toContain('This channel is now team Rocket of Acme Shop.');

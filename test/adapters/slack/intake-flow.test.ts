@@ -416,7 +416,7 @@ describe.each(testDatabaseKinds())('The PO’s intake queue on Slack (%s)', (kin
     expect(po.reply).toContain('*Waiting for your decision: 3* (oldest first)');
     const lines = po.reply.split('\n').filter((l) => /^\*#\d+\*/.test(l));
     expect(lines.map((l) => /^\*(#\d+)\*/.exec(l)![1])).toEqual(['#4', '#5', '#6']);
-    expect(lines[0]).toMatch(/· 0\.\d working days · 1 person asks · normal urgency · from <@U0SAM00001>/);
+    expect(lines[0]).toMatch(/· waiting 30 min of working time · 1 person asks · normal urgency · from <@U0SAM00001>/);
     const sam = await t.po('queue', { userId: SAM, channelId: CHANNEL });
     expect(sam.reply).toContain('*Your requests (3)*, newest first:');
     expect(sam.reply).toContain('*#1* Export orders to CSV — shipped');
@@ -433,5 +433,16 @@ describe.each(testDatabaseKinds())('The PO’s intake queue on Slack (%s)', (kin
     await runJobs(4, '15:00');
     expect(dmTexts(PAT).filter((x) => x.startsWith('⏰'))).toHaveLength(1);
     expect((await item(4)).lastFlaggedDay).toBe(w.at(4, '10:00').toISOString().slice(0, 10));
+  });
+
+  it('after a handover, the requests waiting for a decision go to the new PO', async () => {
+    w.goTo(4, '16:00');
+    const handed = await t.po(`owner <@${BOB}>`, { userId: PAT, channelId: CHANNEL });
+    expect(handed.reply).toContain('3 requests waiting for a decision go to the new PO within a minute.');
+    await runJobs(4, '16:02');
+    const toBob = dmTexts(BOB).filter((x) => x.includes('new requests for your intake'));
+    expect(toBob).toHaveLength(1);
+    for (const n of [4, 5, 6]) expect(toBob[0]).toContain(`*#${n}*`);
+    expect(toBob[0]).not.toContain('*#1*');
   });
 });
