@@ -19,6 +19,8 @@ export const openRequestForm = (title: string | undefined) => requestForm(title?
 /** The request form's submission: a new item in the queue; the requester is told its number and what happens next. */
 export async function submitRequest(ctx: CommandContext, deps: Deps, values: FormValues): Promise<FormOutcome> {
   const now = deps.clock.now();
+  // "Today" where it is latest on Earth (UTC+14): a needed-by date is never refused as past while it is
+  // still that day somewhere, whatever the requester's zone.
   const valid = validateRequest(values, localDate(now, 'Pacific/Kiritimati'));
   if (!valid.ok) return { kind: 'invalid', errors: valid.errors };
   const out = await withProduct(ctx, deps, { create: false }, async ({ tx, state, caller }) => {
