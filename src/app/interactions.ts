@@ -17,6 +17,9 @@ import {
 import { submitRequest } from './intake/request-work.js';
 import { markShipped, openAnswerForm, openTriageForm, submitAccept, submitAnswer as submitIntakeAnswer, submitDecline, submitDuplicate, submitNeedInfo, undoMerge } from './intake/triage.js';
 import { notAWorkRequest, sendIntercepted } from './intake/intercept.js';
+import { DAILY_ACTIONS, NEED_PO_FORM, needPoForm, submitNeedPo } from './ceremonies/daily-scrum.js';
+import { FEEDBACK_FORM, feedbackForm, REVIEW_ACTIONS, SPRINT_FORM, sprintForm, TOPIC_FORM, topicForm } from './ceremonies/review-messages.js';
+import { answerRsvp, cadenceForm, openFeedbackForm, openTopicForm, submitFeedback, submitSprintForm, submitTopic } from './ceremonies/sprint-reviews.js';
 
 /**
  * What a command, a button or a form submission asks the surface to show. Adapters map these to the
@@ -77,6 +80,16 @@ export async function runAction(ctx: CommandContext, deps: Deps, actionId: strin
       return { kind: 'replace', message: await sendIntercepted(ctx, deps, value) };
     case INTAKE_ACTIONS.notRequest:
       return { kind: 'replace', message: await notAWorkRequest(ctx, deps, value) };
+    case DAILY_ACTIONS.needPo:
+      return { kind: 'form', form: needPoForm(value) };
+    case REVIEW_ACTIONS.rsvp:
+      return { kind: 'replace', message: await answerRsvp(ctx, deps, value) };
+    case REVIEW_ACTIONS.topic:
+      return { kind: 'form', form: await openTopicForm(ctx, deps, value) };
+    case REVIEW_ACTIONS.feedback:
+      return { kind: 'form', form: await openFeedbackForm(ctx, deps, value) };
+    case REVIEW_ACTIONS.edit:
+      return { kind: 'form', form: await cadenceForm(ctx, deps) };
     default:
       throw unknownAction();
   }
@@ -112,6 +125,14 @@ export async function openForm(ctx: CommandContext, deps: Deps, callbackId: stri
       return intakeAnswerForm();
     case DUPLICATE_FORM:
       return duplicateForm();
+    case NEED_PO_FORM:
+      return needPoForm();
+    case SPRINT_FORM:
+      return sprintForm();
+    case TOPIC_FORM:
+      return topicForm();
+    case FEEDBACK_FORM:
+      return feedbackForm();
     default:
       throw unknownForm();
   }
@@ -146,6 +167,14 @@ export async function submitForm(
       return submitIntakeAnswer(ctx, deps, metadata, values);
     case DUPLICATE_FORM:
       return submitDuplicate(ctx, deps, metadata, values);
+    case NEED_PO_FORM:
+      return submitNeedPo(ctx, deps, metadata, values);
+    case SPRINT_FORM:
+      return submitSprintForm(ctx, deps, values);
+    case TOPIC_FORM:
+      return submitTopic(ctx, deps, metadata, values);
+    case FEEDBACK_FORM:
+      return submitFeedback(ctx, deps, metadata, values);
     default:
       throw unknownForm();
   }

@@ -6,6 +6,8 @@ import type { FirstResponseKind, Question } from '../domain/question.js';
 import type { QuestionStatsData, StatsQuery } from '../domain/question-stats.js';
 import type { IntakeItem, IntakeStatus, InterceptMode } from '../domain/intake.js';
 import type { RequestSignal } from '../domain/request-detector.js';
+import type { DailySetting } from '../domain/daily-scrum.js';
+import type { ReviewCadence, RsvpAnswer, PromptKind } from '../domain/sprint-review.js';
 
 /** What a use case may ask a chat platform directly (reads only; writes go through the outbox). */
 export interface Directory {
@@ -74,7 +76,7 @@ export interface LinkCodeEntry {
   createdById: string;
 }
 
-export type NewQuestion = Pick<Question, 'productId' | 'teamId' | 'askerId' | 'text' | 'source' | 'askedAt'> & { requestKey: string | undefined };
+export type NewQuestion = Pick<Question, 'productId' | 'teamId' | 'askerId' | 'text' | 'source' | 'askedAt'> & { requestKey: string | undefined; tag?: string };
 
 export type QuestionChange = Partial<
   Pick<Question, 'poNotifiedAt' | 'answeredAt' | 'answeredById' | 'answerText' | 'handedToId' | 'handedOffAt' | 'lastNudgedDay' | 'escalatedAt'>
@@ -221,8 +223,51 @@ export interface IntakeStore {
   isOwnMessage(platform: Platform, workspaceExternalId: string, channelId: string, messageId: string): Promise<boolean>;
 }
 
+export interface ReviewRecord {
+  id: string;
+  productId: string;
+  sprintNumber: number;
+  at: Date;
+  timeZone: string;
+  location: string | undefined;
+  note: string | undefined;
+  cancelled: boolean;
+  moved: boolean;
+}
+
+/** Daily Scrum reminders and sprint reviews. */
+export interface CeremonyStore {
+  daily(teamId: string): Promise<DailySetting | undefined>;
+  /** undefined turns the reminder off (the lead time is kept for next time). */
+  setDaily(teamId: string, setting: DailySetting | undefined): Promise<void>;
+  /** Across products: teams with a Daily Scrum reminder. */
+  teamsWithDaily(): Promise<{ teamId: string; productId: string; setting: DailySetting }[]>;
+  /** Claims the team's reminder for a local date; false when it was already posted. */
+  claimDailyReminder(teamId: string, date: string, meetingAt: Date, postedAt: Date): Promise<boolean>;
+  refineNote(teamId: string): Promise<{ note: string; until: Date } | undefined>;
+  setRefineNote(teamId: string, note: { note: string; until: Date } | undefined): Promise<void>;
+  cadence(productId: string): Promise<ReviewCadence | undefined>;
+  setCadence(productId: string, cadence: ReviewCadence): Promise<void>;
+  /** Across products: every product with a sprint cadence. */
+  cadences(): Promise<{ productId: string; cadence: ReviewCadence }[]>;
+  /** The review of a sprint, made from `plan` the first time it is asked for. */
+  ensureReview(productId: string, plan: { sprintNumber: number; at: Date; timeZone: string; location: string | undefined }): Promise<ReviewRecord>;
+  /** The review, locked until the transaction ends. */
+  review(productId: string, id: string): Promise<ReviewRecord | undefined>;
+  updateReview(id: string, change: Partial<Pick<ReviewRecord, 'at' | 'note' | 'cancelled' | 'moved' | 'location'>>): Promise<void>;
+  setRsvp(reviewId: string, personId: string, answer: RsvpAnswer, at: Date): Promise<void>;
+  rsvps(reviewId: string): Promise<{ personId: string; answer: RsvpAnswer; at: Date }[]>;
+  addTopic(reviewId: string, personId: string, text: string, at: Date): Promise<void>;
+  topics(reviewId: string): Promise<{ personId: string; text: string; at: Date }[]>;
+  /** Claims one prompt (per person, or '' for one to nobody in particular); false when already sent. */
+  claimPrompt(reviewId: string, kind: PromptKind, personId: string, at: Date): Promise<boolean>;
+  /** The reviews of a product at or after `from`, earliest first. */
+  reviewsFrom(productId: string, from: Date): Promise<ReviewRecord[]>;
+}
+
 /** Everything a use case may read or change, inside one transaction. */
 export interface Tx {
+  ceremonies: CeremonyStore;
   questions: QuestionStore;
   intake: IntakeStore;
   calendar: CalendarStore;

@@ -18,6 +18,8 @@ import { showStats } from './questions/show-stats.js';
 import { openRequestForm } from './intake/request-work.js';
 import { showQueue } from './intake/show-queue.js';
 import { interceptMode } from './intake/intercept.js';
+import { setDaily, setRefineNote } from './ceremonies/daily-scrum.js';
+import { changeReview, showSprint } from './ceremonies/sprint-reviews.js';
 
 /** Longer than anyone types by hand, in a command or a chat message. */
 export const MAX_COMMAND_TEXT = 4000;
@@ -103,5 +105,13 @@ export async function runCommand(ctx: CommandContext, deps: Deps, input: Command
       return reply(await showQueue(ctx, deps));
     case 'intercept':
       return reply(await interceptMode(ctx, deps, c.mode));
+    case 'daily':
+      return reply(await setDaily(ctx, deps, c.text));
+    case 'refine':
+      return reply(await setRefineNote(ctx, deps, c.text));
+    case 'sprint':
+      return showSprint(ctx, deps);
+    case 'review':
+      return reply(await changeReview(ctx, deps, c.op, c.text));
   }
 }

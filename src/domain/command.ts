@@ -29,11 +29,16 @@ export type Command =
   | { name: 'target'; text: string | undefined }
   | { name: 'request'; title: string | undefined }
   | { name: 'queue' }
-  | { name: 'intercept'; mode: InterceptMode | undefined };
+  | { name: 'intercept'; mode: InterceptMode | undefined }
+  | { name: 'daily'; text: string | undefined }
+  | { name: 'refine'; text: string | undefined }
+  | { name: 'sprint' }
+  | { name: 'review'; op: 'show' | 'move' | 'cancel' | 'note'; text: string };
 
 export type Subcommand =
   | 'help' | 'ask' | 'request' | 'questions' | 'queue' | 'stats' | 'digest' | 'sprint'
-  | 'owner' | 'team' | 'members' | 'stakeholder' | 'hours' | 'link' | 'away' | 'back' | 'target' | 'daily' | 'intercept' | 'holiday';
+  | 'owner' | 'team' | 'members' | 'stakeholder' | 'hours' | 'link' | 'away' | 'back' | 'target' | 'daily' | 'intercept' | 'holiday'
+  | 'refine' | 'review';
 
 export interface HelpEntry {
   sub: Subcommand;
@@ -62,13 +67,15 @@ export const HELP: HelpEntry[] = [
   { sub: 'request', usage: 'request [title]', example: '/po request Export to CSV', summary: "Send a work request to the PO's intake queue (a form).", available: true },
   { sub: 'queue', usage: 'queue', example: '/po queue', summary: "The PO: requests waiting for a decision. Everyone else: your requests and where they stand.", available: true },
   { sub: 'intercept', usage: 'intercept [off|nudge|auto]', example: '/po intercept auto', summary: 'Show or choose how work requests from people outside the team are caught in this channel (default nudge).', available: true },
+  { sub: 'daily', usage: 'daily [HH:MM [days] [time zone] [Nmin] | off]', example: '/po daily 09:30 mon-fri Europe/Berlin', summary: "Show or set this team's Daily Scrum: a reminder (10 min before) asks where the team needs the PO today.", available: true },
+  { sub: 'refine', usage: 'refine [note | off]', example: '/po refine The refund rules need splitting before Thursday', summary: "PO only: tell this team in its Daily Scrum reminders where you need its help with refinement (5 working days).", available: true },
+  { sub: 'sprint', usage: 'sprint', example: '/po sprint', summary: 'Set the sprint cadence (a form), or show the current sprint, the next review and its RSVPs.', available: true },
+  { sub: 'review', usage: 'review [move YYYY-MM-DD HH:MM | cancel | note <text>]', example: '/po review move 2026-12-17 15:00', summary: 'The next sprint review: move or cancel it, or tell stakeholders what the teams plan to show (PO or admin).', available: true },
   { sub: 'digest', usage: 'digest [at <weekday> <HH:MM>]', example: '/po digest at mon 08:30', summary: "Show or schedule the PO's weekly digest.", available: false },
-  { sub: 'sprint', usage: 'sprint', example: '/po sprint', summary: 'Set or show the sprint cadence and the next review.', available: false },
-  { sub: 'daily', usage: 'daily <HH:MM> [days] [tz]', example: '/po daily 09:30 mon-fri Europe/Berlin', summary: 'Set the daily scrum reminder.', available: false },
 ];
 
 /** Subcommands whose arguments are free text a person wrote (a question, an away note): mentions stay as names. */
-export const takesFreeText = (sub: string) => sub === 'ask' || sub === 'away' || sub === 'request';
+export const takesFreeText = (sub: string) => ['ask', 'away', 'request', 'refine', 'review'].includes(sub);
 
 export function helpFor(sub: string): HelpEntry | undefined {
   return HELP.find((h) => h.sub === sub);
@@ -159,6 +166,18 @@ export function parseCommand({ sub, rest, userIds, text }: CommandInput): ParseR
       if (word === undefined) return { ok: true, command: { name: 'intercept', mode: undefined } };
       if (words.length > 1 || !(INTERCEPT_MODES as string[]).includes(word)) return fail(`"${rest.trim()}" is not a mode: use off, nudge or auto`);
       return { ok: true, command: { name: 'intercept', mode: word as InterceptMode } };
+    }
+    case 'daily':
+      return { ok: true, command: { name: 'daily', text: rest.trim() || undefined } };
+    case 'refine':
+      return { ok: true, command: { name: 'refine', text: (text ?? rest).trim() || undefined } };
+    case 'sprint':
+      return { ok: true, command: { name: 'sprint' } };
+    case 'review': {
+      const { sub: op, args } = splitCommand(text ?? rest);
+      if (op === '') return { ok: true, command: { name: 'review', op: 'show', text: '' } };
+      if (op !== 'move' && op !== 'cancel' && op !== 'note') return fail(`"${op}" is not something review can do: use move, cancel or note`);
+      return { ok: true, command: { name: 'review', op, text: args } };
     }
     default: {
       const known = helpFor(sub);

@@ -11,7 +11,8 @@ export const MAX_NOTE_CHARS = 1000;
 /** Untriaged for longer than this many business days, an item is flagged to the PO (once a day). */
 export const AGING_BUSINESS_DAYS = 3;
 
-export type IntakeSource = 'form' | 'shortcut' | 'reaction' | 'intercept';
+/** 'review': a stakeholder's answer to "How did the sprint review go?" (tagged sprint review feedback). */
+export type IntakeSource = 'form' | 'shortcut' | 'reaction' | 'intercept' | 'review';
 export type Urgency = 'low' | 'normal' | 'high' | 'critical';
 export const URGENCIES: Urgency[] = ['low', 'normal', 'high', 'critical'];
 

@@ -31,6 +31,8 @@ export interface Question {
   resolvedById: string | undefined;
   lastNudgedDay: string | undefined;
   escalatedAt: Date | undefined;
+  /** Where it was asked besides its source, e.g. 'daily-scrum' (from a Daily Scrum reminder). */
+  tag?: string | undefined;
 }
 
 export type QuestionStatus = 'waiting' | 'on-it' | 'handed-off' | 'answered' | 'resolved';

@@ -48,6 +48,8 @@ interface SentOriginal {
   platform: string;
   workspaceId: string;
   ref: PlatformMessageRef;
+  /** For a message that was itself a reply: its thread's root, where replies to it go. */
+  threadRoot?: PlatformMessageRef;
 }
 
 /**
@@ -176,7 +178,7 @@ export class Dispatcher {
         }
         if (found === undefined) return this.deadLetter(row, `no message with key ${key} was ever queued`, log, 'it belongs to a message that was never sent');
         if (row.kind === 'update') context.target = found.ref;
-        else context.thread = found.ref;
+        else context.thread = found.threadRoot ?? found.ref;
       } else if (row.threadId && row.channelId) {
         context.thread = { channelId: row.channelId, messageId: row.threadId };
       }
@@ -250,7 +252,14 @@ export class Dispatcher {
     if (!original) return undefined;
     if (original.status === 'dead') return undefined;
     if (original.status !== 'sent' || !original.platformMessageId || !original.platformChannelId) return 'pending';
-    return { platform: original.platform, workspaceId: original.workspaceId, ref: { channelId: original.platformChannelId, messageId: original.platformMessageId } };
+    // A reply to a message that is itself a reply goes in the same thread: platforms thread under the root.
+    let threadRoot: PlatformMessageRef | undefined;
+    if (original.threadId) threadRoot = { channelId: original.platformChannelId, messageId: original.threadId };
+    else if (original.threadKey) {
+      const root = await this.findSent(original.threadKey);
+      if (root !== 'pending' && root !== undefined) threadRoot = root.threadRoot ?? root.ref;
+    }
+    return { platform: original.platform, workspaceId: original.workspaceId, ref: { channelId: original.platformChannelId, messageId: original.platformMessageId }, threadRoot };
   }
 
   private async failed(row: Row, error: unknown, log: Logger): Promise<void> {

@@ -6,6 +6,7 @@ import type { Db } from './database.js';
 import { calendarStore } from './calendar-store.js';
 import { questionStore } from './question-store.js';
 import { intakeStore } from './intake-store.js';
+import { ceremonyStore } from './ceremony-store.js';
 
 type PrismaTx = Prisma.TransactionClient;
 
@@ -34,6 +35,7 @@ function prismaTx(db: PrismaTx, markEnqueued: () => void): Tx {
   return {
     questions: questionStore(db),
     intake: intakeStore(db),
+    ceremonies: ceremonyStore(db),
     calendar: calendarStore(db),
     async workspace(platform: Platform, externalId: string, name?: string): Promise<WorkspaceRef> {
       const w = await db.workspace.upsert({

@@ -31,6 +31,7 @@ function toQuestion(r: Row): Question {
     resolvedById: u(r.resolvedById),
     lastNudgedDay: u(r.lastNudgedDay),
     escalatedAt: u(r.escalatedAt),
+    tag: u(r.tag),
   };
 }
 
@@ -57,6 +58,7 @@ export function questionStore(db: PrismaTx): QuestionStore {
           source: q.source,
           askedAt: q.askedAt,
           requestKey: q.requestKey ?? null,
+          tag: q.tag ?? null,
         }],
         skipDuplicates: true,
       });

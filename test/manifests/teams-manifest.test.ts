@@ -28,26 +28,24 @@ const MAX_COMMANDS = 10;
  * reason. `help` (`/po help`) lists them all, in every scope.
  */
 const PO_SETTINGS = "the PO's own settings: they are in the list of the PO's 1:1 chat with po-desk";
-/** A list holds at most 10 commands: these are for one's own chat with po-desk, and work typed anywhere. */
-const IN_YOUR_CHAT = {
-  hours: 'your own working hours: set them in your chat with po-desk',
-  link: 'a one-time admin step, done in a chat with po-desk',
-  stats: "the PO's response times: listed in the chat with po-desk; typed, it works here too",
-};
-/** A list holds at most 10 commands; typed, this one works too. */
-const MOST_USED = 'the list keeps the ten used most in a chat with po-desk; typed, it works';
+/** Each list holds at most 10 commands (the schema's limit): every command works typed, listed or not. */
+const IN_YOUR_CHAT = 'a setting for the 1:1 chat with po-desk, where it is listed; typed, it works here too';
+const IN_A_TEAM = "the list keeps a team conversation's ten most used; typed, it works here too";
+const IN_A_CHANNEL = 'acts on a team channel, where it is listed; typed here, it says so';
 
 const LEFT_OUT: Record<Scope, Record<string, string>> = {
-  team: { ...IN_YOUR_CHAT, away: PO_SETTINGS, back: PO_SETTINGS, target: PO_SETTINGS, holiday: PO_SETTINGS },
-  groupChat: { ...IN_YOUR_CHAT, away: PO_SETTINGS, back: PO_SETTINGS, target: PO_SETTINGS, holiday: PO_SETTINGS },
+  team: {
+    stakeholder: IN_A_TEAM, questions: IN_A_TEAM,
+    hours: IN_YOUR_CHAT, link: IN_YOUR_CHAT, stats: IN_YOUR_CHAT, away: PO_SETTINGS, back: PO_SETTINGS, target: PO_SETTINGS, holiday: PO_SETTINGS, sprint: IN_YOUR_CHAT, review: IN_YOUR_CHAT,
+  },
+  groupChat: {
+    hours: IN_YOUR_CHAT, link: IN_YOUR_CHAT, stats: IN_YOUR_CHAT, away: PO_SETTINGS, back: PO_SETTINGS, target: PO_SETTINGS, holiday: PO_SETTINGS, sprint: IN_YOUR_CHAT, review: IN_YOUR_CHAT,
+    intercept: IN_A_TEAM, refine: IN_A_TEAM,
+  },
   personal: {
     owner: 'names a person: handing over happens in a team channel, where po-desk can find them; typed, it shows who the PO is',
-    questions: MOST_USED,
-    intercept: 'is set per team channel, in that channel',
-    team: "works only in the team's own conversation (a channel or a group chat)",
-    members: "works only in the team's own conversation (a channel or a group chat)",
-    ask: "questions are asked in a team's conversation, so the team sees the answer",
-    stakeholder: "names people, whom po-desk looks up among the members of the conversation: it belongs in a team channel",
+    team: IN_A_CHANNEL, members: IN_A_CHANNEL, stakeholder: IN_A_CHANNEL, ask: IN_A_CHANNEL, intercept: IN_A_CHANNEL, daily: IN_A_CHANNEL, refine: IN_A_CHANNEL,
+    questions: "the list keeps the 1:1 chat's ten most used; typed, it works", request: "the list keeps the 1:1 chat's ten most used; typed, it works", queue: "the list keeps the 1:1 chat's ten most used; typed, it works",
   },
 };
 

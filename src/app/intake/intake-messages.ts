@@ -76,6 +76,8 @@ function sourceWords(i: IntakeItem): string {
       return 'requested';
     case 'intercept':
       return 'caught in the team channel';
+    case 'review':
+      return 'sprint review feedback,';
     default:
       return 'sent from a chat message';
   }

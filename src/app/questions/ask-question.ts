@@ -21,7 +21,15 @@ export const NOT_A_TEAM_CHANNEL = 'Questions to the PO are asked in a team’s c
  * channel as an anchor message, the PO gets it in a DM, and the asker is told honestly when to expect
  * an answer. `requestKey` identifies the platform request, so a retried one asks once.
  */
-export async function askQuestion(ctx: CommandContext, deps: Deps, text: string, source: QuestionSource, requestKey?: string): Promise<Message> {
+export async function askQuestion(
+  ctx: CommandContext,
+  deps: Deps,
+  text: string,
+  source: QuestionSource,
+  requestKey?: string,
+  /** A question from a Daily Scrum reminder is tagged and posted in the reminder's thread (`threadKey`). */
+  options: { tag?: string; threadKey?: string } = {},
+): Promise<Message> {
   const valid = validateQuestionText(text);
   if (!valid.ok) throw new UserError('question_invalid', `Sorry, ${valid.problem}.`);
   if (ctx.inDirectMessage) throw new UserError('question_needs_team', NOT_A_TEAM_CHANNEL);
@@ -33,7 +41,7 @@ export async function askQuestion(ctx: CommandContext, deps: Deps, text: string,
       return message(section('You are the Product Owner: questions to the PO come to you. To talk to the team, just post in the channel.'));
     }
     // A retried or concurrent delivery of the same request finds the question already asked (created: false).
-    const { question: q, created } = await tx.questions.create({ productId: state.id, teamId: team.id, askerId: caller.id, text: valid.text, source, askedAt: now, requestKey });
+    const { question: q, created } = await tx.questions.create({ productId: state.id, teamId: team.id, askerId: caller.id, text: valid.text, source, askedAt: now, requestKey, tag: options.tag });
     const { cal, absences } = await poCalendar(tx, state, now);
     const median = await tx.questions.medianFirstResponseSec(state.id, new Date(now.getTime() - 4 * WEEK));
     if (created) {
@@ -41,7 +49,7 @@ export async function askQuestion(ctx: CommandContext, deps: Deps, text: string,
       const ws = await teamWorkspace(tx, state, team.id);
       // If the channel refuses the anchor for good (po-desk not in it, archived), the asker is told why.
       const reportTo = { userId: ctx.userId, channelId: ctx.channelId, recipientName: `team ${team.name}’s channel`, platform: ctx.platform, workspaceExternalId: ctx.workspaceExternalId };
-      await tx.enqueue(ws, { kind: 'post', channelId: team.channelId, messageKey: anchorKeyOf(q.id), message: anchorMessage(view), reportTo });
+      await tx.enqueue(ws, { kind: 'post', channelId: team.channelId, messageKey: anchorKeyOf(q.id), message: anchorMessage(view), reportTo, ...(options.threadKey ? { threadKey: options.threadKey } : {}) });
       view = await notifyPo(tx, state, view, now, { anchorPosted: true });
       await tx.audit(state.id, caller.id, 'question.asked', { question: q.id, number: q.number, team: team.id, source });
     }

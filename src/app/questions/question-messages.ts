@@ -65,7 +65,7 @@ export function anchorMessage(v: QuestionView): Message {
   return message(
     section(bold('Question for the PO'), ' from ', mention(v.asker), ':'),
     { type: 'section', text: [quoted(v.q.text)] },
-    context(`${questionLabel(v.q)} · asked `, when(v.q.askedAt, v.timeZone), ' · ', ...statusSpans(v)),
+    context(`${questionLabel(v.q)}${v.q.tag ? ` · ${v.q.tag.replace('-', ' ')}` : ''} · asked `, when(v.q.askedAt, v.timeZone), ' · ', ...statusSpans(v)),
     actions(button),
   );
 }

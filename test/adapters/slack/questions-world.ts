@@ -58,8 +58,8 @@ export interface QuestionWorld {
  * Starts the app on a clock at Monday 09:00 and sets up the product as people would, with `/po`. With
  * `owner: false` nobody is named PO: alice binds the teams, which makes her the product's admin.
  */
-export async function startQuestionWorld(kind: TestDbKind, options: { owner?: boolean } = {}): Promise<QuestionWorld> {
-  const monday = aMondayAhead();
+export async function startQuestionWorld(kind: TestDbKind, options: { owner?: boolean; monday?: string } = {}): Promise<QuestionWorld> {
+  const monday = options.monday ?? aMondayAhead();
   const at = (day: number, hhmm: string) => {
     const [h, m] = hhmm.split(':').map(Number);
     return zonedInstant(addDays(monday, day), h! * 60 + m!, TZ);

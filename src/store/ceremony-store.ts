@@ -1,0 +1,128 @@
+import type { CeremonyStore, ReviewRecord } from '../app/ports.js';
+import type { DailySetting } from '../domain/daily-scrum.js';
+import type { ReviewCadence, RsvpAnswer } from '../domain/sprint-review.js';
+import type { Prisma } from '../generated/prisma/client.js';
+
+type PrismaTx = Prisma.TransactionClient;
+type ReviewRow = Prisma.ReviewGetPayload<object>;
+type CadenceRow = Prisma.SprintCadenceGetPayload<object>;
+
+const u = <T>(v: T | null): T | undefined => v ?? undefined;
+
+function toReview(r: ReviewRow): ReviewRecord {
+  return { id: r.id, productId: r.productId, sprintNumber: r.sprintNumber, at: r.at, timeZone: r.timeZone, location: u(r.location), note: u(r.note), cancelled: r.cancelled, moved: r.moved };
+}
+
+function toCadence(r: CadenceRow): ReviewCadence {
+  return {
+    firstSprintStart: r.firstSprintStart,
+    firstNumber: r.firstNumber,
+    weeks: r.weeks,
+    reviewWeekday: r.reviewWeekday,
+    reviewTime: r.reviewTime,
+    timeZone: r.timeZone,
+    location: u(r.location),
+    inviteDaysBefore: r.inviteDaysBefore,
+  };
+}
+
+const dailyOf = (t: { dailyTimeMin: number | null; dailyDays: number[]; dailyTimeZone: string | null; dailyLeadMin: number }): DailySetting | undefined =>
+  t.dailyTimeMin === null || !t.dailyTimeZone ? undefined : { timeMin: t.dailyTimeMin, days: t.dailyDays, timeZone: t.dailyTimeZone, leadMin: t.dailyLeadMin };
+
+export function ceremonyStore(db: PrismaTx): CeremonyStore {
+  return {
+    async daily(teamId) {
+      return dailyOf(await db.team.findUniqueOrThrow({ where: { id: teamId } }));
+    },
+
+    async setDaily(teamId, s) {
+      await db.team.update({
+        where: { id: teamId },
+        data: s ? { dailyTimeMin: s.timeMin, dailyDays: s.days, dailyTimeZone: s.timeZone, dailyLeadMin: s.leadMin } : { dailyTimeMin: null },
+      });
+    },
+
+    async teamsWithDaily() {
+      const rows = await db.team.findMany({ where: { dailyTimeMin: { not: null } }, orderBy: { createdAt: 'asc' } });
+      return rows.flatMap((t) => {
+        const setting = dailyOf(t);
+        return setting ? [{ teamId: t.id, productId: t.productId, setting }] : [];
+      });
+    },
+
+    async claimDailyReminder(teamId, date, meetingAt, postedAt) {
+      const done = await db.dailyReminder.createMany({ data: [{ teamId, date, meetingAt, postedAt }], skipDuplicates: true });
+      return done.count === 1;
+    },
+
+    async refineNote(teamId) {
+      const t = await db.team.findUniqueOrThrow({ where: { id: teamId }, select: { refineNote: true, refineUntil: true } });
+      return t.refineNote && t.refineUntil ? { note: t.refineNote, until: t.refineUntil } : undefined;
+    },
+
+    async setRefineNote(teamId, note) {
+      await db.team.update({ where: { id: teamId }, data: { refineNote: note?.note ?? null, refineUntil: note?.until ?? null } });
+    },
+
+    async cadence(productId) {
+      const row = await db.sprintCadence.findUnique({ where: { productId } });
+      return row ? toCadence(row) : undefined;
+    },
+
+    async setCadence(productId, c) {
+      const data = { ...c, location: c.location ?? null };
+      await db.sprintCadence.upsert({ where: { productId }, create: { productId, ...data }, update: data });
+    },
+
+    async cadences() {
+      const rows = await db.sprintCadence.findMany();
+      return rows.map((r) => ({ productId: r.productId, cadence: toCadence(r) }));
+    },
+
+    async ensureReview(productId, plan) {
+      await db.review.createMany({
+        data: [{ productId, sprintNumber: plan.sprintNumber, at: plan.at, timeZone: plan.timeZone, location: plan.location ?? null }],
+        skipDuplicates: true,
+      });
+      return toReview(await db.review.findUniqueOrThrow({ where: { productId_sprintNumber: { productId, sprintNumber: plan.sprintNumber } } }));
+    },
+
+    async review(productId, id) {
+      await db.$queryRaw`SELECT 1 FROM "Review" WHERE "id" = ${id} FOR UPDATE`;
+      const row = await db.review.findFirst({ where: { id, productId } });
+      return row ? toReview(row) : undefined;
+    },
+
+    async updateReview(id, change) {
+      await db.review.update({ where: { id }, data: change });
+    },
+
+    async setRsvp(reviewId, personId, answer, at) {
+      await db.reviewRsvp.upsert({ where: { reviewId_personId: { reviewId, personId } }, create: { reviewId, personId, answer, at }, update: { answer, at } });
+    },
+
+    async rsvps(reviewId) {
+      const rows = await db.reviewRsvp.findMany({ where: { reviewId }, orderBy: { at: 'asc' } });
+      return rows.map((r) => ({ personId: r.personId, answer: r.answer as RsvpAnswer, at: r.at }));
+    },
+
+    async addTopic(reviewId, personId, text, at) {
+      await db.reviewTopic.create({ data: { reviewId, personId, text, at } });
+    },
+
+    async topics(reviewId) {
+      const rows = await db.reviewTopic.findMany({ where: { reviewId }, orderBy: { id: 'asc' } });
+      return rows.map((r) => ({ personId: r.personId, text: r.text, at: r.at }));
+    },
+
+    async claimPrompt(reviewId, kind, personId, at) {
+      const done = await db.reviewPrompt.createMany({ data: [{ reviewId, kind, personId, sentAt: at }], skipDuplicates: true });
+      return done.count === 1;
+    },
+
+    async reviewsFrom(productId, from) {
+      const rows = await db.review.findMany({ where: { productId, at: { gte: from } }, orderBy: { at: 'asc' } });
+      return rows.map(toReview);
+    },
+  };
+}
