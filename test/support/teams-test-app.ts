@@ -1,4 +1,5 @@
 import { AppCredentials, ServiceClientCredentialsFactory, type AuthenticatorResult } from 'botframework-connector';
+import type { Clock } from '../../src/clock.js';
 import type { RunningApp } from '../../src/start.js';
 import { adaptiveCardErrors } from './adaptive-card-schema.js';
 import { FakeBotConnector } from './fake-bot-connector.js';
@@ -47,7 +48,7 @@ export interface TeamsTestApp {
  * Bot Connector. `credentials: true` configures MICROSOFT_APP_ID/PASSWORD, so every activity must carry
  * a valid token signed by the fake's OpenID keys; otherwise TEAMS_AUTH=off.
  */
-export async function startTeamsTestApp(kind: TestDbKind, options: { credentials?: boolean; slack?: FakeSlack } = {}): Promise<TeamsTestApp> {
+export async function startTeamsTestApp(kind: TestDbKind, options: { credentials?: boolean; slack?: FakeSlack; clock?: Clock } = {}): Promise<TeamsTestApp> {
   const fake = await FakeBotConnector.start();
   if (options.credentials) fake.expectedToken = AAD_TOKEN;
   const started = await startAppOn(
@@ -59,7 +60,10 @@ export async function startTeamsTestApp(kind: TestDbKind, options: { credentials
         ? { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: 'not-used-by-the-fake', MICROSOFT_APP_TYPE: 'MultiTenant' }
         : { TEAMS_AUTH: 'off' }),
     },
-    options.credentials ? { teamsEndpoints: { openIdMetadataUrl: fake.openIdMetadataUrl, credentialsFactory: new FakeAadCredentialsFactory(APP_ID) } } : {},
+    {
+      ...(options.credentials ? { teamsEndpoints: { openIdMetadataUrl: fake.openIdMetadataUrl, credentialsFactory: new FakeAadCredentialsFactory(APP_ID) } } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
+    },
   );
   return {
     ...started,

@@ -39,6 +39,8 @@ const SETUP: { channelId: string; text: string }[] = [
   { channelId: 'C-stakeholders', text: '/po stakeholder add @sam @jordan @morgan' },
   { channelId: 'C-rocket', text: '/po team Rocket' },
   { channelId: 'C-comet', text: '/po team Comet' },
+  { channelId: 'C-rocket', text: '/po daily 09:30 mon-fri Europe/Berlin' },
+  { channelId: 'C-comet', text: '/po daily 10:00 mon-fri Europe/Berlin' },
 ];
 
 /** One step of the question history: who did what, when (Berlin time, weeks before this one). */
@@ -213,6 +215,11 @@ export async function seedDemo(workspace: PlaygroundWorkspace, chat: PlaygroundC
   if (problem) throw new Error(`playground: the demo's setup commands did not set it up (${problem}); see the replies in the PO's channels`);
   await seedQuestionHistory(deps, clock.now());
   await seedIntakeHistory(deps, clock.now());
+  // The product's sprint cadence is the one the sidebar shows: reviews invite the stakeholders.
+  await deps.store.transaction(async (tx) => {
+    const w = await tx.workspace('playground', PLAYGROUND_WORKSPACE);
+    await tx.ceremonies.setCadence(w.productId!, { ...demoCadence(clock.now()), location: 'Room Ada, or https://meet.example.com/acme-review', inviteDaysBefore: 2 });
+  });
   await workspace.markSeeded(clock.now());
   log.info({ people: DEMO_PEOPLE.length, channels: DEMO_CHANNELS.length }, 'playground: demo product seeded');
   return true;

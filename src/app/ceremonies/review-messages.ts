@@ -92,7 +92,7 @@ export function feedbackForm(r?: ReviewRecord): Form {
 
 const WEEKDAYS: Option[] = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'].map((d, i) => ({ value: String(i + 1), label: d }));
 
-export function sprintForm(initial?: { firstSprintStart: string; weeks: number; reviewWeekday: number; reviewTime: string; timeZone: string; location: string | undefined }): Form {
+export function sprintForm(initial?: { firstSprintStart: string; weeks: number; reviewWeekday: number; reviewTime: string; timeZone: string; location: string | undefined; inviteDaysBefore: number }): Form {
   return {
     callbackId: SPRINT_FORM,
     title: 'Sprint cadence',
@@ -104,6 +104,7 @@ export function sprintForm(initial?: { firstSprintStart: string; weeks: number; 
       { id: 'time', type: 'time', label: 'Review time', required: true, initial: initial?.reviewTime ?? '14:00' },
       { id: 'timeZone', type: 'text', label: 'Time zone', required: true, maxLength: 64, initial: initial?.timeZone ?? 'Europe/Berlin', placeholder: 'Europe/Berlin' },
       { id: 'location', type: 'text', label: 'Where (a room or a meeting link)', maxLength: 500, ...(initial?.location ? { initial: initial.location } : {}) },
+      { id: 'inviteDays', type: 'select', label: 'Invite stakeholders (at 10:00)', options: [1, 2, 3, 4, 5].map((n) => ({ value: String(n), label: `${n} working day${n > 1 ? 's' : ''} before` })), initial: String(initial?.inviteDaysBefore ?? 2) },
     ],
   };
 }

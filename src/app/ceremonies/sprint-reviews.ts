@@ -73,12 +73,14 @@ export async function submitSprintForm(ctx: CommandContext, deps: Deps, values: 
   const timeZone = canonicalTimeZone((values.timeZone ?? '').trim());
   if (!timeZone) errors.timeZone = 'That is not a time zone: use a name like Europe/Berlin or America/New_York.';
   const location = values.location?.trim() || undefined;
+  const inviteDays = values.inviteDays ? Number(values.inviteDays) : undefined;
+  if (inviteDays !== undefined && (!Number.isInteger(inviteDays) || inviteDays < 1 || inviteDays > 5)) errors.inviteDays = 'Invite 1 to 5 working days before.';
   if (Object.keys(errors).length > 0) return { kind: 'invalid', errors };
   const now = deps.clock.now();
   const out = await withProduct(ctx, deps, { create: false }, async (loaded) => {
     if (!poOrAdmin(loaded)) throw refuse(loaded.state);
     const previous = await loaded.tx.ceremonies.cadence(loaded.state.id);
-    const cadence: ReviewCadence = { firstSprintStart: start, firstNumber: 1, weeks, reviewWeekday: weekday, reviewTime: values.time!, timeZone: timeZone!, location, inviteDaysBefore: previous?.inviteDaysBefore ?? 2 };
+    const cadence: ReviewCadence = { firstSprintStart: start, firstNumber: 1, weeks, reviewWeekday: weekday, reviewTime: values.time!, timeZone: timeZone!, location, inviteDaysBefore: inviteDays ?? previous?.inviteDaysBefore ?? 2 };
     await loaded.tx.ceremonies.setCadence(loaded.state.id, cadence);
     await loaded.tx.audit(loaded.state.id, loaded.caller.id, 'sprint.cadence', { ...cadence });
     const [current] = sprintsFrom(cadence, now, 2);
@@ -87,7 +89,7 @@ export async function submitSprintForm(ctx: CommandContext, deps: Deps, values: 
       kind: 'done' as const,
       message: message(
         section(`Saved: ${weeks}-week sprints from ${start}, reviews on the sprint’s last ${['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'][weekday - 1]} at ${values.time} (${timeZone}).`),
-        context('Next review: ', bold(`Sprint ${next.number}`), ', ', { type: 'date', at: next.review, timeZone: timeZone! }, '. Stakeholders are invited two working days before.'),
+        context('Next review: ', bold(`Sprint ${next.number}`), ', ', { type: 'date', at: next.review, timeZone: timeZone! }, `. Stakeholders are invited ${cadence.inviteDaysBefore} working day${cadence.inviteDaysBefore > 1 ? 's' : ''} before.`),
       ),
     };
   });

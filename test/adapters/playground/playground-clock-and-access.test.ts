@@ -84,7 +84,7 @@ describe.each(testDatabaseKinds())('the playground clock and reset (%s)', (kind)
   it('takes resets and clock moves one at a time: three resets at once leave one demo', async () => {
     const answers = await Promise.all([api.post('/reset', {}), api.post('/clock', { advanceMinutes: 30 }), api.post('/reset', {}), api.post('/reset', {})]);
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
-    expect(await db().playgroundMessage.count({ where: { authorId: null, visibleTo: { not: null } } })).toBe(4); // the four setup replies
+    expect(await db().playgroundMessage.count({ where: { authorId: null, visibleTo: { not: null } } })).toBe(6); // the six setup replies
     expect(await db().product.count()).toBe(1);
     expect(await db().playgroundUser.count()).toBe(8);
     expect((await api.get<{ offsetMs: number }>('/workspace')).json.offsetMs).toBe(0);
