@@ -19,7 +19,7 @@ import type { Sender } from './outbox/sender.js';
 import { housekeepingJob } from './scheduler/housekeeping-job.js';
 import { questionNudgeJob } from './scheduler/question-nudge-job.js';
 import { intakeAgingJob, intakeNotifyJob } from './scheduler/intake-jobs.js';
-import { dailyReminderJob, reviewPromptJob } from './scheduler/ceremony-jobs.js';
+import { dailyReminderJob, reviewPromptJob, weeklyDigestJob } from './scheduler/ceremony-jobs.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { createHttpServer } from './server.js';
 import { openDatabase, type Database, type DatabaseOptions } from './store/database.js';
@@ -111,7 +111,7 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
     db: db.prisma,
     clock,
     log: log.child({ component: 'scheduler' }),
-    jobs: [housekeepingJob(db.prisma), questionNudgeJob(store), intakeNotifyJob(store), intakeAgingJob(store), dailyReminderJob(store), reviewPromptJob(store)],
+    jobs: [housekeepingJob(db.prisma), questionNudgeJob(store), intakeNotifyJob(store), intakeAgingJob(store), dailyReminderJob(store), reviewPromptJob(store), weeklyDigestJob(store)],
     graceMinutes: config.scheduler.graceMinutes,
     metrics,
   });

@@ -19,6 +19,7 @@ import { markShipped, openAnswerForm, openTriageForm, submitAccept, submitAnswer
 import { notAWorkRequest, sendIntercepted } from './intake/intercept.js';
 import { DAILY_ACTIONS, NEED_PO_FORM, needPoForm, submitNeedPo } from './ceremonies/daily-scrum.js';
 import { FEEDBACK_FORM, feedbackForm, REVIEW_ACTIONS, SPRINT_FORM, sprintForm, TOPIC_FORM, topicForm } from './ceremonies/review-messages.js';
+import { DASHBOARD_ACTIONS, dashboard } from './dashboard/dashboard.js';
 import { answerRsvp, cadenceForm, openFeedbackForm, openTopicForm, submitFeedback, submitSprintForm, submitTopic } from './ceremonies/sprint-reviews.js';
 
 /**
@@ -88,6 +89,8 @@ export async function runAction(ctx: CommandContext, deps: Deps, actionId: strin
       return { kind: 'form', form: await openTopicForm(ctx, deps, value) };
     case REVIEW_ACTIONS.feedback:
       return { kind: 'form', form: await openFeedbackForm(ctx, deps, value) };
+    case DASHBOARD_ACTIONS.refresh:
+      return { kind: 'replace', message: await dashboard(ctx, deps) };
     case REVIEW_ACTIONS.edit:
       return { kind: 'form', form: await cadenceForm(ctx, deps) };
     default:

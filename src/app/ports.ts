@@ -110,11 +110,17 @@ export interface QuestionStore {
   recordFirstResponse(id: string, response: FirstResponse): Promise<boolean>;
   /** Unresolved questions, oldest first. */
   open(productId: string, filter: { teamId?: string; askerId?: string }): Promise<Question[]>;
+  /** How many are unresolved, and the oldest `limit` of them (`waiting`: only those without a first response). */
+  openPage(productId: string, filter: { askerId?: string; waiting?: boolean; askedSince?: Date }, limit: number): Promise<{ count: number; oldest: Question[] }>;
   /** Questions the PO has not been sent yet (asked before there was a PO). */
   unnotified(productId: string): Promise<Question[]>;
   /** Across products: unresolved questions without a first response, for the nudge job. */
   awaitingFirstResponse(): Promise<Question[]>;
   stats(productId: string, query: StatsQuery): Promise<QuestionStatsData>;
+  /** Questions asked in [since, until) whose first response took more than `businessSec` of working time. */
+  countSlowerThan(productId: string, since: Date, until: Date, businessSec: number): Promise<number>;
+  /** Questions with this tag asked in [since, until), oldest first. */
+  tagged(productId: string, tag: string, since: Date, until: Date): Promise<Question[]>;
   /** Median business seconds to a first response of questions asked since `since`. */
   medianFirstResponseSec(productId: string, since: Date): Promise<number | undefined>;
 }
@@ -193,7 +199,9 @@ export interface IntakeStore {
   bySourceKey(sourceKey: string): Promise<IntakeItem | undefined>;
   update(id: string, change: IntakeChange): Promise<void>;
   /** Items of a product, oldest first. */
-  list(productId: string, filter: { statuses?: IntakeStatus[]; requesterId?: string; ids?: string[]; duplicateOfId?: string; poMessageKey?: string }): Promise<IntakeItem[]>;
+  list(productId: string, filter: { statuses?: IntakeStatus[]; requesterId?: string; ids?: string[]; duplicateOfId?: string; poMessageKey?: string; limit?: number; newestFirst?: boolean }): Promise<IntakeItem[]>;
+  /** How many items a person asked for (their own and those they joined by a merge). */
+  countRequestedBy(productId: string, personId: string): Promise<number>;
   /** Accepted items in backlog order. */
   backlog(productId: string): Promise<IntakeItem[]>;
   /** Open items whose text is most like `text` (trigram similarity), best first. */
@@ -219,6 +227,12 @@ export interface IntakeStore {
   interceptionOfItem(itemId: string): Promise<Interception | undefined>;
   interceptionBySourceKey(sourceKey: string): Promise<Interception | undefined>;
   updateInterception(id: string, change: { outcome?: Interception['outcome']; itemId?: string; undoneById?: string; undoneAt?: Date }): Promise<void>;
+  /** The week's figures for the digest: items created, decisions made, requests caught or sent in [since, until). */
+  periodFigures(productId: string, since: Date, until: Date): Promise<{ created: number; accepted: number; declined: number; merged: number; shipped: number; intercepted: number; sentProperly: number }>;
+  /** Open items most asked for (by requesters, merged ones included). */
+  mostDemanded(productId: string, limit: number): Promise<{ item: IntakeItem; demand: number }[]>;
+  /** How many items wait for the PO's decision, and the creation times of the oldest `limit` of them. */
+  untriagedAges(productId: string, limit: number): Promise<{ count: number; oldest: Date[] }>;
   /** Whether po-desk posted this platform message (then a thread under it is po-desk's, not a channel message). */
   isOwnMessage(platform: Platform, workspaceExternalId: string, channelId: string, messageId: string): Promise<boolean>;
 }
@@ -261,6 +275,15 @@ export interface CeremonyStore {
   topics(reviewId: string): Promise<{ personId: string; text: string; at: Date }[]>;
   /** Claims one prompt (per person, or '' for one to nobody in particular); false when already sent. */
   claimPrompt(reviewId: string, kind: PromptKind, personId: string, at: Date): Promise<boolean>;
+  /** The last `limit` reviews (not cancelled) before `before`, latest first. */
+  reviewsBefore(productId: string, before: Date, limit: number): Promise<ReviewRecord[]>;
+  /** The weekly digest's schedule, and the day of the last one sent. */
+  digestSchedule(productId: string): Promise<{ weekday: number; timeMin: number; lastDay: string | undefined; ownerSince: Date | undefined }>;
+  setDigestSchedule(productId: string, weekday: number, timeMin: number): Promise<void>;
+  /** Claims the digest of a PO-local day; false when it was already sent. */
+  claimDigest(productId: string, day: string): Promise<boolean>;
+  /** Across products: every product with a PO, for the digest job. */
+  productsWithOwner(): Promise<string[]>;
   /** The reviews of a product at or after `from`, earliest first. */
   reviewsFrom(productId: string, from: Date): Promise<ReviewRecord[]>;
 }
@@ -280,7 +303,8 @@ export interface Tx {
   personsByIds(productId: string, ids: string[]): Promise<PersonRef[]>;
   setWorkingHours(personId: string, hours: WorkingHours): Promise<void>;
   workingHours(personId: string): Promise<WorkingHours>;
-  setOwner(productId: string, personId: string, assignedById: string | undefined): Promise<void>;
+  /** `at`: when, on the app's clock (the database's own clock otherwise). */
+  setOwner(productId: string, personId: string, assignedById: string | undefined, at?: Date): Promise<void>;
   addAdmin(productId: string, personId: string): Promise<void>;
   createTeam(productId: string, workspaceId: string, channelId: string, name: string): Promise<string>;
   renameTeam(teamId: string, name: string): Promise<void>;

@@ -20,6 +20,8 @@ import { showQueue } from './intake/show-queue.js';
 import { interceptMode } from './intake/intercept.js';
 import { setDaily, setRefineNote } from './ceremonies/daily-scrum.js';
 import { changeReview, showSprint } from './ceremonies/sprint-reviews.js';
+import { digestCommand } from './digest/weekly-digest.js';
+import { dashboard } from './dashboard/dashboard.js';
 
 /** Longer than anyone types by hand, in a command or a chat message. */
 export const MAX_COMMAND_TEXT = 4000;
@@ -113,5 +115,9 @@ export async function runCommand(ctx: CommandContext, deps: Deps, input: Command
       return showSprint(ctx, deps);
     case 'review':
       return reply(await changeReview(ctx, deps, c.op, c.text));
+    case 'digest':
+      return reply(await digestCommand(ctx, deps, c.at));
+    case 'dashboard':
+      return reply(await dashboard(ctx, deps));
   }
 }

@@ -24,7 +24,7 @@ export async function setOwner(ctx: CommandContext, deps: Deps, targetUserId: st
     if (previous?.id === next!.id) {
       return message(section(mention(next!), ` is already the Product Owner of ${state.name}.`));
     }
-    await tx.setOwner(productId, next!.id, caller.id);
+    await tx.setOwner(productId, next!.id, caller.id, deps.clock.now());
     const notes = await leaveRolesOfPo(tx, state, next!.id);
     await tx.audit(productId, caller.id, 'owner.set', { from: previous?.id ?? null, to: next!.id });
 

@@ -33,12 +33,14 @@ export type Command =
   | { name: 'daily'; text: string | undefined }
   | { name: 'refine'; text: string | undefined }
   | { name: 'sprint' }
-  | { name: 'review'; op: 'show' | 'move' | 'cancel' | 'note'; text: string };
+  | { name: 'review'; op: 'show' | 'move' | 'cancel' | 'note'; text: string }
+  | { name: 'digest'; at: string | undefined }
+  | { name: 'dashboard' };
 
 export type Subcommand =
   | 'help' | 'ask' | 'request' | 'questions' | 'queue' | 'stats' | 'digest' | 'sprint'
   | 'owner' | 'team' | 'members' | 'stakeholder' | 'hours' | 'link' | 'away' | 'back' | 'target' | 'daily' | 'intercept' | 'holiday'
-  | 'refine' | 'review';
+  | 'refine' | 'review' | 'dashboard';
 
 export interface HelpEntry {
   sub: Subcommand;
@@ -71,7 +73,8 @@ export const HELP: HelpEntry[] = [
   { sub: 'refine', usage: 'refine [note | off]', example: '/po refine The refund rules need splitting before Thursday', summary: "PO only: tell this team in its Daily Scrum reminders where you need its help with refinement (5 working days).", available: true },
   { sub: 'sprint', usage: 'sprint', example: '/po sprint', summary: 'Set the sprint cadence (a form), or show the current sprint, the next review and its RSVPs.', available: true },
   { sub: 'review', usage: 'review [move YYYY-MM-DD HH:MM | cancel | note <text>]', example: '/po review move 2026-12-17 15:00', summary: 'The next sprint review: move or cancel it, or tell stakeholders what the teams plan to show (PO or admin).', available: true },
-  { sub: 'digest', usage: 'digest [at <weekday> <HH:MM>]', example: '/po digest at mon 08:30', summary: "Show or schedule the PO's weekly digest.", available: false },
+  { sub: 'digest', usage: 'digest [at <weekday> <HH:MM>]', example: '/po digest at mon 08:30', summary: "PO only: the week at a glance now, privately, or when it comes as a DM (default Monday 08:30).", available: true },
+  { sub: 'dashboard', usage: 'dashboard', example: '/po dashboard', summary: "Your desk: the PO's open questions, requests to decide, this week and the next review; anyone else's own questions and requests (Slack: the app's Home tab).", available: true },
 ];
 
 /** Subcommands whose arguments are free text a person wrote (a question, an away note): mentions stay as names. */
@@ -173,6 +176,14 @@ export function parseCommand({ sub, rest, userIds, text }: CommandInput): ParseR
       return { ok: true, command: { name: 'refine', text: (text ?? rest).trim() || undefined } };
     case 'sprint':
       return { ok: true, command: { name: 'sprint' } };
+    case 'digest': {
+      const [first, ...more] = words;
+      if (first === undefined) return { ok: true, command: { name: 'digest', at: undefined } };
+      if (first.toLowerCase() !== 'at') return fail('use `/po digest` for the digest now, or `/po digest at mon 08:30` to schedule it');
+      return { ok: true, command: { name: 'digest', at: more.join(' ') } };
+    }
+    case 'dashboard':
+      return { ok: true, command: { name: 'dashboard' } };
     case 'review': {
       const { sub: op, args } = splitCommand(text ?? rest);
       if (op === '') return { ok: true, command: { name: 'review', op: 'show', text: '' } };

@@ -120,6 +120,31 @@ export function ceremonyStore(db: PrismaTx): CeremonyStore {
       return done.count === 1;
     },
 
+    async reviewsBefore(productId, before, limit) {
+      const rows = await db.review.findMany({ where: { productId, at: { lt: before }, cancelled: false }, orderBy: { at: 'desc' }, take: limit });
+      return rows.map(toReview);
+    },
+
+    async digestSchedule(productId) {
+      const p = await db.product.findUniqueOrThrow({ where: { id: productId }, select: { digestWeekday: true, digestTimeMin: true, lastDigestDay: true, owner: { select: { assignedAt: true } } } });
+      return { weekday: p.digestWeekday, timeMin: p.digestTimeMin, lastDay: u(p.lastDigestDay), ownerSince: p.owner?.assignedAt };
+    },
+
+    async setDigestSchedule(productId, weekday, timeMin) {
+      await db.product.update({ where: { id: productId }, data: { digestWeekday: weekday, digestTimeMin: timeMin } });
+    },
+
+    async claimDigest(productId, day) {
+      // Conditional update: of two replicas (or two runs), only the first moves lastDigestDay to this day.
+      const done = await db.product.updateMany({ where: { id: productId, OR: [{ lastDigestDay: null }, { lastDigestDay: { not: day } }] }, data: { lastDigestDay: day } });
+      return done.count === 1;
+    },
+
+    async productsWithOwner() {
+      const rows = await db.productOwner.findMany({ select: { productId: true } });
+      return rows.map((r) => r.productId);
+    },
+
     async reviewsFrom(productId, from) {
       const rows = await db.review.findMany({ where: { productId, at: { gte: from } }, orderBy: { at: 'asc' } });
       return rows.map(toReview);

@@ -136,9 +136,14 @@ export function intakeStore(db: PrismaTx): IntakeStore {
           ...(filter.duplicateOfId ? { duplicateOfId: filter.duplicateOfId } : {}),
           ...(filter.poMessageKey ? { poMessageKey: filter.poMessageKey } : {}),
         },
-        orderBy: [{ createdAt: 'asc' }, { number: 'asc' }],
+        orderBy: filter.newestFirst ? [{ createdAt: 'desc' }, { number: 'desc' }] : [{ createdAt: 'asc' }, { number: 'asc' }],
+        ...(filter.limit !== undefined ? { take: filter.limit } : {}),
       });
       return rows.map(toItem);
+    },
+
+    async countRequestedBy(productId, personId) {
+      return db.intakeItem.count({ where: { productId, requesters: { some: { personId } } } });
     },
 
     async backlog(productId) {
@@ -258,6 +263,42 @@ export function intakeStore(db: PrismaTx): IntakeStore {
 
     async updateInterception(id, change) {
       await db.interception.update({ where: { id }, data: change });
+    },
+
+    async periodFigures(productId, since, until) {
+      const at = { gte: since, lt: until };
+      const decided = (action: string) => db.intakeEvent.count({ where: { action, at, item: { productId } } });
+      const [created, accepted, declined, merged, shipped, intercepted, sentProperly] = await Promise.all([
+        db.intakeItem.count({ where: { productId, createdAt: at } }),
+        decided('accepted'),
+        decided('declined'),
+        decided('merged'),
+        decided('shipped'),
+        db.interception.count({ where: { productId, at, outcome: { not: 'not-a-request' } } }),
+        db.intakeItem.count({ where: { productId, createdAt: at, source: { in: ['form', 'shortcut', 'reaction'] } } }),
+      ]);
+      return { created, accepted, declined, merged, shipped, intercepted, sentProperly };
+    },
+
+    async mostDemanded(productId, limit) {
+      const rows = await db.$queryRaw<{ id: string; demand: bigint }[]>`
+        SELECT i."id", count(r."personId") AS demand
+        FROM "IntakeItem" i JOIN "IntakeRequester" r ON r."itemId" = i."id"
+        WHERE i."productId" = ${productId} AND i."status" IN ('new', 'needs-info', 'accepted')
+        GROUP BY i."id", i."number"
+        ORDER BY demand DESC, i."number" ASC
+        LIMIT ${limit}`;
+      if (rows.length === 0) return [];
+      const items = new Map((await db.intakeItem.findMany({ where: { id: { in: rows.map((r) => r.id) } } })).map((r) => [r.id, toItem(r)]));
+      return rows.flatMap((r) => (items.has(r.id) ? [{ item: items.get(r.id)!, demand: Number(r.demand) }] : []));
+    },
+
+    async untriagedAges(productId, limit) {
+      const [count, oldest] = await Promise.all([
+        db.intakeItem.count({ where: { productId, status: 'new' } }),
+        db.intakeItem.findMany({ where: { productId, status: 'new' }, select: { createdAt: true }, orderBy: { createdAt: 'asc' }, take: limit }),
+      ]);
+      return { count, oldest: oldest.map((o) => o.createdAt) };
     },
 
     async isOwnMessage(platform, workspaceExternalId, channelId, messageId) {

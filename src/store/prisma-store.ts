@@ -117,11 +117,12 @@ function prismaTx(db: PrismaTx, markEnqueued: () => void): Tx {
       await db.person.update({ where: { id: personId }, data: { timeZone: h.timeZone, timeZoneSource: 'person', workStartMin: h.startMin, workEndMin: h.endMin, workDays: h.days } });
     },
 
-    async setOwner(productId, personId, assignedById) {
+    async setOwner(productId, personId, assignedById, at) {
+      const assignedAt = at ?? new Date();
       await db.productOwner.upsert({
         where: { productId },
-        create: { productId, personId, assignedById },
-        update: { personId, assignedById, assignedAt: new Date() },
+        create: { productId, personId, assignedById, assignedAt },
+        update: { personId, assignedById, assignedAt },
       });
     },
 

@@ -117,6 +117,18 @@ export function questionStore(db: PrismaTx): QuestionStore {
       return rows.map(toQuestion);
     },
 
+    async openPage(productId, filter, limit) {
+      const where = {
+        productId,
+        resolvedAt: null,
+        ...(filter.askerId ? { askerId: filter.askerId } : {}),
+        ...(filter.waiting ? { firstResponseAt: null } : {}),
+        ...(filter.askedSince ? { askedAt: { gte: filter.askedSince } } : {}),
+      };
+      const [count, rows] = await Promise.all([db.question.count({ where }), db.question.findMany({ where, orderBy: { askedAt: 'asc' }, take: limit })]);
+      return { count, oldest: rows.map(toQuestion) };
+    },
+
     async unnotified(productId) {
       const rows = await db.question.findMany({ where: { productId, poNotifiedAt: null, resolvedAt: null }, orderBy: { askedAt: 'asc' } });
       return rows.map(toQuestion);
@@ -124,6 +136,15 @@ export function questionStore(db: PrismaTx): QuestionStore {
 
     async awaitingFirstResponse() {
       const rows = await db.question.findMany({ where: { firstResponseAt: null, resolvedAt: null, poNotifiedAt: { not: null } }, orderBy: { askedAt: 'asc' } });
+      return rows.map(toQuestion);
+    },
+
+    async countSlowerThan(productId, since, until, businessSec) {
+      return db.question.count({ where: { productId, askedAt: { gte: since, lt: until }, firstResponseBusinessSec: { gt: businessSec } } });
+    },
+
+    async tagged(productId, tag, since, until) {
+      const rows = await db.question.findMany({ where: { productId, tag, askedAt: { gte: since, lt: until } }, orderBy: { askedAt: 'asc' } });
       return rows.map(toQuestion);
     },
 

@@ -114,8 +114,8 @@ describe('Slack app manifest', () => {
     expect(manifest.settings.socket_mode_enabled).toBe(false);
   });
 
-  it('shows the Messages tab, where po-desk’s DMs arrive and /po can be typed, and no Home tab yet', () => {
-    expect(manifest.features.app_home).toEqual({ home_tab_enabled: false, messages_tab_enabled: true, messages_tab_read_only_enabled: false });
+  it('shows the Messages tab, where po-desk’s DMs arrive and /po can be typed, and the Home tab with the dashboard', () => {
+    expect(manifest.features.app_home).toEqual({ home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: false });
   });
 
   it('would reject a misspelt App Home or interactivity setting (the schema really checks these parts)', () => {
@@ -141,6 +141,6 @@ describe('Slack app manifest', () => {
   it('asks for exactly the bot scopes po-desk uses and subscribes to mentions and channel messages', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...BOT_SCOPES].sort());
     expect(manifest.oauth_config.scopes.bot).toHaveLength(BOT_SCOPES.length);
-    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_mention', 'message.channels', 'message.groups', 'reaction_added']);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_mention', 'message.channels', 'message.groups', 'reaction_added', 'app_home_opened']);
   });
 });

@@ -31,21 +31,24 @@ const PO_SETTINGS = "the PO's own settings: they are in the list of the PO's 1:1
 /** Each list holds at most 10 commands (the schema's limit): every command works typed, listed or not. */
 const IN_YOUR_CHAT = 'a setting for the 1:1 chat with po-desk, where it is listed; typed, it works here too';
 const IN_A_TEAM = "the list keeps a team conversation's ten most used; typed, it works here too";
+const MOST_USED_HERE = "the list keeps the 1:1 chat's ten most used; typed, it works";
 const IN_A_CHANNEL = 'acts on a team channel, where it is listed; typed here, it says so';
 
 const LEFT_OUT: Record<Scope, Record<string, string>> = {
   team: {
     stakeholder: IN_A_TEAM, questions: IN_A_TEAM,
     hours: IN_YOUR_CHAT, link: IN_YOUR_CHAT, stats: IN_YOUR_CHAT, away: PO_SETTINGS, back: PO_SETTINGS, target: PO_SETTINGS, holiday: PO_SETTINGS, sprint: IN_YOUR_CHAT, review: IN_YOUR_CHAT,
+    digest: IN_YOUR_CHAT, dashboard: IN_YOUR_CHAT,
   },
   groupChat: {
-    hours: IN_YOUR_CHAT, link: IN_YOUR_CHAT, stats: IN_YOUR_CHAT, away: PO_SETTINGS, back: PO_SETTINGS, target: PO_SETTINGS, holiday: PO_SETTINGS, sprint: IN_YOUR_CHAT, review: IN_YOUR_CHAT,
-    intercept: IN_A_TEAM, refine: IN_A_TEAM,
+    team: IN_A_CHANNEL, members: IN_A_CHANNEL, intercept: IN_A_CHANNEL, refine: IN_A_CHANNEL,
+    hours: IN_YOUR_CHAT, link: IN_YOUR_CHAT, stats: IN_YOUR_CHAT, away: PO_SETTINGS, back: PO_SETTINGS, sprint: IN_YOUR_CHAT, review: IN_YOUR_CHAT,
+    digest: IN_YOUR_CHAT, dashboard: IN_YOUR_CHAT,
   },
   personal: {
     owner: 'names a person: handing over happens in a team channel, where po-desk can find them; typed, it shows who the PO is',
     team: IN_A_CHANNEL, members: IN_A_CHANNEL, stakeholder: IN_A_CHANNEL, ask: IN_A_CHANNEL, intercept: IN_A_CHANNEL, daily: IN_A_CHANNEL, refine: IN_A_CHANNEL,
-    questions: "the list keeps the 1:1 chat's ten most used; typed, it works", request: "the list keeps the 1:1 chat's ten most used; typed, it works", queue: "the list keeps the 1:1 chat's ten most used; typed, it works",
+    questions: MOST_USED_HERE, request: MOST_USED_HERE, queue: MOST_USED_HERE, target: MOST_USED_HERE, holiday: MOST_USED_HERE,
   },
 };
 

@@ -10,6 +10,7 @@ import type { Metrics } from '../../metrics.js';
 import { UserError } from '../../user-error.js';
 import { openSlackForm, readPrivateMetadata } from './open-slack-form.js';
 import { errorText, replyForError } from '../../app/replies.js';
+import { publishHome } from './app-home.js';
 
 /**
  * Buttons and forms. A click is acked at once and answered through the message's response_url (a
@@ -45,12 +46,19 @@ export function registerInteractions(app: App, deps: Deps, log: Logger, metrics:
     } catch (error) {
       shown = reply(replyForError(error, reqLog));
     }
+    // A button on the App Home tab has no response_url: the tab is published again, and a reply opens as a modal.
+    const onHome = stringField(field(body, 'view'), 'type') === 'home';
     if (shown.kind === 'form') {
       const failed = await openSlackForm(client, stringField(body, 'trigger_id'), shown.form, ctx?.channelId, reqLog);
       if (failed) await answer(respond, 'reply', failed, reqLog);
+    } else if (onHome && ctx) {
+      if (shown.kind === 'reply') {
+        await client.views.open({ trigger_id: stringField(body, 'trigger_id') ?? '', view: renderSlackInfoModal('po-desk', shown.message) }).catch((error: unknown) => reqLog.error({ err: error }, 'slack: could not show the answer to a click on the App Home'));
+      }
     } else {
       await answer(respond, shown.kind, shown.message, reqLog);
     }
+    if (onHome && ctx) await publishHome(client, deps, ctx.workspaceExternalId, ctx.userId, reqLog);
     metrics.ackSeconds.observe({ platform: 'slack', kind: 'action' }, (performance.now() - started) / 1000);
   });
 

@@ -10,6 +10,7 @@ import { registerAppMention } from './app-mention.js';
 import { registerAskShortcut } from './ask-shortcut.js';
 import { registerChannelMessages } from './channel-messages.js';
 import { registerIntakeTriggers } from './intake-triggers.js';
+import { registerAppHome } from './app-home.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerRetryDedupe } from './dedupe-retries.js';
 import { registerInteractions } from './interactions.js';
@@ -86,6 +87,7 @@ export function createSlackSurface(options: {
   registerChannelMessages(app, options.deps, slackLog);
   registerAskShortcut(app, options.deps, slackLog, options.metrics);
   registerIntakeTriggers(app, options.deps, slackLog, options.metrics);
+  registerAppHome(app, options.deps, slackLog);
 
   return {
     app,

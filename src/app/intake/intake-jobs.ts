@@ -65,7 +65,9 @@ export async function flagAgingItems(store: Store, now: Date, log: Logger): Prom
       const today = businessDayOf(cal, now);
       const due: IntakeItem[] = [];
       for (const c of candidates) {
-        if (c.lastFlaggedDay === today || !ageOf(c.createdAt, cal, now).aging) continue;
+        // Oldest first: once one is not aging, none after it is (and business time over weeks is not free).
+        if (!ageOf(c.createdAt, cal, now).aging) break;
+        if (c.lastFlaggedDay === today) continue;
         const item = await tx.intake.get(productId, c.id);
         if (item && item.status === 'new' && item.lastFlaggedDay !== today) due.push(item);
       }

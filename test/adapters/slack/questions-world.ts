@@ -5,7 +5,7 @@
  */
 import { expect } from 'vitest';
 import { addDays, isoWeekday, localDate, zonedInstant } from '../../../src/domain/zoned-time.js';
-import { buttonsOf, expectValidMessage, expectValidModal, type ShownButton } from '../../support/block-kit.js';
+import { buttonsOf, expectValidInfoModal, expectValidMessage, expectValidModal, type ShownButton } from '../../support/block-kit.js';
 import { RESPONSE_URL, type RecordedCall, type ShownMessage } from '../../support/fake-slack.js';
 import { addCast, ALI, ANN, BOB, CHANNEL, PAT } from '../../support/slack-cast.js';
 import {
@@ -58,7 +58,7 @@ export interface QuestionWorld {
  * Starts the app on a clock at Monday 09:00 and sets up the product as people would, with `/po`. With
  * `owner: false` nobody is named PO: alice binds the teams, which makes her the product's admin.
  */
-export async function startQuestionWorld(kind: TestDbKind, options: { owner?: boolean; monday?: string } = {}): Promise<QuestionWorld> {
+export async function startQuestionWorld(kind: TestDbKind, options: { owner?: boolean; monday?: string; digest?: boolean } = {}): Promise<QuestionWorld> {
   const monday = options.monday ?? aMondayAhead();
   const at = (day: number, hhmm: string) => {
     const [h, m] = hhmm.split(':').map(Number);
@@ -85,6 +85,10 @@ export async function startQuestionWorld(kind: TestDbKind, options: { owner?: bo
   await ok('team Checkout', { userId: ALI, channelId: CHANNEL }, 'This channel is now team *Checkout*');
   await ok('team Payments', { userId: KIM, channelId: CHANNEL_B, channelName: 'team-b' }, 'This channel is now team *Payments*');
   await settle(t); // the PO's welcome DM
+  if (!options.digest) {
+    // The weekly digest (default Monday 08:30) would join the PO's DMs these tests count: only its own test wants it.
+    await t.app.db.prisma.product.updateMany({ data: { digestWeekday: 7, digestTimeMin: 23 * 60 + 59 } });
+  }
   t.fake.reset();
 
   return {
@@ -173,7 +177,12 @@ export function expectAllValid(t: TestApp): void {
     if (['chat.postMessage', 'chat.update', 'chat.postEphemeral'].includes(call.method)) {
       expectValidMessage(call.args as { text: string; blocks: unknown[] });
     }
-    if (call.method === 'views.open') expectValidModal(call.args.view);
+    if (call.method === 'views.open') {
+      // A form has inputs and a submit button; an answer shown in a modal (a click on the Home tab) has neither.
+      const view = call.args.view as { blocks?: { type?: string }[] };
+      if (view.blocks?.some((b) => b.type === 'input')) expectValidModal(view);
+      else expectValidInfoModal(view);
+    }
     if (call.method === RESPONSE_URL && call.answer.ok) expectValidMessage(call.args as { text: string; blocks: unknown[] });
   }
 }
