@@ -268,15 +268,14 @@ export function intakeStore(db: PrismaTx): IntakeStore {
     async periodFigures(productId, since, until) {
       const at = { gte: since, lt: until };
       const decided = (action: string) => db.intakeEvent.count({ where: { action, at, item: { productId } } });
-      const [created, accepted, declined, merged, shipped, intercepted, sentProperly] = await Promise.all([
-        db.intakeItem.count({ where: { productId, createdAt: at } }),
-        decided('accepted'),
-        decided('declined'),
-        decided('merged'),
-        decided('shipped'),
-        db.interception.count({ where: { productId, at, outcome: { not: 'not-a-request' } } }),
-        db.intakeItem.count({ where: { productId, createdAt: at, source: { in: ['form', 'shortcut', 'reaction'] } } }),
-      ]);
+      // Sequential: a transaction is one connection (pg deprecates queries queued on a busy client).
+      const created = await db.intakeItem.count({ where: { productId, createdAt: at } });
+      const accepted = await decided('accepted');
+      const declined = await decided('declined');
+      const merged = await decided('merged');
+      const shipped = await decided('shipped');
+      const intercepted = await db.interception.count({ where: { productId, at, outcome: { not: 'not-a-request' } } });
+      const sentProperly = await db.intakeItem.count({ where: { productId, createdAt: at, source: { in: ['form', 'shortcut', 'reaction'] } } });
       return { created, accepted, declined, merged, shipped, intercepted, sentProperly };
     },
 
@@ -294,10 +293,8 @@ export function intakeStore(db: PrismaTx): IntakeStore {
     },
 
     async untriagedAges(productId, limit) {
-      const [count, oldest] = await Promise.all([
-        db.intakeItem.count({ where: { productId, status: 'new' } }),
-        db.intakeItem.findMany({ where: { productId, status: 'new' }, select: { createdAt: true }, orderBy: { createdAt: 'asc' }, take: limit }),
-      ]);
+      const count = await db.intakeItem.count({ where: { productId, status: 'new' } });
+      const oldest = await db.intakeItem.findMany({ where: { productId, status: 'new' }, select: { createdAt: true }, orderBy: { createdAt: 'asc' }, take: limit });
       return { count, oldest: oldest.map((o) => o.createdAt) };
     },
 

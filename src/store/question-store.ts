@@ -125,7 +125,9 @@ export function questionStore(db: PrismaTx): QuestionStore {
         ...(filter.waiting ? { firstResponseAt: null } : {}),
         ...(filter.askedSince ? { askedAt: { gte: filter.askedSince } } : {}),
       };
-      const [count, rows] = await Promise.all([db.question.count({ where }), db.question.findMany({ where, orderBy: { askedAt: 'asc' }, take: limit })]);
+      // One after the other: a transaction is one connection, and pg queues concurrent queries on it (deprecated).
+      const count = await db.question.count({ where });
+      const rows = await db.question.findMany({ where, orderBy: { askedAt: 'asc' }, take: limit });
       return { count, oldest: rows.map(toQuestion) };
     },
 

@@ -44,7 +44,8 @@ export async function showQueue(ctx: CommandContext, deps: Deps): Promise<Messag
       blocks.push(section(...queueLine(v)), actions(...triageButtons(v)));
     }
     if (untriaged.length > WITH_BUTTONS) {
-      const rest = await Promise.all(untriaged.slice(WITH_BUTTONS, WITH_BUTTONS + LISTED).map((i) => itemView(tx, state, i, now)));
+      const rest = [];
+      for (const i of untriaged.slice(WITH_BUTTONS, WITH_BUTTONS + LISTED)) rest.push(await itemView(tx, state, i, now));
       blocks.push({ type: 'list', items: rest.map((v) => rich(...queueLine(v))) });
       if (untriaged.length > WITH_BUTTONS + LISTED) blocks.push(context(`and ${untriaged.length - WITH_BUTTONS - LISTED} more.`));
     }
