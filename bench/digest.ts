@@ -1,5 +1,5 @@
 /**
- * The PO's weekly digest and dashboard at scale: 100,000 questions over 26 weeks and 50,000 intake items
+ * The PO's weekly digest, dashboard and `/po queue` at scale: 100,000 questions over 26 weeks and 50,000 intake items
  * (with their requesters, decisions and 10,000 interceptions), one product. Times `/po digest` and the
  * dashboard end to end (the use case: its transaction, every query, the message). On a fresh in-memory
  * PGlite, and on PostgreSQL too when DATABASE_URL or TEST_DATABASE_URL is set.
@@ -8,6 +8,7 @@
 import type { CommandContext, Deps } from '../src/app/context.js';
 import { dashboard } from '../src/app/dashboard/dashboard.js';
 import { digestCommand } from '../src/app/digest/weekly-digest.js';
+import { showQueue } from '../src/app/intake/show-queue.js';
 import type { Database } from '../src/store/database.js';
 import { prismaStore } from '../src/store/prisma-store.js';
 import { ctx, directory, NOW, onEachDatabase, ROWS, RUNS, seedProduct, seedQuestions, time, WEEKS_SEEDED } from './support.js';
@@ -67,6 +68,7 @@ async function bench(label: string, db: Database): Promise<Row[]> {
   return [
     { database: label, what: '`/po digest` (use case)', ...(await time(() => digestCommand(po, deps, undefined))) },
     { database: label, what: 'dashboard, the PO’s (use case)', ...(await time(() => dashboard(po, deps))) },
+    { database: label, what: '`/po queue`, the PO’s (use case)', ...(await time(() => showQueue(po, deps))) },
     { database: label, what: 'dashboard, a team member’s', ...(await time(() => dashboard(ctx, deps))) },
   ];
 }

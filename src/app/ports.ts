@@ -200,10 +200,12 @@ export interface IntakeStore {
   update(id: string, change: IntakeChange): Promise<void>;
   /** Items of a product, oldest first. */
   list(productId: string, filter: { statuses?: IntakeStatus[]; requesterId?: string; ids?: string[]; duplicateOfId?: string; poMessageKey?: string; limit?: number; newestFirst?: boolean }): Promise<IntakeItem[]>;
+  /** How many items of the product are in one of these statuses. */
+  countByStatus(productId: string, statuses: IntakeStatus[]): Promise<number>;
   /** How many items a person asked for (their own and those they joined by a merge). */
   countRequestedBy(productId: string, personId: string): Promise<number>;
-  /** Accepted items in backlog order. */
-  backlog(productId: string): Promise<IntakeItem[]>;
+  /** Accepted items in backlog order (the first `limit` of them). */
+  backlog(productId: string, limit?: number): Promise<IntakeItem[]>;
   /** Open items whose text is most like `text` (trigram similarity), best first. */
   similar(productId: string, probe: { title: string; text: string }, excludeIds: string[], limit: number): Promise<{ item: IntakeItem; score: number }[]>;
   /** Across products: items the PO has not been sent yet (open, with or without a PO). */

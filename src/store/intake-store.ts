@@ -142,12 +142,16 @@ export function intakeStore(db: PrismaTx): IntakeStore {
       return rows.map(toItem);
     },
 
+    async countByStatus(productId, statuses) {
+      return db.intakeItem.count({ where: { productId, status: { in: statuses } } });
+    },
+
     async countRequestedBy(productId, personId) {
       return db.intakeItem.count({ where: { productId, requesters: { some: { personId } } } });
     },
 
-    async backlog(productId) {
-      const rows = await db.intakeItem.findMany({ where: { productId, status: 'accepted' }, orderBy: [{ backlogRank: 'asc' }, { number: 'asc' }] });
+    async backlog(productId, limit) {
+      const rows = await db.intakeItem.findMany({ where: { productId, status: 'accepted' }, orderBy: [{ backlogRank: 'asc' }, { number: 'asc' }], ...(limit !== undefined ? { take: limit } : {}) });
       return rows.map(toItem);
     },
 

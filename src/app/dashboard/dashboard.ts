@@ -13,7 +13,7 @@ import { truncate } from '../../messages/render-common.js';
 import { withProduct, type CommandContext, type Deps, type Loaded } from '../context.js';
 import { helpLine, NOT_SET_UP } from '../replies.js';
 import { triageButtons } from '../intake/intake-messages.js';
-import { itemView } from '../intake/load.js';
+import { queueLines } from '../intake/show-queue.js';
 import { poCalendar, viewOf } from '../questions/load.js';
 import { QUESTION_ACTIONS, questionLine } from '../questions/question-messages.js';
 
@@ -56,11 +56,8 @@ async function poDashboard({ tx, state }: Loaded, now: Date): Promise<Message> {
   const waiting = await tx.intake.untriagedAges(state.id, 0);
   const untriaged = await tx.intake.list(state.id, { statuses: ['new'], limit: SHOWN });
   blocks.push({ type: 'divider' }, section(bold(`Waiting for your decision: ${waiting.count}`)));
-  for (const item of untriaged) {
-    const v = await itemView(tx, state, item, now);
-    blocks.push(section(bold(itemLabel(item)), ' ', { type: 'text', text: truncate(item.title, 120) }, ` · ${v.requesters.length} asking · ${item.urgency} urgency · waiting ${formatDuration(v.age.businessMs, { dayMs })}`));
-    blocks.push(actions(...triageButtons(v)));
-  }
+  const lines = await queueLines(tx, state, untriaged, now);
+  untriaged.forEach((item, n) => blocks.push(section(...lines[n]!), actions(...triageButtons({ item }))));
   blocks.push(...more(waiting.count - SHOWN, '/po queue'));
 
   const tz = cal.hours.timeZone;

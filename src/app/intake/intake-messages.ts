@@ -53,7 +53,7 @@ const DECISION_BUTTONS: Record<Decision, (id: string) => Button | undefined> = {
   withdraw: () => undefined,
 };
 
-export function triageButtons(v: ItemView): Button[] {
+export function triageButtons(v: Pick<ItemView, 'item'>): Button[] {
   const buttons = decisionsFor(v.item.status).flatMap((d) => DECISION_BUTTONS[d](v.item.id) ?? []);
   if (v.item.status === 'duplicate') buttons.push({ actionId: INTAKE_ACTIONS.undoMerge, label: 'Undo merge', value: v.item.id });
   return buttons;
