@@ -64,6 +64,8 @@ export function createSlackSurface(options: {
       // Ack after the listener finished: a command's reply is its ack, and events are acked only once
       // they are safely in the database (Slack redelivers otherwise).
       processBeforeResponse: true,
+      // Nothing Slack sends comes near 1 MB; a bigger body is refused before it is read and hashed.
+      bodyLimit: 1024 * 1024,
       logger: boltLogger(slackLog),
       // Bolt throws here only before any listener ran (listener errors go to app.error): for a signed body it
       // cannot route, such as an interactivity payload without a user. That is the request's fault: 400, not 500.

@@ -42,6 +42,13 @@ export function createTeamsSurface(options: {
         res.status(400).json({ error: 'Expected a Bot Framework activity (a JSON object with a "type").' });
         return;
       }
+      const problem = activityShapeProblem(body as Record<string, unknown>);
+      if (problem) {
+        res.status(400).json({ error: `Malformed activity: ${problem}.` });
+        return;
+      }
+      // Text people wrote may hold a NUL or half a surrogate pair; neither can be stored, so neither stays.
+      req.body = wellFormed(body);
       // Refuse requests without any token before botbuilder logs a stack trace for each of them.
       if (!config.authOff && !/^Bearer \S+$/i.test(req.headers.authorization ?? '')) {
         res.status(401).json({ error: 'A Bot Framework token is required.' });
@@ -65,4 +72,34 @@ export function createTeamsSurface(options: {
       next(error);
     },
   );
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const withStringId = (v: unknown) => isRecord(v) && typeof v.id === 'string';
+
+/**
+ * What botbuilder and the turn handler take for granted about an activity, checked before either reads
+ * it: a field of the wrong type is the sender's mistake (400), not ours (500). Also before botbuilder's
+ * token checks, some of which read `channelId` before they look at the audience.
+ */
+export function activityShapeProblem(a: Record<string, unknown>): string | undefined {
+  if (typeof a.channelId !== 'string' || a.channelId.trim() === '') return 'no channelId';
+  if (typeof a.serviceUrl !== 'string' || a.serviceUrl.trim() === '') return 'no serviceUrl';
+  if (!withStringId(a.from)) return 'no from.id';
+  if (!withStringId(a.recipient)) return 'no recipient.id';
+  if (!withStringId(a.conversation)) return 'no conversation.id';
+  if (a.text !== undefined && a.text !== null && typeof a.text !== 'string') return 'text is not a string';
+  if (a.name !== undefined && a.name !== null && typeof a.name !== 'string') return 'name is not a string';
+  if (a.entities !== undefined && a.entities !== null && !(Array.isArray(a.entities) && a.entities.every(isRecord))) return 'entities is not a list of objects';
+  return undefined;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Every string of a JSON value without NUL characters, and with lone surrogates as U+FFFD. */
+export function wellFormed<T>(value: T): T {
+  if (typeof value === 'string') return value.replaceAll(String.fromCharCode(0), '').replace(LONE_SURROGATE, '\uFFFD') as T;
+  if (Array.isArray(value)) return value.map(wellFormed) as T;
+  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, wellFormed(v)])) as T;
+  return value;
 }

@@ -385,8 +385,9 @@ async function onInvoke(turn: TurnContext, t: TeamsTurnDeps, where: Where, log: 
     case 'composeExtension/submitAction':
       return onMessageAction(turn, t, where, log);
     default:
+      // Not a 5xx: nothing failed on our side; the client asked for something po-desk does not offer.
       log.info('teams: unsupported invoke');
-      return respond(turn, 501, {});
+      return respond(turn, 400, { error: 'unsupported invoke' });
   }
 }
 

@@ -252,8 +252,8 @@ describe.each(testDatabaseKinds())('Teams: the foundation commands (%s)', (kind)
     expect((await post('{not json')).status).toBe(400);
     expect((await post('[]')).status).toBe(400);
     expect((await post('{"text":"no type"}')).status).toBe(400);
-    // Valid JSON, but no conversation or tenant: acknowledged and ignored (Teams must not retry it).
-    expect((await post(JSON.stringify({ type: 'message', text: 'hi', serviceUrl }))).status).toBe(200);
+    // Valid JSON, but no conversation or sender: refused as malformed (a 4xx, which Teams does not retry).
+    expect((await post(JSON.stringify({ type: 'message', text: 'hi', serviceUrl }))).status).toBe(400);
     // Nothing was recorded or queued: the outbox sends later, so an empty fake.sent right now would prove nothing.
     expect(await counts()).toEqual(before);
     expect((await fetch(`${t.baseUrl}/healthz`)).status).toBe(200);
