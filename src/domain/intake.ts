@@ -18,16 +18,11 @@ export const URGENCIES: Urgency[] = ['low', 'normal', 'high', 'critical'];
 
 export type IntakeStatus = 'new' | 'needs-info' | 'accepted' | 'declined' | 'duplicate' | 'shipped' | 'withdrawn';
 
-export interface IntakeItem {
+/** An item is what was requested (the form's fields) and what became of it. */
+export interface IntakeItem extends NewRequest {
   id: string;
   productId: string;
   number: number;
-  title: string;
-  problem: string | undefined;
-  value: number | undefined;
-  urgency: Urgency;
-  neededBy: string | undefined;
-  link: string | undefined;
   source: IntakeSource;
   teamId: string | undefined;
   requesterId: string;

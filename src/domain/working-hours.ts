@@ -15,6 +15,9 @@ export const workingDayMs = (h: Pick<WorkingHours, 'startMin' | 'endMin'>) => (h
 
 const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
+/** "Monday" for ISO weekday 1 … "Sunday" for 7. */
+export const weekdayName = (isoWeekday: number) => ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'][isoWeekday - 1]!;
+
 /** The IANA spelling of a time zone typed in any case ("europe/berlin" → "Europe/Berlin"), or undefined. */
 export function canonicalTimeZone(tz: string): string | undefined {
   try {

@@ -1,4 +1,5 @@
 import { RSVP_WORDS, type RsvpAnswer } from '../../domain/sprint-review.js';
+import { weekdayName } from '../../domain/working-hours.js';
 import type { PersonRef } from '../../domain/product.js';
 import { actions, bold, context, message, rich, section } from '../../messages/build.js';
 import type { Block, Button, Form, Message, Option, Span } from '../../messages/model.js';
@@ -90,7 +91,7 @@ export function feedbackForm(r?: ReviewRecord): Form {
   };
 }
 
-const WEEKDAYS: Option[] = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'].map((d, i) => ({ value: String(i + 1), label: d }));
+const WEEKDAYS: Option[] = [1, 2, 3, 4, 5, 6, 7].map((d) => ({ value: String(d), label: weekdayName(d) }));
 
 export function sprintForm(initial?: { firstSprintStart: string; weeks: number; reviewWeekday: number; reviewTime: string; timeZone: string; location: string | undefined; inviteDaysBefore: number }): Form {
   return {

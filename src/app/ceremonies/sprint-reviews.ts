@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { isAdmin, isOwner, type PersonRef, type ProductState } from '../../domain/product.js';
 import { sprintAt, sprintsFrom } from '../../domain/sprint-calendar.js';
 import { parseMove, promptsDue, promptWindows, reviewsAround, RSVP_WORDS, type ReviewCadence, type RsvpAnswer } from '../../domain/sprint-review.js';
-import { canonicalTimeZone, parseClock } from '../../domain/working-hours.js';
+import { canonicalTimeZone, parseClock, weekdayName } from '../../domain/working-hours.js';
 import { daysBetween, isDate } from '../../domain/zoned-time.js';
 import { actions, bold, code, context, message, section } from '../../messages/build.js';
 import type { FormValues, Message } from '../../messages/model.js';
@@ -88,7 +88,7 @@ export async function submitSprintForm(ctx: CommandContext, deps: Deps, values: 
     return {
       kind: 'done' as const,
       message: message(
-        section(`Saved: ${weeks}-week sprints from ${start}, reviews on the sprint’s last ${['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'][weekday - 1]} at ${values.time} (${timeZone}).`),
+        section(`Saved: ${weeks}-week sprints from ${start}, reviews on the sprint’s last ${weekdayName(weekday)} at ${values.time} (${timeZone}).`),
         context('Next review: ', bold(`Sprint ${next.number}`), ', ', { type: 'date', at: next.review, timeZone: timeZone! }, `. Stakeholders are invited ${cadence.inviteDaysBefore} working day${cadence.inviteDaysBefore > 1 ? 's' : ''} before.`),
       ),
     };
@@ -98,7 +98,7 @@ export async function submitSprintForm(ctx: CommandContext, deps: Deps, values: 
 }
 
 /** The next review not yet over (made from the cadence if it has no row yet). */
-async function nextReview(tx: Tx, productId: string, cadence: ReviewCadence, now: Date): Promise<ReviewRecord | undefined> {
+export async function nextReview(tx: Tx, productId: string, cadence: ReviewCadence, now: Date): Promise<ReviewRecord | undefined> {
   for (const plan of reviewsAround(cadence, now)) {
     const r = await tx.ceremonies.ensureReview(productId, { ...plan, location: cadence.location });
     if (r.at > now || (r.cancelled && plan.at > now)) return r;

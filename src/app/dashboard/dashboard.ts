@@ -4,7 +4,7 @@ import { itemLabel, statusWords } from '../../domain/intake.js';
 import { isOwner } from '../../domain/product.js';
 import { questionLabel, statusOf, waitOf } from '../../domain/question.js';
 import { sparkline } from '../../domain/question-stats.js';
-import { reviewsAround, RSVP_WORDS } from '../../domain/sprint-review.js';
+import { RSVP_WORDS } from '../../domain/sprint-review.js';
 import { workingDayMs } from '../../domain/working-hours.js';
 import { addDays, isoWeekday, localDate, zonedInstant } from '../../domain/zoned-time.js';
 import { actions, bold, code, context, header, message, rich, section } from '../../messages/build.js';
@@ -16,6 +16,7 @@ import { triageButtons } from '../intake/intake-messages.js';
 import { queueLines } from '../intake/show-queue.js';
 import { poCalendar, viewOf } from '../questions/load.js';
 import { QUESTION_ACTIONS, questionLine } from '../questions/question-messages.js';
+import { nextReview } from '../ceremonies/sprint-reviews.js';
 
 export const DASHBOARD_ACTIONS = { refresh: 'dashboard.refresh' } as const;
 /** Items shown with their buttons per list; the rest are counted with the command that lists them all. */
@@ -76,9 +77,8 @@ async function poDashboard({ tx, state }: Loaded, now: Date): Promise<Message> {
 
   const cadence = await tx.ceremonies.cadence(state.id);
   if (cadence) {
-    const plan = reviewsAround(cadence, now).find((p) => p.at > now);
-    if (plan) {
-      const r = await tx.ceremonies.ensureReview(state.id, { ...plan, location: cadence.location });
+    const r = await nextReview(tx, state.id, cadence, now);
+    if (r) {
       const rsvps = await tx.ceremonies.rsvps(r.id);
       const count = (a: 'yes' | 'maybe' | 'no') => `${RSVP_WORDS[a]} ${rsvps.filter((x) => x.answer === a).length}`;
       blocks.push({ type: 'divider' }, section(bold(`Next review: Sprint ${r.sprintNumber}`), ', ', r.cancelled ? 'cancelled' : { type: 'date', at: r.at, timeZone: r.timeZone }));

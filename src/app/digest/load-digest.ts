@@ -2,13 +2,13 @@ import { ageOf } from '../../domain/intake.js';
 import type { DigestData } from '../../domain/digest.js';
 import type { ProductState } from '../../domain/product.js';
 import { questionLabel, waitOf } from '../../domain/question.js';
-import { reviewsAround } from '../../domain/sprint-review.js';
 import { workingDayMs } from '../../domain/working-hours.js';
 import { addDays, isoWeekday, localDate, zonedInstant } from '../../domain/zoned-time.js';
 import type { Tx } from '../ports.js';
 import { poCalendar } from '../questions/load.js';
 import { anchorKeyOf } from '../questions/question-messages.js';
 import { DAILY_TAG } from '../ceremonies/daily-scrum.js';
+import { nextReview } from '../ceremonies/sprint-reviews.js';
 
 const DAY = 24 * 3_600_000;
 
@@ -73,14 +73,7 @@ export async function loadDigestData(tx: Tx, state: ProductState, now: Date): Pr
 async function reviewFigures(tx: Tx, state: ProductState, now: Date): Promise<DigestData['review']> {
   const cadence = await tx.ceremonies.cadence(state.id);
   if (!cadence) return undefined;
-  let next;
-  for (const plan of reviewsAround(cadence, now)) {
-    const r = await tx.ceremonies.ensureReview(state.id, { ...plan, location: cadence.location });
-    if (r.at > now) {
-      next = r;
-      break;
-    }
-  }
+  const next = await nextReview(tx, state.id, cadence, now);
   if (!next) return undefined;
   const rsvps = await tx.ceremonies.rsvps(next.id);
   const count = (a: 'yes' | 'maybe' | 'no') => rsvps.filter((r) => r.answer === a).length;

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { buildDigest } from '../../domain/digest.js';
 import { isOwner } from '../../domain/product.js';
-import { formatClock, parseClock } from '../../domain/working-hours.js';
+import { formatClock, parseClock, weekdayName } from '../../domain/working-hours.js';
 import { isoWeekday, localDate, zonedInstant } from '../../domain/zoned-time.js';
 import { bold, code, context, message, section } from '../../messages/build.js';
 import type { Message } from '../../messages/model.js';
@@ -14,7 +14,6 @@ import { digestMessage } from './digest-messages.js';
 import { loadDigestData } from './load-digest.js';
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-const DAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
 /** `/po digest` (the digest now, privately) or `/po digest at <weekday> <HH:MM>` (the PO's schedule). */
 export async function digestCommand(ctx: CommandContext, deps: Deps, at: string | undefined): Promise<Message> {
@@ -25,7 +24,7 @@ export async function digestCommand(ctx: CommandContext, deps: Deps, at: string 
     const zone = (await tx.workingHours(caller.id)).timeZone;
     if (at === undefined) {
       const m = digestMessage(buildDigest(await loadDigestData(tx, state, now)));
-      return message(...m.blocks, context(`Sent to you every ${DAY_NAMES[schedule.weekday - 1]} at ${formatClock(schedule.timeMin)} (${zone}); change it with `, code('/po digest at mon 08:30'), '.'));
+      return message(...m.blocks, context(`Sent to you every ${weekdayName(schedule.weekday)} at ${formatClock(schedule.timeMin)} (${zone}); change it with `, code('/po digest at mon 08:30'), '.'));
     }
     const m = /^(\w{3})\w*\s+(\d{1,2}:\d{2})$/.exec(at.trim().toLowerCase());
     const weekday = m ? WEEKDAYS.indexOf(m[1]!) + 1 : 0;
@@ -33,7 +32,7 @@ export async function digestCommand(ctx: CommandContext, deps: Deps, at: string 
     if (weekday < 1 || minutes === undefined || minutes >= 24 * 60) throw new UserError('digest_at', 'Sorry, give a weekday and a time, e.g. `/po digest at mon 08:30` (in your time zone).');
     await tx.ceremonies.setDigestSchedule(state.id, weekday, minutes);
     await tx.audit(state.id, caller.id, 'digest.scheduled', { weekday, minutes });
-    return message(section('Done: your weekly digest comes every ', bold(`${DAY_NAMES[weekday - 1]} at ${formatClock(minutes)}`), ` (${zone}).`), context('Undo: ', code(`/po digest at ${WEEKDAYS[schedule.weekday - 1]} ${formatClock(schedule.timeMin)}`), '.'));
+    return message(section('Done: your weekly digest comes every ', bold(`${weekdayName(weekday)} at ${formatClock(minutes)}`), ` (${zone}).`), context('Undo: ', code(`/po digest at ${WEEKDAYS[schedule.weekday - 1]} ${formatClock(schedule.timeMin)}`), '.'));
   });
   return out ?? NOT_SET_UP;
 }

@@ -3,7 +3,7 @@ import type { PersonRef, TeamState } from '../../domain/product.js';
 import { actions, bold, context, header, message, rich, section } from '../../messages/build.js';
 import type { Block, Button, Form, Message, Option, Span } from '../../messages/model.js';
 import { truncate } from '../../messages/render-common.js';
-import { mention, mentionList } from '../replies.js';
+import { mention } from '../replies.js';
 import type { ItemView } from './load.js';
 
 export const INTAKE_ACTIONS = {
@@ -30,7 +30,6 @@ export const DUPLICATE_FORM = 'intake.duplicate';
 /** What people wrote travels as a text span, so every renderer escapes it. */
 const quoted = (text: string): Span => ({ type: 'text', text });
 const when = (at: Date, timeZone: string): Span => ({ type: 'date', at, timeZone });
-const channel = (team: TeamState): Span => ({ type: 'channel', channelId: team.channelId, name: team.name });
 const titled = (item: Pick<IntakeItem, 'number' | 'title'>): (string | Span)[] => [bold(itemLabel(item)), ' “', quoted(item.title), '”'];
 
 /** The key of the thread post about an item made from a channel message (for Not a work request's update). */
@@ -377,6 +376,3 @@ export function duplicateForm(item?: IntakeItem, candidates: { item: IntakeItem;
     }],
   };
 }
-
-export const requesterNames = (people: PersonRef[]): Span[] => mentionList(people);
-export const teamChannel = channel;

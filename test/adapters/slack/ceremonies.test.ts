@@ -65,6 +65,7 @@ describe.each(testDatabaseKinds())('Ceremonies on Slack (%s)', (kind) => {
     expect((await t.po('daily', { userId: SAM, channelId: CHANNEL })).reply).toContain('Team Checkout’s Daily Scrum: *09:30 mon-fri (Europe/Berlin), reminder 10 min before*.');
     const holiday = await t.po('holiday add 2027-03-09 Team day', { userId: PAT, channelId: CHANNEL });
     expect(holiday.status).toBe(200);
+    expect(await t.app.db.prisma.holiday.findMany({ select: { date: true } })).toEqual([{ date: '2027-03-09' }]);
   });
 
   it('reminds ten minutes before, at the local time, in Berlin and in New York', async () => {

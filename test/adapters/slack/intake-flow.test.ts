@@ -343,7 +343,8 @@ describe.each(testDatabaseKinds())('The PO’s intake queue on Slack (%s)', (kin
     expect(nudges.map((c) => c.args.user)).toEqual([SAM]);
     const nudge = textOf(nudges[0]!.args as Json);
     expect(nudge).toContain('This reads like a work request for team *Checkout*');
-    expect(nudge).toMatch(/add/);
+    // The signals that fired, in words: the author sees why the message was caught.
+    expect(nudge).toContain('(asks to add something ("add"), with a deadline ("by Friday"), marked urgent ("quickly")).');
     expect(buttonsIn(nudges[0]!.args as Json).map((b) => b.label)).toEqual(['Send to PO intake', 'Not a work request']);
     expect(await prisma().interception.findFirstOrThrow()).toMatchObject({ outcome: 'nudged', mode: 'nudge', itemId: null });
     expect(await prisma().intakeItem.count()).toBe(5);

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { zonedInstant } from '../../../src/domain/zoned-time.js';
 import { cardText, createdChatId, type FakeMember } from '../../support/fake-bot-connector.js';
 import { BOT, CHANNEL_ID, cardSubmit, channelMessage, invoke, membersAdded, person, personalMessage, TEAM_ID, type PersonalWhere } from '../../support/teams-activities.js';
+import { buttonOf as button, cardOf, dialogOf, type Card } from '../../support/teams-cards.js';
 import { startTeamsTestApp, type TeamsTestApp } from '../../support/teams-test-app.js';
 import { TestClock } from '../../support/test-app.js';
 import { testDatabaseKinds } from '../../support/test-database.js';
@@ -16,31 +17,6 @@ const PAT = person('pat', 2);
 const ALI = person('alice', 3);
 const SAM = person('sam', 5);
 
-interface Card {
-  body: unknown[];
-  actions?: unknown[];
-}
-type Action = { type: string; title: string; verb?: string; data: Record<string, unknown> };
-function actionsOf(card: unknown): Action[] {
-  const found: Action[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (!node || typeof node !== 'object') return;
-    const o = node as Record<string, unknown>;
-    if (typeof o.type === 'string' && o.type.startsWith('Action.') && typeof o.title === 'string') found.push(o as unknown as Action);
-    Object.values(o).forEach(walk);
-  };
-  walk(card);
-  return found;
-}
-const cardOf = (activity: Record<string, unknown>) => (activity.attachments as { content: Card }[])[0]!.content;
-const button = (card: unknown, title: string) => {
-  const found = actionsOf(card).find((a) => a.title === title);
-  if (!found) throw new Error(`no button "${title}": ${JSON.stringify(actionsOf(card).map((a) => a.title))}`);
-  return found;
-};
-type Dialog = { task: { value: { title: string; card: { content: Card } } } };
-const dialogOf = (body: unknown) => (body as Dialog).task.value;
 const BERLIN = 'Europe/Berlin';
 const at = (date: string, hhmm: string) => zonedInstant(date, Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3)), BERLIN);
 
@@ -98,9 +74,9 @@ describe.each(testDatabaseKinds())('Teams: ceremonies (%s)', (kind) => {
     const need = button(cardOf(reminder.activity), 'I need the PO');
     const where = { serviceUrl, threadId: reminder.id };
     const fetched = await t.send(invoke(ALI, 'task/fetch', { data: need.data, context: { theme: 'default' } }, where, reminder.id));
-    const form = dialogOf(fetched.body).card.content;
+    const form = dialogOf(fetched.body).value.card.content;
     const submitted = await t.send(invoke(ALI, 'task/submit', { data: { ...button(form, 'Ask the PO').data, question: 'Ten minutes on the refund rules' }, context: { theme: 'default' } }, where));
-    expect(cardText(dialogOf(submitted.body).card.content)).toContain('Sent to Pat (the Product Owner) as Q1');
+    expect(cardText(dialogOf(submitted.body).value.card.content)).toContain('Sent to Pat (the Product Owner) as Q1');
     const anchor = await t.fake.waitForSent((s) => s.method === 'reply' && s.conversationId === `${CHANNEL_ID};messageid=${reminder.id}` && s.text.includes('Ten minutes on the refund rules'));
     expect(anchor.text).toContain('Q1 · daily scrum');
     await t.fake.waitForSent((s) => s.conversationId === createdChatId(PAT) && s.text.includes('Ten minutes on the refund rules'));

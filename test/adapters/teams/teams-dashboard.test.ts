@@ -6,28 +6,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cardText, type FakeMember } from '../../support/fake-bot-connector.js';
 import { BOT, channelMessage, invoke, membersAdded, person, personalMessage, TEAM_ID, type PersonalWhere } from '../../support/teams-activities.js';
+import { actionsOf, cardOf, type Card } from '../../support/teams-cards.js';
 import { startTeamsTestApp, type TeamsTestApp } from '../../support/teams-test-app.js';
 import { testDatabaseKinds } from '../../support/test-database.js';
 
 const ANN = person('ann', 1);
 const PAT = person('pat', 2);
 const ALI = person('alice', 3);
-
-type Card = { body: unknown[] };
-type Action = { type: string; title: string; verb?: string; data: Record<string, unknown> };
-function actionsOf(card: unknown): Action[] {
-  const found: Action[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (!node || typeof node !== 'object') return;
-    const o = node as Record<string, unknown>;
-    if (typeof o.type === 'string' && o.type.startsWith('Action.') && typeof o.title === 'string') found.push(o as unknown as Action);
-    Object.values(o).forEach(walk);
-  };
-  walk(card);
-  return found;
-}
-const cardOf = (activity: Record<string, unknown>) => (activity.attachments as { content: Card }[])[0]!.content;
 
 describe.each(testDatabaseKinds())('Teams: dashboard and digest (%s)', (kind) => {
   let t: TeamsTestApp;

@@ -9,6 +9,7 @@ import { cardText, createdChatId, type FakeMember } from '../../support/fake-bot
 import {
   BOT, CHANNEL_ID, channelMessage, channelPost, invoke, membersAdded, messageAction, person, TEAM_ID, type PersonalWhere,
 } from '../../support/teams-activities.js';
+import { buttonOf as button, buttonTitles as buttons, cardOf, dialogOf, type Card } from '../../support/teams-cards.js';
 import { startTeamsTestApp, type TeamsTestApp } from '../../support/teams-test-app.js';
 import { testDatabaseKinds } from '../../support/test-database.js';
 
@@ -17,34 +18,6 @@ const PAT = person('pat', 2); // the Product Owner
 const ALI = person('alice', 3); // on team Checkout's roster
 const BOB = person('bob', 4); // on team Checkout's roster
 const SAM = person('sam', 5); // a stakeholder: in the Teams team, not on the roster
-
-interface Card {
-  body: unknown[];
-  actions?: unknown[];
-}
-type Action = { type: string; title: string; verb?: string; data: Record<string, unknown> };
-type Dialog = { task: { type: string; value: { title: string; card: { contentType: string; content: Card } } } };
-
-function actionsOf(card: unknown): Action[] {
-  const found: Action[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (!node || typeof node !== 'object') return;
-    const o = node as Record<string, unknown>;
-    if (typeof o.type === 'string' && o.type.startsWith('Action.') && typeof o.title === 'string') found.push(o as unknown as Action);
-    Object.values(o).forEach(walk);
-  };
-  walk(card);
-  return found;
-}
-const cardOf = (activity: Record<string, unknown>) => (activity.attachments as { content: Card }[])[0]!.content;
-const buttons = (card: unknown) => actionsOf(card).map((a) => a.title);
-const button = (card: unknown, title: string) => {
-  const found = actionsOf(card).find((a) => a.title === title);
-  if (!found) throw new Error(`no button "${title}" on the card; it has ${JSON.stringify(buttons(card))}`);
-  return found;
-};
-const dialogOf = (body: unknown) => (body as Dialog).task;
 
 describe.each(testDatabaseKinds())('Teams: the PO’s intake queue (%s)', (kind) => {
   let t: TeamsTestApp;
