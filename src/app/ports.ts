@@ -31,7 +31,9 @@ export type Delivery =
   | { kind: 'post'; channelId: string; message: Message; messageKey?: string; threadKey?: string; threadId?: string; reportTo?: ReportTo }
   | { kind: 'dm'; userId: string; message: Message; messageKey?: string; reportTo?: ReportTo }
   | { kind: 'ephemeral'; channelId: string; userId: string; message: Message }
-  | { kind: 'update'; messageKey: string; message: Message };
+  | { kind: 'update'; messageKey: string; message: Message }
+  /** A private answer to a command through the platform's reply URL (Slack's response_url). */
+  | { kind: 'reply'; replyUrl: string; message: Message };
 
 /**
  * Who to tell, and where, when a dm or post can never be delivered (e.g. Teams cannot open a 1:1, or

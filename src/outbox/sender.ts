@@ -6,7 +6,8 @@ export interface OutboxItem {
   id: bigint;
   platform: Platform;
   workspaceId: string;
-  kind: 'post' | 'dm' | 'ephemeral' | 'update';
+  kind: 'post' | 'dm' | 'ephemeral' | 'update' | 'reply';
+  /** For a reply: the URL to answer through. */
   channelId: string | null;
   userId: string | null;
   messageKey: string | null;

@@ -237,11 +237,11 @@ export function outboxRow(workspace: Pick<WorkspaceRef, 'platform' | 'externalId
     platform: workspace.platform,
     workspaceId: workspace.externalId,
     kind: d.kind,
-    channelId: d.kind === 'post' || d.kind === 'ephemeral' ? d.channelId : null,
+    channelId: d.kind === 'post' || d.kind === 'ephemeral' ? d.channelId : d.kind === 'reply' ? d.replyUrl : null,
     userId: d.kind === 'dm' || d.kind === 'ephemeral' ? d.userId : null,
     threadKey: d.kind === 'post' ? (d.threadKey ?? null) : null,
     threadId: d.kind === 'post' ? (d.threadId ?? null) : null,
-    messageKey: d.kind === 'ephemeral' ? null : (d.messageKey ?? null),
+    messageKey: d.kind === 'ephemeral' || d.kind === 'reply' ? null : (d.messageKey ?? null),
     payload: JSON.parse(JSON.stringify(d.message)) as Prisma.InputJsonValue,
     ...((d.kind === 'dm' || d.kind === 'post') && d.reportTo ? { reportTo: { ...d.reportTo } } : {}),
   };

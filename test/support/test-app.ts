@@ -63,15 +63,35 @@ let commandSequence = 0;
  * Sends signed `/po` commands. Their response_url is the fake's (`responsesTo('po-command')`), so
  * anything the app says later through it is recorded rather than posted to hooks.slack.com. Like Slack,
  * each command gets a trigger_id of its own unless the test gives one (a redelivery repeats it).
+ *
+ * A question (`ask …`) acked empty was saved to be asked right after: its answer comes through its own
+ * response_url (`responsesTo('po-ask-<n>')`), and that is the reply returned, as the person sees it.
  */
 export function slackCommander(baseUrl: string, fake: FakeSlack): TestApp['po'] {
   return async (text, as) => {
     commandSequence += 1;
     const triggerId = `13345224609.738474920.${String(commandSequence).padStart(6, '0')}`;
-    const body = slashCommandBody({ responseUrl: fake.responseUrl('po-command'), triggerId, ...as, text });
+    const asking = /^\s*ask\b/i.test(text);
+    const responseId = asking ? `po-ask-${commandSequence}` : 'po-command';
+    const body = slashCommandBody({ responseUrl: fake.responseUrl(responseId), triggerId, ...as, text });
     const res = await postToSlackEndpoint(baseUrl, body, { contentType: 'application/x-www-form-urlencoded' });
+    if (asking && res.status === 200 && res.json === undefined) {
+      const answer = (await waitForResponse(fake, responseId)) as SlackReplyBody;
+      return { status: res.status, reply: replyText(answer), body: answer };
+    }
     return { status: res.status, reply: replyText(res.json), body: res.json };
   };
+}
+
+/** The first post to `responseUrl(id)`, once the app has made it. */
+export async function waitForResponse(fake: FakeSlack, id: string, timeoutMs = 10_000): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [first] = fake.responsesTo(id);
+    if (first) return first;
+    if (Date.now() > deadline) throw new Error(`nothing was posted to response_url ${id} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 /**

@@ -41,6 +41,8 @@ export function playgroundSender(workspace: PlaygroundWorkspace, feed: LiveFeed,
           feed.publish({ type: 'change', channelId: row.channelId, visibleTo: row.visibleTo });
           return { channelId: row.channelId, messageId: row.id };
         }
+        case 'reply':
+          throw new SendError('permanent', 'playground: answers through a reply URL are for Slack commands only');
       }
     },
 

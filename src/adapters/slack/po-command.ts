@@ -5,6 +5,7 @@ import { answerCommand } from '../../app/run-command.js';
 import { splitCommand, takesFreeText } from '../../domain/command.js';
 import { renderSlackMessage } from '../../messages/render-slack.js';
 import type { Metrics } from '../../metrics.js';
+import { deferrable, type DeferredCommands } from './deferred-commands.js';
 import { openSlackForm } from './open-slack-form.js';
 import { parseSlackMentions, readableSlackText, unescapeSlackText } from './slack-text.js';
 
@@ -12,20 +13,20 @@ import { parseSlackMentions, readableSlackText, unescapeSlackText } from './slac
  * `/po …`: map the slash command in, run the use case, answer privately in the ack. A command that
  * shows a form is acked empty and opens the form as a modal (or says privately why it could not).
  */
-export function registerPoCommand(app: App, deps: Deps, log: Logger, metrics: Metrics): void {
+export function registerPoCommand(app: App, deps: Deps, log: Logger, metrics: Metrics, deferred?: DeferredCommands): void {
   app.command('/po', async ({ command, ack, client, respond }) => {
     const started = performance.now();
     const reqLog = log.child({ team: command.team_id, user: command.user_id });
-    const text = command.text ?? '';
-    // The length a person typed: Slack sends & < > as entities, which must not count five times over.
-    const answered = await answerCommand(contextOf(command), deps, unescapeSlackText(text), async () => {
-      const { sub, args } = splitCommand(text);
-      // Mentions first (they are Slack syntax), then decode what the person typed into plain text.
-      const { userIds, rest } = parseSlackMentions(args);
-      // Free text (a question, an away note) keeps its mentions as names; only those commands need them.
-      const freeText = takesFreeText(sub) ? await readableSlackText(args, async (id) => (await deps.directory.lookupUser(id))?.displayName) : undefined;
-      return { sub, rest: unescapeSlackText(rest), userIds, text: freeText };
-    }, reqLog);
+    if (deferred && deferrable(command)) {
+      // A question is saved (with others arriving at the same moment) and acked empty; the inbound worker
+      // asks it and answers through the response_url. The answer no longer has to fit in Slack's 3 seconds.
+      const saved = await deferred.accept(command);
+      if (saved === 'saved') await ack();
+      else await ack({ response_type: 'ephemeral', ...renderSlackMessage(saved) });
+      metrics.ackSeconds.observe({ platform: 'slack', kind: 'command' }, (performance.now() - started) / 1000);
+      return;
+    }
+    const answered = await answerSlashCommand(slashCommandContext(command), command.text ?? '', deps, reqLog);
     const { shown, sub } = answered;
     let outcome: string = answered.outcome;
     if (shown.kind === 'form') {
@@ -46,8 +47,20 @@ export function registerPoCommand(app: App, deps: Deps, log: Logger, metrics: Me
   });
 }
 
+/** Runs `/po <text>` as a person typed it in Slack, never throwing: what to show, the subcommand, how it went. */
+export function answerSlashCommand(ctx: CommandContext, text: string, deps: Deps, log: Logger) {
+  // The length a person typed: Slack sends & < > as entities, which must not count five times over.
+  return answerCommand(ctx, deps, unescapeSlackText(text), async () => {
+    const { sub, args } = splitCommand(text);
+    // Mentions first (they are Slack syntax), then decode what the person typed into plain text.
+    const { userIds, rest } = parseSlackMentions(args);
+    // Free text (a question, an away note) keeps its mentions as names; only those commands need them.
+    const freeText = takesFreeText(sub) ? await readableSlackText(args, async (id) => (await deps.directory.lookupUser(id))?.displayName) : undefined;
+    return { sub, rest: unescapeSlackText(rest), userIds, text: freeText };
+  }, log);
+}
 
-function contextOf(c: SlashCommand): CommandContext {
+export function slashCommandContext(c: Pick<SlashCommand, 'team_id' | 'team_domain' | 'channel_id' | 'channel_name' | 'user_id' | 'trigger_id'>): CommandContext {
   return {
     platform: 'slack',
     workspaceExternalId: c.team_id,

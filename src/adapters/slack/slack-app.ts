@@ -14,10 +14,13 @@ import { registerAppHome } from './app-home.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerRetryDedupe } from './dedupe-retries.js';
 import { registerInteractions } from './interactions.js';
+import { DeferredCommands } from './deferred-commands.js';
 import { registerPoCommand } from './po-command.js';
 
 export interface SlackSurface {
   app: App;
+  /** `/po ask` questions saved before their ack and run afterwards. */
+  deferred: DeferredCommands;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -48,6 +51,8 @@ export function createSlackSurface(options: {
   db: Db;
   log: Logger;
   metrics: Metrics;
+  /** Called when an answer to a deferred command is queued in the outbox. */
+  wakeOutbox?: () => void;
 }): SlackSurface {
   const { config, log } = options;
   const slackLog = log.child({ platform: 'slack' });
@@ -83,7 +88,14 @@ export function createSlackSurface(options: {
     slackLog.error({ err: error.original ?? error, code: error.code }, 'slack: unhandled listener error');
   });
   registerRetryDedupe(app, options.db, slackLog);
-  registerPoCommand(app, options.deps, slackLog, options.metrics);
+  const deferred = new DeferredCommands({
+    db: options.db,
+    deps: options.deps,
+    log: slackLog.child({ component: 'inbound' }),
+    metrics: options.metrics,
+    wakeOutbox: options.wakeOutbox ?? (() => {}),
+  });
+  registerPoCommand(app, options.deps, slackLog, options.metrics, deferred);
   registerInteractions(app, options.deps, slackLog, options.metrics);
   registerAppMention(app, options.deps, slackLog);
   registerChannelMessages(app, options.deps, slackLog);
@@ -93,11 +105,14 @@ export function createSlackSurface(options: {
 
   return {
     app,
+    deferred,
     async start() {
       if (config.appToken) await app.start();
+      deferred.start();
     },
     async stop() {
       if (config.appToken) await app.stop();
+      await deferred.stop();
     },
   };
 }

@@ -27,6 +27,9 @@ export function slackSender(client: WebClient): Sender {
             const res = await client.chat.postMessage({ channel: open.channel!.id!, text, blocks, unfurl_links: false });
             return { channelId: res.channel, messageId: res.ts };
           }
+          case 'reply':
+            await postToResponseUrl(item.channelId!, { response_type: 'ephemeral', text, blocks });
+            return { channelId: undefined, messageId: undefined };
           case 'ephemeral': {
             await client.chat.postEphemeral({ channel: item.channelId!, user: item.userId!, text, blocks });
             return { channelId: item.channelId!, messageId: undefined };
@@ -63,6 +66,7 @@ const EXPLANATIONS: Record<string, string> = {
 };
 
 function classify(error: unknown): SendError {
+  if (error instanceof SendError) return error;
   const e = error as { code?: string; retryAfter?: number; message?: string };
   if (e.code === ErrorCode.RateLimitedError) {
     return new SendError('rate_limited', 'rate limited by Slack', (e.retryAfter ?? 1) * 1000, { cause: error });
@@ -71,3 +75,25 @@ function classify(error: unknown): SendError {
   if (code && PERMANENT.has(code)) return new SendError('permanent', `Slack refused: ${code}`, undefined, { cause: error, explanation: EXPLANATIONS[code] });
   return new SendError('transient', code ? `Slack error: ${code}` : (e.message ?? String(error)), undefined, { cause: error });
 }
+
+/** How long a response_url post may take before it is retried. */
+const RESPONSE_URL_TIMEOUT_MS = 10_000;
+
+/**
+ * Answers through a command's response_url (valid for 30 minutes and 5 answers). Slack says why it
+ * refuses in the body ("expired_url", "used_url"): those are permanent; a 429 or 5xx is retried.
+ */
+async function postToResponseUrl(url: string, body: object): Promise<void> {
+  let res: Response;
+  try {
+    res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(RESPONSE_URL_TIMEOUT_MS) });
+  } catch (error) {
+    throw new SendError('transient', `response_url: ${(error as Error).message}`, undefined, { cause: error });
+  }
+  if (res.ok) return;
+  const reason = (await res.text().catch(() => '')).slice(0, 200);
+  if (res.status === 429) throw new SendError('rate_limited', 'response_url: rate limited', Number(res.headers.get('retry-after') ?? 1) * 1000);
+  if (res.status >= 500) throw new SendError('transient', `response_url: HTTP ${res.status} ${reason}`);
+  throw new SendError('permanent', `response_url: HTTP ${res.status} ${reason}`, undefined, { explanation: 'the command’s reply link has expired' });
+}
+

@@ -53,6 +53,8 @@ export function teamsSender(connector: BotConnector, conversations: TeamsConvers
             await connector.updateActivity(conversation.serviceUrl, context.target!.channelId, context.target!.messageId, activity);
             return { channelId: context.target!.channelId, messageId: context.target!.messageId };
           }
+          case 'reply':
+            throw new SendError('permanent', 'teams: answers through a reply URL are for Slack commands only');
         }
       } catch (error) {
         throw classify(error);

@@ -1,0 +1,87 @@
+import type { Platform } from '../app/ports.js';
+import type { Message } from '../messages/model.js';
+import type { Db } from './database.js';
+import { outboxRow } from './prisma-store.js';
+
+/** A command as it arrived, saved before it was acknowledged (see the InboundCommand model). */
+export interface NewInboundCommand {
+  requestKey: string;
+  platform: Platform;
+  workspaceExternalId: string;
+  workspaceName: string | undefined;
+  channelId: string;
+  channelName: string | undefined;
+  userId: string;
+  text: string;
+  replyUrl: string | undefined;
+}
+
+export interface ClaimedInboundCommand extends NewInboundCommand {
+  id: bigint;
+  /** Including this one. */
+  attempts: number;
+  receivedAt: Date;
+}
+
+/** Saves commands in one statement. A redelivered request (same requestKey) is saved once. */
+export async function saveInboundCommands(db: Db, commands: NewInboundCommand[], receivedAt: Date): Promise<void> {
+  await db.inboundCommand.createMany({
+    data: commands.map((c) => ({ ...c, workspaceName: c.workspaceName ?? null, channelName: c.channelName ?? null, replyUrl: c.replyUrl ?? null, receivedAt, nextAttemptAt: receivedAt })),
+    skipDuplicates: true,
+  });
+}
+
+/**
+ * Claims due pending commands, oldest first, for `leaseMs` (FOR UPDATE SKIP LOCKED: replicas never take
+ * the same row; a crashed worker's claims expire and are taken again).
+ */
+export async function claimInboundCommands(db: Db, worker: string, now: Date, leaseMs: number, limit: number): Promise<ClaimedInboundCommand[]> {
+  const rows = await db.$queryRawUnsafe<(Omit<ClaimedInboundCommand, 'platform' | 'workspaceName' | 'channelName' | 'replyUrl'> & { platform: string; workspaceName: string | null; channelName: string | null; replyUrl: string | null })[]>(
+    `UPDATE "InboundCommand" SET "lockedUntil" = $1, "lockedBy" = $2, "attempts" = "attempts" + 1
+     WHERE "id" IN (
+       SELECT "id" FROM "InboundCommand"
+       WHERE "status" = 'pending' AND "nextAttemptAt" <= $3 AND ("lockedUntil" IS NULL OR "lockedUntil" < $3)
+       ORDER BY "id" LIMIT $4 FOR UPDATE SKIP LOCKED)
+     RETURNING "id", "requestKey", "platform", "workspaceExternalId", "workspaceName", "channelId", "channelName", "userId", "text", "replyUrl", "attempts", "receivedAt"`,
+    new Date(now.getTime() + leaseMs),
+    worker,
+    now,
+    limit,
+  );
+  return rows
+    .map((r) => ({ ...r, platform: r.platform as Platform, workspaceName: r.workspaceName ?? undefined, channelName: r.channelName ?? undefined, replyUrl: r.replyUrl ?? undefined }))
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/**
+ * Marks a command run and queues its answer to the person, in one transaction: the answer goes out once
+ * even if the worker dies right after. False when the claim was lost (another worker took it over).
+ */
+export async function finishInboundCommand(
+  db: Db,
+  command: ClaimedInboundCommand,
+  worker: string,
+  outcome: { status: 'done' | 'failed'; at: Date; error?: string; reply: Message | undefined },
+): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.inboundCommand.updateMany({
+      where: { id: command.id, lockedBy: worker, status: 'pending' },
+      data: { status: outcome.status, doneAt: outcome.at, lockedUntil: null, lastError: outcome.error ?? null },
+    });
+    if (count === 0) return false;
+    if (outcome.reply && command.replyUrl) {
+      await tx.outboxMessage.create({
+        data: outboxRow({ platform: command.platform, externalId: command.workspaceExternalId }, { kind: 'reply', replyUrl: command.replyUrl, message: outcome.reply }),
+      });
+    }
+    return true;
+  });
+}
+
+/** Gives the command back to be run again after `delayMs` (its attempt stays counted). */
+export async function retryInboundCommand(db: Db, command: ClaimedInboundCommand, worker: string, at: Date, delayMs: number, error: string): Promise<void> {
+  await db.inboundCommand.updateMany({
+    where: { id: command.id, lockedBy: worker, status: 'pending' },
+    data: { lockedUntil: null, nextAttemptAt: new Date(at.getTime() + delayMs), lastError: error },
+  });
+}
