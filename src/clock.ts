@@ -24,3 +24,21 @@ export class AdjustableClock implements Clock {
     return this.base.now();
   }
 }
+
+/**
+ * A clock for tests of real processes (PODESK_TEST_CLOCK_*): it reads `start` until the real instant
+ * `realStart`, then runs `rate` times as fast, so processes given the same three values share one time
+ * (and a test can set things up before it starts running).
+ */
+export class ScaledClock implements Clock {
+  constructor(
+    private readonly start: Date,
+    private readonly realStart: Date,
+    readonly rate: number,
+    private readonly base: Clock = systemClock,
+  ) {}
+
+  now(): Date {
+    return new Date(this.start.getTime() + Math.max(0, this.base.now().getTime() - this.realStart.getTime()) * this.rate);
+  }
+}

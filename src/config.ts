@@ -34,6 +34,10 @@ const envSchema = z.object({
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
   SCHEDULER_GRACE_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(30),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  // Test-only (NODE_ENV=test): real processes on a simulated clock, for the replicas' reliability suite.
+  PODESK_TEST_CLOCK_START: optionalString.pipe(z.iso.datetime({ offset: true, error: 'an ISO 8601 date and time, e.g. 2027-03-07T20:00:00Z' }).optional()),
+  PODESK_TEST_CLOCK_REAL_START: optionalString.pipe(z.iso.datetime({ offset: true, error: 'an ISO 8601 date and time, e.g. 2027-03-07T20:00:00Z' }).optional()),
+  PODESK_TEST_CLOCK_RATE: z.coerce.number().min(1).max(100_000).optional(),
 });
 
 export interface SlackConfig {
@@ -63,6 +67,8 @@ export interface Config {
   outbox: { maxAttempts: number };
   scheduler: { graceMinutes: number };
   shutdownTimeoutMs: number;
+  /** Test-only: the process's clock reads `start` until the real instant `realStart` (default: its start), then runs `rate` times as fast. */
+  testClock?: { start: Date; realStart: Date | undefined; rate: number };
 }
 
 export class ConfigError extends Error {
@@ -117,6 +123,18 @@ export function readConfig(rawEnv: Env = process.env): Config {
     fail('PLAYGROUND_TOKEN', 'required when PLAYGROUND=on in production (the playground would be open to anyone)');
   }
 
+  let testClock: Config['testClock'];
+  if (e.PODESK_TEST_CLOCK_START || e.PODESK_TEST_CLOCK_REAL_START || e.PODESK_TEST_CLOCK_RATE !== undefined) {
+    const name = ['PODESK_TEST_CLOCK_START', 'PODESK_TEST_CLOCK_REAL_START', 'PODESK_TEST_CLOCK_RATE'].find((n) => env[n] !== undefined)!;
+    if (e.NODE_ENV !== 'test') fail(name, 'a test-only setting, refused unless NODE_ENV=test');
+    if (!e.PODESK_TEST_CLOCK_START) fail('PODESK_TEST_CLOCK_START', 'required with PODESK_TEST_CLOCK_REAL_START or PODESK_TEST_CLOCK_RATE');
+    testClock = {
+      start: new Date(e.PODESK_TEST_CLOCK_START!),
+      realStart: e.PODESK_TEST_CLOCK_REAL_START ? new Date(e.PODESK_TEST_CLOCK_REAL_START) : undefined,
+      rate: e.PODESK_TEST_CLOCK_RATE ?? 1,
+    };
+  }
+
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -128,6 +146,7 @@ export function readConfig(rawEnv: Env = process.env): Config {
     outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS },
     scheduler: { graceMinutes: e.SCHEDULER_GRACE_MINUTES },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    ...(testClock ? { testClock } : {}),
   };
 }
 

@@ -11,7 +11,7 @@ import type { Directory } from './app/ports.js';
 import { createPlaygroundSurface, type PlaygroundSurface } from './adapters/playground/playground-app.js';
 import { LiveFeed } from './adapters/playground/live-feed.js';
 import { playgroundSender } from './adapters/playground/playground-sender.js';
-import { AdjustableClock, systemClock, type Clock } from './clock.js';
+import { AdjustableClock, ScaledClock, systemClock, type Clock } from './clock.js';
 import { describeSurfaces, type Config } from './config.js';
 import { createMetrics } from './metrics.js';
 import { Dispatcher } from './outbox/dispatcher.js';
@@ -60,8 +60,13 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
   // The playground's clock control moves this clock; without the playground it is just the base clock.
   // Moving time would move it for real Slack or Teams users too (their reminders, their digests).
   const clockFixedBecause = config.slack || config.teams ? 'Slack or Teams is connected to this po-desk, and its people live in real time' : undefined;
-  const playgroundClock = config.playground.enabled ? new AdjustableClock(options.clock ?? systemClock) : undefined;
-  const clock: Clock = playgroundClock ?? options.clock ?? systemClock;
+  const testClock = config.testClock && new ScaledClock(config.testClock.start, config.testClock.realStart ?? new Date(), config.testClock.rate);
+  const baseClock = options.clock ?? testClock ?? systemClock;
+  const playgroundClock = config.playground.enabled ? new AdjustableClock(baseClock) : undefined;
+  const clock: Clock = playgroundClock ?? baseClock;
+  // On a test clock running `rate` times as fast, the outbox's lease and back-off (about the platform's
+  // real time) stretch with it: a 30 s lease lapsing in 5 ms would let another replica send it again.
+  const rate = testClock?.rate ?? 1;
   const started = performance.now();
   const db = await openDatabase(
     options.database ??
@@ -80,7 +85,7 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
   if (playgroundClock && !clockFixedBecause) {
     playgroundClock.offsetMs = ahead;
   } else if (ahead > 0) {
-    const forgotten = await playgroundStore.returnToRealTime((options.clock ?? systemClock).now());
+    const forgotten = await playgroundStore.returnToRealTime(baseClock.now());
     log.warn({ offsetMs: ahead, jobRunsForgotten: forgotten }, 'playground: its clock had been moved ahead, and this start runs on real time; back to real time');
   }
   const feed = new LiveFeed();
@@ -102,7 +107,8 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
     metrics,
     maxAttempts: config.outbox.maxAttempts,
     pollMs: options.dispatcherPollMs,
-    backoff: options.outboxBackoff,
+    backoff: options.outboxBackoff ?? (rate === 1 ? undefined : { baseMs: 2_000 * rate, maxMs: 15 * 60_000 * rate }),
+    leaseMs: rate === 1 ? undefined : 30_000 * rate,
   });
   const store = prismaStore(db.prisma, () => dispatcher.wake());
   const deps: Deps = { store, directory, clock };
@@ -113,6 +119,8 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
     log: log.child({ component: 'scheduler' }),
     jobs: [housekeepingJob(db.prisma), questionNudgeJob(store), intakeNotifyJob(store), intakeAgingJob(store), dailyReminderJob(store), reviewPromptJob(store), weeklyDigestJob(store)],
     graceMinutes: config.scheduler.graceMinutes,
+    // Each simulated minute, but no more often than every 100 ms: ticking flat out would starve the rest.
+    tickEveryMs: rate === 1 ? undefined : Math.max(100, 60_000 / rate),
     metrics,
   });
 

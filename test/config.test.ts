@@ -353,3 +353,27 @@ describe('describeSurfaces', () => {
     for (const secret of ['sign-s3cr3t', 'xoxb-bot-s3cr3t', 'teams-pa55word', 'xapp-app-s3cr3t', 'pg-s3cr3t']) expect(text).not.toContain(secret);
   });
 });
+
+describe('readConfig: the test clock', () => {
+  it('is off unless set, and reads its start, real start and rate', () => {
+    expect(readConfig({}).testClock).toBeUndefined();
+    expect(readConfig({ NODE_ENV: 'test', PODESK_TEST_CLOCK_START: '2027-03-07T20:00:00Z' }).testClock).toEqual({ start: new Date('2027-03-07T20:00:00Z'), realStart: undefined, rate: 1 });
+    expect(
+      readConfig({ NODE_ENV: 'test', PODESK_TEST_CLOCK_START: '2027-03-07T21:00:00+01:00', PODESK_TEST_CLOCK_REAL_START: '2026-12-05T21:00:00.123Z', PODESK_TEST_CLOCK_RATE: '7200' }).testClock,
+    ).toEqual({ start: new Date('2027-03-07T20:00:00Z'), realStart: new Date('2026-12-05T21:00:00.123Z'), rate: 7200 });
+  });
+
+  it('is refused outside NODE_ENV=test', () => {
+    expectConfigMessage({ PODESK_TEST_CLOCK_START: '2027-03-07T20:00:00Z' }, 'PODESK_TEST_CLOCK_START', 'a test-only setting, refused unless NODE_ENV=test');
+    expectConfigMessage({ NODE_ENV: 'production', PODESK_TEST_CLOCK_RATE: '60' }, 'PODESK_TEST_CLOCK_RATE', 'refused unless NODE_ENV=test');
+  });
+
+  it('needs a start, a valid instant and a rate from 1 to 100000', () => {
+    expectConfigMessage({ NODE_ENV: 'test', PODESK_TEST_CLOCK_RATE: '60' }, 'PODESK_TEST_CLOCK_START', 'required with PODESK_TEST_CLOCK_REAL_START or PODESK_TEST_CLOCK_RATE');
+    expectConfigMessage({ NODE_ENV: 'test', PODESK_TEST_CLOCK_START: 'monday' }, 'PODESK_TEST_CLOCK_START', 'expected an ISO 8601 date and time');
+    const base = { NODE_ENV: 'test', PODESK_TEST_CLOCK_START: '2027-03-07T20:00:00Z' };
+    expectConfigMessage({ ...base, PODESK_TEST_CLOCK_RATE: '0' }, 'PODESK_TEST_CLOCK_RATE', 'at least 1');
+    expectConfigMessage({ ...base, PODESK_TEST_CLOCK_RATE: '100001' }, 'PODESK_TEST_CLOCK_RATE', 'at most 100000');
+    expectConfigMessage({ ...base, PODESK_TEST_CLOCK_RATE: 'fast' }, 'PODESK_TEST_CLOCK_RATE', 'expected a number');
+  });
+});

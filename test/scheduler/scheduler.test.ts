@@ -1,6 +1,6 @@
 import pino from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Clock } from '../../src/clock.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ScaledClock, type Clock } from '../../src/clock.js';
 import { Scheduler, type Job } from '../../src/scheduler/scheduler.js';
 import { openDatabase, type Database } from '../../src/store/database.js';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/test-database.js';
@@ -49,6 +49,18 @@ describe.each(testDatabaseKinds())('scheduler (%s)', (kind) => {
     expect(runs).toEqual(['2026-11-23T10:00:00.000Z', '2026-11-23T10:05:00.000Z', '2026-11-23T10:10:00.000Z']);
     const rows = await database.db.prisma.jobRun.findMany({ orderBy: { slot: 'asc' } });
     expect(rows.map((r) => r.status)).toEqual(['done', 'done', 'done']);
+  });
+
+  it('with tickEveryMs, ticks on a timer: every slot of a fast test clock runs as its minutes pass', async () => {
+    // From 10:01:30, a simulated minute every 10 ms once it starts running (in 300 ms).
+    const clock = new ScaledClock(new Date('2026-11-23T10:01:30Z'), new Date(Date.now() + 300), 6000);
+    const { job, runs } = countingJob('every-10', '*/10 * * * *');
+    const s = new Scheduler({ db: database.db.prisma, clock, log: silent, jobs: [job], graceMinutes: 30, tickEveryMs: 20 });
+    schedulers.push(s);
+    await s.start();
+    await vi.waitFor(() => expect(runs.length).toBeGreaterThanOrEqual(3), { timeout: 10_000, interval: 20 });
+    await s.stop();
+    expect(runs.slice(0, 3)).toEqual(['2026-11-23T10:10:00.000Z', '2026-11-23T10:20:00.000Z', '2026-11-23T10:30:00.000Z']);
   });
 
   it('a tick that fails (a database blip) is reported to its caller, and the ticks after it still run', async () => {
