@@ -24,7 +24,11 @@ export async function startChildApp(env: Record<string, string>, timeoutMs = 30_
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | NodeJS.Signals | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`po-desk did not start within ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      // Nobody holds a handle on a process that never listened: it must not outlive the test.
+      child.kill('SIGKILL');
+      reject(new Error(`po-desk did not start within ${timeoutMs} ms:\n${out}`));
+    }, timeoutMs);
     const check = () => {
       const m = /"port":(\d+)/.exec(out);
       if (m) {
