@@ -11,7 +11,7 @@ import { digestCommand } from '../src/app/digest/weekly-digest.js';
 import { showQueue } from '../src/app/intake/show-queue.js';
 import type { Database } from '../src/store/database.js';
 import { prismaStore } from '../src/store/prisma-store.js';
-import { ctx, directory, NOW, onEachDatabase, ROWS, RUNS, seedProduct, seedQuestions, time, WEEKS_SEEDED } from './support.js';
+import { ctx, directory, NOW, onEachDatabase, ROWS, RUNS, seedProduct, seedQuestions, settle, time, WEEKS_SEEDED } from './support.js';
 
 const ITEMS = 50_000;
 const INTERCEPTIONS = 10_000;
@@ -45,7 +45,7 @@ export async function seedIntake(db: Database, p: { productId: string; teamIds: 
     p.productId, p.teamIds[0], p.customerId, NOW.toISOString(), WEEKS_SEEDED * 7, INTERCEPTIONS,
   );
   await db.prisma.product.update({ where: { id: p.productId }, data: { intakeSeq: ITEMS } });
-  for (const table of ['IntakeItem', 'IntakeRequester', 'IntakeEvent', 'Interception']) await db.prisma.$executeRawUnsafe(`ANALYZE "${table}"`);
+  await settle(db, ['IntakeItem', 'IntakeRequester', 'IntakeEvent', 'Interception']);
 }
 
 interface Row {

@@ -3,7 +3,7 @@ import type { WorkingHours } from '../domain/working-hours.js';
 import type { Message } from '../messages/model.js';
 import type { Absence } from '../domain/business-time.js';
 import type { FirstResponseKind, Question } from '../domain/question.js';
-import type { QuestionStatsData, StatsQuery } from '../domain/question-stats.js';
+import type { PeriodStatsData, PeriodStatsQuery, QuestionStatsData, StatsQuery } from '../domain/question-stats.js';
 import type { IntakeItem, IntakeStatus, InterceptMode } from '../domain/intake.js';
 import type { RequestSignal } from '../domain/request-detector.js';
 import type { DailySetting } from '../domain/daily-scrum.js';
@@ -114,11 +114,17 @@ export interface QuestionStore {
   open(productId: string, filter: { teamId?: string; askerId?: string }): Promise<Question[]>;
   /** How many are unresolved, and the oldest `limit` of them (`waiting`: only those without a first response). */
   openPage(productId: string, filter: { askerId?: string; waiting?: boolean; askedSince?: Date }, limit: number): Promise<{ count: number; oldest: Question[] }>;
+  /** `openPage` without the count (it reads every open question): the oldest `limit` unresolved ones. */
+  oldestOpen(productId: string, filter: { waiting?: boolean; askedSince?: Date }, limit: number): Promise<Question[]>;
   /** Questions the PO has not been sent yet (asked before there was a PO). */
   unnotified(productId: string): Promise<Question[]>;
   /** Across products: unresolved questions without a first response, for the nudge job. */
   awaitingFirstResponse(): Promise<Question[]>;
   stats(productId: string, query: StatsQuery): Promise<QuestionStatsData>;
+  /** The digest's period, the weeks before it and its weeks, in one pass. */
+  periodStats(productId: string, query: PeriodStatsQuery): Promise<PeriodStatsData>;
+  /** Only the weeks of `stats` (the dashboard's sparkline): one entry per week, oldest first. */
+  weekly(productId: string, query: StatsQuery): Promise<QuestionStatsData['weeks']>;
   /** Questions asked in [since, until) whose first response took more than `businessSec` of working time. */
   countSlowerThan(productId: string, since: Date, until: Date, businessSec: number): Promise<number>;
   /** Questions with this tag asked in [since, until), oldest first. */
@@ -231,8 +237,11 @@ export interface IntakeStore {
   interceptionOfItem(itemId: string): Promise<Interception | undefined>;
   interceptionBySourceKey(sourceKey: string): Promise<Interception | undefined>;
   updateInterception(id: string, change: { outcome?: Interception['outcome']; itemId?: string; undoneById?: string; undoneAt?: Date }): Promise<void>;
-  /** The week's figures for the digest: items created, decisions made, requests caught or sent in [since, until). */
-  periodFigures(productId: string, since: Date, until: Date): Promise<{ created: number; accepted: number; declined: number; merged: number; shipped: number; intercepted: number; sentProperly: number }>;
+  /**
+   * The digest's figures for each window [bounds[i], bounds[i + 1]) (bounds ascending): items created,
+   * decisions made, requests caught or sent.
+   */
+  periodFigures(productId: string, bounds: Date[]): Promise<{ created: number; accepted: number; declined: number; merged: number; shipped: number; intercepted: number; sentProperly: number }[]>;
   /** Open items most asked for (by requesters, merged ones included). */
   mostDemanded(productId: string, limit: number): Promise<{ item: IntakeItem; demand: number }[]>;
   /** How many items wait for the PO's decision, and the creation times of the oldest `limit` of them. */

@@ -41,6 +41,28 @@ export interface QuestionStatsData {
   earlier: LatencySummary;
 }
 
+/**
+ * The digest's window: the period [since, until), the comparison [before, since), and weeks from
+ * `weeksSince` (a Monday 00:00 in `timeZone`) to `until`. One pass over the questions of all three.
+ */
+export interface PeriodStatsQuery {
+  before: Date;
+  since: Date;
+  until: Date;
+  weeksSince: Date;
+  timeZone: string;
+  targetSec: number;
+}
+
+export interface PeriodStatsData {
+  period: LatencySummary;
+  /** The period's teams with questions. */
+  byTeam: (LatencySummary & { teamId: string; teamName: string })[];
+  before: LatencySummary;
+  /** One entry per week from `weeksSince`, oldest first, empty weeks included. */
+  weeks: (LatencySummary & { weekStart: string })[];
+}
+
 /** The most weeks `/po stats` looks back (half a year), and how many it shows by default. */
 export const STATS_MAX_WEEKS = 26;
 export const STATS_DEFAULT_WEEKS = 4;

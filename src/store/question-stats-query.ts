@@ -10,7 +10,7 @@
  * instants are passed as ISO strings cast to `timestamp`: nothing depends on the session's TimeZone.
  */
 import { addDays, isoWeekday, localDate, zonedInstant } from '../domain/zoned-time.js';
-import { emptySummary, type LatencySummary, type QuestionStatsData, type StatsQuery } from '../domain/question-stats.js';
+import { emptySummary, type LatencySummary, type PeriodStatsData, type PeriodStatsQuery, type QuestionStatsData, type StatsQuery } from '../domain/question-stats.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { Db } from './database.js';
 
@@ -45,6 +45,27 @@ const BY_TEAM = 3;
 const BY_WEEK = 5;
 const BY_EARLIER = 6;
 
+/** Each question's fields the figures are made of. */
+const QUESTION_COLUMNS = `"teamId" AS team,
+         "firstResponseAt" IS NOT NULL AS responded,
+         "resolvedAt" IS NULL AS open,
+         "firstResponseBusinessSec" AS b,
+         "firstResponseWallSec" AS w,
+         "handedToId" IS NOT NULL AS handed,
+         "escalatedAt" IS NOT NULL AS escalated`;
+
+/** A LatencySummary's aggregates; `target` is the parameter holding the target in seconds. */
+const aggregates = (target: string) => `count(*)::int AS asked,
+         (count(*) FILTER (WHERE responded))::int AS responded,
+         (count(*) FILTER (WHERE NOT responded AND open))::int AS waiting,
+         (count(*) FILTER (WHERE responded AND b <= ${target}::int))::int AS "withinTarget",
+         (count(*) FILTER (WHERE NOT responded AND escalated))::int AS overdue,
+         (count(*) FILTER (WHERE handed))::int AS "handedOff",
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY b) AS "medianBusinessSec",
+         percentile_cont(0.9) WITHIN GROUP (ORDER BY b) AS "p90BusinessSec",
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY w) AS "medianWallSec",
+         percentile_cont(0.9) WITHIN GROUP (ORDER BY w) AS "p90WallSec"`;
+
 /**
  * The statement `questionStats` runs (exported so the benchmark can EXPLAIN it). Parameters: productId,
  * the weeks' starts (instants, oldest first), since, until, the target in seconds, the number of weeks.
@@ -56,14 +77,8 @@ const BY_EARLIER = 6;
  */
 export const STATS_SQL = `
 WITH q AS (
-  SELECT "teamId" AS team,
-         width_bucket("askedAt", $2::timestamp[]) AS week,
-         "firstResponseAt" IS NOT NULL AS responded,
-         "resolvedAt" IS NULL AS open,
-         "firstResponseBusinessSec" AS b,
-         "firstResponseWallSec" AS w,
-         "handedToId" IS NOT NULL AS handed,
-         "escalatedAt" IS NOT NULL AS escalated
+  SELECT ${QUESTION_COLUMNS},
+         width_bucket("askedAt", $2::timestamp[]) AS week
   FROM "Question"
   WHERE "productId" = $1 AND "askedAt" >= $3::timestamp AND "askedAt" < $4::timestamp
 ), g AS (
@@ -71,21 +86,49 @@ WITH q AS (
          team,
          week,
          week < $6::int AS earlier,
-         count(*)::int AS asked,
-         (count(*) FILTER (WHERE responded))::int AS responded,
-         (count(*) FILTER (WHERE NOT responded AND open))::int AS waiting,
-         (count(*) FILTER (WHERE responded AND b <= $5::int))::int AS "withinTarget",
-         (count(*) FILTER (WHERE NOT responded AND escalated))::int AS overdue,
-         (count(*) FILTER (WHERE handed))::int AS "handedOff",
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY b) AS "medianBusinessSec",
-         percentile_cont(0.9) WITHIN GROUP (ORDER BY b) AS "p90BusinessSec",
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY w) AS "medianWallSec",
-         percentile_cont(0.9) WITHIN GROUP (ORDER BY w) AS "p90WallSec"
+         ${aggregates('$5')}
   FROM q
   GROUP BY GROUPING SETS ((), (team), (week), (week < $6::int))
 )
 SELECT g.*, t."name" AS "teamName"
 FROM g LEFT JOIN "Team" t ON t."id" = g.team`;
+
+/**
+ * The digest's statement: one scan of [before or the first week, until), grouped by part of the window
+ * (the period, the weeks before it), by team within each part, and by week. Parameters: productId, the
+ * weeks' starts, the scan's start, before, since, until, the target in seconds. Questions before
+ * `before` count only in their week; a week bucket 0 (before the first week) is ignored.
+ */
+export const PERIOD_STATS_SQL = `
+WITH q AS (
+  SELECT ${QUESTION_COLUMNS},
+         width_bucket("askedAt", $2::timestamp[]) AS week,
+         CASE WHEN "askedAt" >= $5::timestamp THEN 'period' WHEN "askedAt" >= $4::timestamp THEN 'before' END AS part
+  FROM "Question"
+  WHERE "productId" = $1 AND "askedAt" >= $3::timestamp AND "askedAt" < $6::timestamp
+), g AS (
+  SELECT GROUPING(part, team, week)::int AS grouping,
+         part,
+         team,
+         week,
+         ${aggregates('$7')}
+  FROM q
+  GROUP BY GROUPING SETS ((part), (part, team), (week))
+)
+SELECT g.*, t."name" AS "teamName"
+FROM g LEFT JOIN "Team" t ON t."id" = g.team`;
+
+/** Only the weeks: what the dashboard shows. Parameters as STATS_SQL's, without the number of weeks. */
+export const WEEKLY_SQL = `
+WITH q AS (
+  SELECT ${QUESTION_COLUMNS},
+         width_bucket("askedAt", $2::timestamp[]) AS week
+  FROM "Question"
+  WHERE "productId" = $1 AND "askedAt" >= $3::timestamp AND "askedAt" < $4::timestamp
+)
+SELECT week, ${aggregates('$5')}
+FROM q
+GROUP BY week`;
 
 /**
  * Asked, responded, within target, overdue, handed off and the percentiles of first responses: overall, per team,
@@ -110,6 +153,49 @@ export async function questionStats(db: Client, productId: string, query: StatsQ
   byTeam.sort((a, b) => a.teamName.localeCompare(b.teamName) || a.teamId.localeCompare(b.teamId));
   const weeks = starts.map((weekStart, i) => ({ ...(byWeek.get(i + 1) ?? emptySummary()), weekStart }));
   return { overall, byTeam, weeks, earlier };
+}
+
+// GROUPING(part, team, week) of PERIOD_STATS_SQL's sets.
+const BY_PART = 3;
+const BY_PART_TEAM = 1;
+const BY_PART_WEEK = 6;
+
+/** The digest's questions: its period overall and per team, the weeks before it together, and its weeks. */
+export async function periodStats(db: Client, productId: string, query: PeriodStatsQuery): Promise<PeriodStatsData> {
+  const starts = weekStarts({ since: query.weeksSince, until: query.until, timeZone: query.timeZone });
+  const from = query.before < query.weeksSince ? query.before : query.weeksSince;
+  const rows = await db.$queryRawUnsafe<(Row & { part: string | null })[]>(
+    PERIOD_STATS_SQL,
+    productId,
+    starts.map((week) => zonedInstant(week, 0, query.timeZone).toISOString()),
+    from.toISOString(),
+    query.before.toISOString(),
+    query.since.toISOString(),
+    query.until.toISOString(),
+    Math.floor(query.targetSec),
+  );
+  let period = emptySummary();
+  let before = emptySummary();
+  const byTeam: PeriodStatsData['byTeam'] = [];
+  const byWeek = new Map<number, LatencySummary>();
+  for (const row of rows) {
+    const grouping = Number(row.grouping);
+    if (grouping === BY_PART && row.part === 'period') period = toSummary(row);
+    else if (grouping === BY_PART && row.part === 'before') before = toSummary(row);
+    else if (grouping === BY_PART_TEAM && row.part === 'period' && row.team !== null) byTeam.push({ ...toSummary(row), teamId: row.team, teamName: row.teamName ?? '' });
+    else if (grouping === BY_PART_WEEK && row.week !== null) byWeek.set(Number(row.week), toSummary(row));
+  }
+  byTeam.sort((a, b) => a.teamName.localeCompare(b.teamName) || a.teamId.localeCompare(b.teamId));
+  return { period, byTeam, before, weeks: starts.map((weekStart, i) => ({ ...(byWeek.get(i + 1) ?? emptySummary()), weekStart })) };
+}
+
+/** `questionStats(…).weeks` alone, at a fraction of the cost. */
+export async function weeklyStats(db: Client, productId: string, query: StatsQuery): Promise<QuestionStatsData['weeks']> {
+  const starts = weekStarts(query);
+  if (starts.length === 0) return [];
+  const rows = await db.$queryRawUnsafe<Row[]>(WEEKLY_SQL, ...statsParams(productId, query, starts).slice(0, 5));
+  const byWeek = new Map(rows.map((row) => [Number(row.week), toSummary(row)]));
+  return starts.map((weekStart, i) => ({ ...(byWeek.get(i + 1) ?? emptySummary()), weekStart }));
 }
 
 /** STATS_SQL's parameters. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NewQuestion, Platform, QuestionChange, QuestionStore } from '../app/ports.js';
 import type { FirstResponseKind, Question, QuestionSource } from '../domain/question.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { medianFirstResponseSec, questionStats } from './question-stats-query.js';
+import { medianFirstResponseSec, periodStats, questionStats, weeklyStats } from './question-stats-query.js';
 
 type PrismaTx = Prisma.TransactionClient;
 type Row = Prisma.QuestionGetPayload<object>;
@@ -131,6 +131,15 @@ export function questionStore(db: PrismaTx): QuestionStore {
       return { count, oldest: rows.map(toQuestion) };
     },
 
+    async oldestOpen(productId, filter, limit) {
+      const rows = await db.question.findMany({
+        where: { productId, resolvedAt: null, ...(filter.waiting ? { firstResponseAt: null } : {}), ...(filter.askedSince ? { askedAt: { gte: filter.askedSince } } : {}) },
+        orderBy: { askedAt: 'asc' },
+        take: limit,
+      });
+      return rows.map(toQuestion);
+    },
+
     async unnotified(productId) {
       const rows = await db.question.findMany({ where: { productId, poNotifiedAt: null, resolvedAt: null }, orderBy: { askedAt: 'asc' } });
       return rows.map(toQuestion);
@@ -151,6 +160,8 @@ export function questionStore(db: PrismaTx): QuestionStore {
     },
 
     stats: (productId, query) => questionStats(db, productId, query),
+    periodStats: (productId, query) => periodStats(db, productId, query),
+    weekly: (productId, query) => weeklyStats(db, productId, query),
     medianFirstResponseSec: (productId, since) => medianFirstResponseSec(db, productId, since),
   };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatsQuery } from '../../src/domain/question-stats.js';
-import { medianFirstResponseSec, questionStats, weekStarts } from '../../src/store/question-stats-query.js';
+import { medianFirstResponseSec, periodStats, questionStats, weeklyStats, weekStarts } from '../../src/store/question-stats-query.js';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/test-database.js';
 
 const TZ = 'Europe/Berlin';
@@ -169,6 +169,35 @@ describe.each(testDatabaseKinds())('question statistics in SQL (%s)', (kind) => 
     // Responded questions asked from Monday 26 October 00:00 UTC: 18000 and 14400 and the one at `until`, 1.
     expect(await medianFirstResponseSec(prisma(), productId, new Date('2026-10-26T00:00:00Z'))).toBe(14_400);
     expect(await medianFirstResponseSec(prisma(), emptyProductId, QUERY.since)).toBeUndefined();
+  });
+
+  it('gives the digest’s period, the weeks before it and its weeks in one pass, as three separate queries would', async () => {
+    // The period: Thursday 5 November 00:00 Berlin to `until`; the weeks before it from 8 October; weeks from 19 October.
+    const since = new Date('2026-11-04T23:00:00Z');
+    const before = new Date('2026-10-07T22:00:00Z');
+    const got = await periodStats(prisma(), productId, { before, since, until: QUERY.until, weeksSince: QUERY.since, timeZone: TZ, targetSec: QUERY.targetSec });
+    const period = await questionStats(prisma(), productId, { ...QUERY, since });
+    const earlier = await questionStats(prisma(), productId, { ...QUERY, since: before, until: since });
+    expect(got).toEqual({ period: period.overall, byTeam: period.byTeam, before: earlier.overall, weeks: (await questionStats(prisma(), productId, QUERY)).weeks });
+    // Written out: the period holds this week's two (one waiting), the 4 weeks before everything else, the 23:59:59 one included.
+    expect(got.period).toMatchObject({ asked: 2, responded: 1, waiting: 1, medianBusinessSec: 14_400 });
+    expect(got.byTeam.map((t) => [t.teamName, t.asked])).toEqual([['Apollo', 1], ['Zephyr <b>', 1]]);
+    expect(got.before).toMatchObject({ asked: 8, responded: 6, waiting: 1, overdue: 2, medianBusinessSec: 900 });
+  });
+
+  it('counts a question before `before` only in its week, and one before the first week nowhere', async () => {
+    // The weeks start before `before`: Sunday 23:59:59 (before the weeks) is in neither; Monday 00:00 is in its week only.
+    const before = new Date('2026-10-19T00:00:00Z');
+    const got = await periodStats(prisma(), productId, { before, since: QUERY.since, until: QUERY.until, weeksSince: QUERY.since, timeZone: TZ, targetSec: QUERY.targetSec });
+    expect(got.before.asked).toBe(0);
+    expect(got.period.asked).toBe(9);
+    expect(got.weeks.map((w) => w.asked)).toEqual([3, 4, 0, 2]);
+  });
+
+  it('gives the weeks alone as the full statistics do, and every week of an empty product', async () => {
+    expect(await weeklyStats(prisma(), productId, QUERY)).toEqual((await questionStats(prisma(), productId, QUERY)).weeks);
+    expect((await weeklyStats(prisma(), emptyProductId, QUERY)).map((w) => [w.weekStart, w.asked])).toEqual([['2026-10-19', 0], ['2026-10-26', 0], ['2026-11-02', 0], ['2026-11-09', 0]]);
+    expect(await weeklyStats(prisma(), productId, { ...QUERY, until: QUERY.since })).toEqual([]);
   });
 
   it('runs in an interactive transaction, whatever the session’s time zone', async () => {

@@ -65,14 +65,14 @@ async function poDashboard({ tx, state }: Loaded, now: Date): Promise<Message> {
   const today = localDate(now, tz);
   const monday = addDays(today, 1 - isoWeekday(today));
   const targetSec = (await tx.calendar.responseTargetMin(state.id)) * 60;
-  const stats = await tx.questions.stats(state.id, { since: zonedInstant(addDays(monday, -28), 0, tz), until: now, timeZone: tz, targetSec });
-  const week = stats.weeks.at(-1);
+  const weeks = await tx.questions.weekly(state.id, { since: zonedInstant(addDays(monday, -28), 0, tz), until: now, timeZone: tz, targetSec });
+  const week = weeks.at(-1);
   blocks.push({ type: 'divider' }, section(bold('This week')));
   blocks.push(context(
     week && week.asked > 0
       ? `${week.asked} asked · ${week.responded} responded · median ${week.medianBusinessSec === undefined ? '–' : formatDuration(week.medianBusinessSec * 1000, { dayMs })} of working time`
       : 'No questions yet this week.',
-    ` · 5 weeks: ${sparkline(stats.weeks.slice(-5).map((w) => w.medianBusinessSec))}`,
+    ` · 5 weeks: ${sparkline(weeks.slice(-5).map((w) => w.medianBusinessSec))}`,
   ));
 
   const cadence = await tx.ceremonies.cadence(state.id);

@@ -14,7 +14,7 @@ const DAY = 24 * 3_600_000;
 
 /**
  * Everything the digest says, gathered for the 7 days before `now` (the PO's local days) and the 4
- * weeks before them. Read-only: one transaction, a handful of aggregate queries.
+ * weeks before them. Read-only: one transaction, a handful of aggregate queries (one pass each).
  */
 export async function loadDigestData(tx: Tx, state: ProductState, now: Date): Promise<DigestData> {
   const { cal } = await poCalendar(tx, state, new Date(now.getTime() - 35 * DAY));
@@ -25,11 +25,9 @@ export async function loadDigestData(tx: Tx, state: ProductState, now: Date): Pr
   const dayMs = workingDayMs(cal.hours);
   const targetSec = (await tx.calendar.responseTargetMin(state.id)) * 60;
 
-  const period = await tx.questions.stats(state.id, { since, until: now, timeZone: tz, targetSec });
   const thisMonday = addDays(today, 1 - isoWeekday(today));
-  const weekly = await tx.questions.stats(state.id, { since: zonedInstant(addDays(thisMonday, -28), 0, tz), until: now, timeZone: tz, targetSec });
-  const before = await tx.questions.stats(state.id, { since: fiveWeeksAgo, until: since, timeZone: tz, targetSec });
-  const open = (await tx.questions.openPage(state.id, { waiting: true }, 3)).oldest;
+  const stats = await tx.questions.periodStats(state.id, { before: fiveWeeksAgo, since, until: now, weeksSince: zonedInstant(addDays(thisMonday, -28), 0, tz), timeZone: tz, targetSec });
+  const open = await tx.questions.oldestOpen(state.id, { waiting: true }, 3);
   const people = new Map((await tx.personsByIds(state.id, open.map((q) => q.askerId))).map((p) => [p.id, p]));
   const oldestOpen = open.map((q) => ({
     label: questionLabel(q),
@@ -40,12 +38,11 @@ export async function loadDigestData(tx: Tx, state: ProductState, now: Date): Pr
     linkKey: anchorKeyOf(q.id),
   }));
   // Waiting questions of the period (a week's worth at most): those past a working day count as slow too.
-  const waitingNow = (await tx.questions.openPage(state.id, { waiting: true, askedSince: since }, 1000)).oldest;
+  const waitingNow = await tx.questions.oldestOpen(state.id, { waiting: true, askedSince: since }, 1000);
   const waitingOverADay = waitingNow.filter((q) => waitOf(q, cal, now).businessMs > dayMs).length;
   const overADay = (await tx.questions.countSlowerThan(state.id, since, now, dayMs / 1000)) + waitingOverADay;
 
-  const figures = await tx.intake.periodFigures(state.id, since, now);
-  const earlier = await tx.intake.periodFigures(state.id, fiveWeeksAgo, since);
+  const [earlier, figures] = await tx.intake.periodFigures(state.id, [fiveWeeksAgo, since, now]);
   const untriaged = await tx.intake.untriagedAges(state.id, 500);
   const aging = agingPrefix(untriaged.oldest, (c) => ageOf(c, cal, now).aging);
   const demanded = await tx.intake.mostDemanded(state.id, 3);
@@ -56,14 +53,14 @@ export async function loadDigestData(tx: Tx, state: ProductState, now: Date): Pr
     to: addDays(today, -1),
     dayMs,
     targetSec,
-    questions: { period: period.overall, byTeam: period.byTeam, weeks: weekly.weeks.slice(-5), before: before.overall, oldestOpen, overADay },
+    questions: { period: stats.period, byTeam: stats.byTeam, weeks: stats.weeks.slice(-5), before: stats.before, oldestOpen, overADay },
     intake: {
-      ...figures,
+      ...figures!,
       untriaged: untriaged.count,
       aging,
       mostDemanded: demanded.filter((d) => d.demand > 1).map((d) => ({ number: d.item.number, title: d.item.title, demand: d.demand })),
-      interceptedBefore: earlier.intercepted,
-      sentProperlyBefore: earlier.sentProperly,
+      interceptedBefore: earlier!.intercepted,
+      sentProperlyBefore: earlier!.sentProperly,
     },
     review: await reviewFigures(tx, state, now),
     daily: await dailyAsks(tx, state, since, now),
