@@ -27,18 +27,24 @@ export class AdjustableClock implements Clock {
 
 /**
  * A clock for tests of real processes (PODESK_TEST_CLOCK_*): it reads `start` until the real instant
- * `realStart`, then runs `rate` times as fast, so processes given the same three values share one time
- * (and a test can set things up before it starts running).
+ * `realStart` (or `startNow()`), then runs `rate` times as fast, so processes given the same values
+ * share one time, and a test can set things up before it runs.
  */
 export class ScaledClock implements Clock {
   constructor(
     private readonly start: Date,
-    private readonly realStart: Date,
+    private realStart: Date,
     readonly rate: number,
     private readonly base: Clock = systemClock,
   ) {}
 
   now(): Date {
     return new Date(this.start.getTime() + Math.max(0, this.base.now().getTime() - this.realStart.getTime()) * this.rate);
+  }
+
+  /** Starts it running now, if it is still waiting for its real start. */
+  startNow(): void {
+    const now = this.base.now();
+    if (now < this.realStart) this.realStart = now;
   }
 }

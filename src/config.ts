@@ -67,7 +67,7 @@ export interface Config {
   outbox: { maxAttempts: number };
   scheduler: { graceMinutes: number };
   shutdownTimeoutMs: number;
-  /** Test-only: the process's clock reads `start` until the real instant `realStart` (default: its start), then runs `rate` times as fast. */
+  /** Test-only: the process's clock reads `start` until the real instant `realStart` (default: its start) or a SIGUSR2, then runs `rate` times as fast. */
   testClock?: { start: Date; realStart: Date | undefined; rate: number };
 }
 

@@ -61,6 +61,9 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
   // Moving time would move it for real Slack or Teams users too (their reminders, their digests).
   const clockFixedBecause = config.slack || config.teams ? 'Slack or Teams is connected to this po-desk, and its people live in real time' : undefined;
   const testClock = config.testClock && new ScaledClock(config.testClock.start, config.testClock.realStart ?? new Date(), config.testClock.rate);
+  // The test that runs this process starts its clock with SIGUSR2 once it has set things up.
+  const startTestClock = () => testClock?.startNow();
+  if (testClock) process.on('SIGUSR2', startTestClock);
   const baseClock = options.clock ?? testClock ?? systemClock;
   const playgroundClock = config.playground.enabled ? new AdjustableClock(baseClock) : undefined;
   const clock: Clock = playgroundClock ?? baseClock;
@@ -179,6 +182,7 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
     playground,
     stop() {
       stopping ??= (async () => {
+        process.off('SIGUSR2', startTestClock);
         // Live-update streams never end by themselves: end them first, or closing waits for them.
         playground?.closeStreams();
         await http.close();
