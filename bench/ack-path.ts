@@ -39,6 +39,8 @@ const TEAM_ID = 'T0PODESK01';
 const BOT_TOKEN = 'xoxb-bench-token';
 /** What po-desk's ack says when the question was asked. */
 const ASKED = 'the Product Owner) as Q';
+/** The fake Slack records posts to a response_url under this pseudo-method (as test/support/fake-slack.ts). */
+const RESPONSE_URL = 'response_url';
 
 // --- the load generator (in a worker thread) ------------------------------------------------------------------
 
@@ -49,9 +51,10 @@ interface LoadSpec {
   tag: string;
   connections: number;
   seconds: number;
-  /** For po-desk: a 2xx reply must contain this, or it is an error answered as 200. */
+  /** For po-desk: a non-empty 2xx reply must contain this, or it is an error answered as 200. */
   expectReply?: string;
-  responseUrl?: string;
+  /** Each request's response_url is this followed by its trigger id. */
+  responseUrlPrefix?: string;
 }
 
 interface PhaseResult {
@@ -92,7 +95,8 @@ async function runPhase(spec: LoadSpec, phase: string, seconds: number): Promise
         setupRequest: (request, context) => {
           questionNumber += 1;
           const triggerId = `${spec.tag}.${phase}.${questionNumber}`;
-          const body = slashCommandBody({ text: `ask Bench question ${questionNumber}?`, userId: ALI, channelId: CHANNEL, teamId: TEAM_ID, triggerId, responseUrl: spec.responseUrl });
+          const responseUrl = spec.responseUrlPrefix === undefined ? undefined : `${spec.responseUrlPrefix}${triggerId}`;
+          const body = slashCommandBody({ text: `ask Bench question ${questionNumber}?`, userId: ALI, channelId: CHANNEL, teamId: TEAM_ID, triggerId, responseUrl });
           const timestamp = Math.floor(Date.now() / 1000);
           (context as { triggerId?: string }).triggerId = triggerId;
           sent.add(triggerId);
@@ -113,7 +117,8 @@ async function runPhase(spec: LoadSpec, phase: string, seconds: number): Promise
           answered.add(triggerId);
           if (status < 200 || status > 299) return;
           acked.push(triggerId);
-          if (spec.expectReply !== undefined && !body.includes(spec.expectReply)) {
+          // po-desk acks a saved question empty and confirms it through the response_url (counted afterwards).
+          if (spec.expectReply !== undefined && body !== '' && !body.includes(spec.expectReply)) {
             offReplies += 1;
             offSample ??= body.slice(0, 300);
           }
@@ -183,6 +188,8 @@ interface Count {
   finishedLate: number;
   questions: number;
   dms: number;
+  /** Askers told their question's number through their response_url, once. */
+  confirmed: number;
   dead: number;
   drainMs: number;
   problems: string[];
@@ -221,10 +228,15 @@ async function settle(app: RunningApp, timeoutMs: number): Promise<number> {
   let last = -1;
   let stillSince = Date.now();
   for (;;) {
-    const [questions, pending] = await Promise.all([app.db.prisma.question.count(), app.db.prisma.outboxMessage.count({ where: { status: 'pending' } })]);
+    const [questions, outbox, inbound] = await Promise.all([
+      app.db.prisma.question.count(),
+      app.db.prisma.outboxMessage.count({ where: { status: 'pending' } }),
+      app.db.prisma.inboundCommand.count({ where: { status: 'pending' } }),
+    ]);
+    const pending = outbox + inbound;
     if (questions !== last) [last, stillSince] = [questions, Date.now()];
     if (pending === 0 && Date.now() - stillSince >= 1000) return Date.now() - started;
-    if (Date.now() - started > timeoutMs) throw new Error(`the outbox still holds ${pending} messages after ${timeoutMs / 1000} s`);
+    if (Date.now() - started > timeoutMs) throw new Error(`${inbound} questions are still to be asked and ${outbox} messages to be sent after ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -242,6 +254,12 @@ async function countDeliveries(database: string, app: RunningApp, fake: FakeSlac
   const unexplained = [...asked].filter((id) => !acked.has(id) && !inFlight.has(id));
   const finishedLate = [...asked].filter((id) => inFlight.has(id)).length;
   const dms = fake.callsTo('chat.postMessage').filter((c) => c.answer.ok && c.args.channel === `D${PAT}`).length;
+  // The confirmation each asker sees: through the response_url of their own request, once.
+  const confirmations = new Map<string, number>();
+  for (const call of fake.callsTo(RESPONSE_URL)) {
+    if (call.answer.ok && call.responseId && JSON.stringify(call.args).includes(ASKED)) confirmations.set(call.responseId, (confirmations.get(call.responseId) ?? 0) + 1);
+  }
+  const unconfirmed = [...asked].filter((id) => confirmations.get(id) !== 1);
   const dead = await app.db.prisma.outboxMessage.count({ where: { status: 'dead' } });
   const offReplies = phases.reduce((n, p) => n + p.offReplies, 0);
 
@@ -250,10 +268,11 @@ async function countDeliveries(database: string, app: RunningApp, fake: FakeSlac
   if (unexplained.length > 0) problems.push(`${unexplained.length} questions in the database were never acknowledged nor in flight (e.g. ${unexplained[0]})`);
   if (asked.size !== acked.size + finishedLate) problems.push(`questions in the database (${asked.size}) ≠ acknowledged (${acked.size}) + finished after the generator stopped (${finishedLate})`);
   if (dms !== asked.size) problems.push(`PO DMs delivered (${dms}) ≠ questions (${asked.size})`);
+  if (unconfirmed.length > 0) problems.push(`${unconfirmed.length} askers were not told their question's number exactly once (e.g. ${unconfirmed[0]}: ${confirmations.get(unconfirmed[0]!) ?? 0} times)`);
   if (dead > 0) problems.push(`${dead} outbox messages dead-lettered`);
   if (offReplies > 0) problems.push(`${offReplies} 2xx replies did not confirm the question, e.g. ${phases.find((p) => p.offSample)?.offSample}`);
   if (fake.unexpected.length > 0) problems.push(`the fake Slack saw ${fake.unexpected.length} unexpected calls (e.g. ${fake.unexpected[0]!.method})`);
-  return { database, acked: acked.size, inFlight: inFlight.size, finishedLate, questions: asked.size, dms, dead, drainMs, problems };
+  return { database, acked: acked.size, inFlight: inFlight.size, finishedLate, questions: asked.size, dms, confirmed: asked.size - unconfirmed.length, dead, drainMs, problems };
 }
 
 /** po-desk in process (real Bolt surface, outbox, scheduler), Slack pointed at a fake, on the database `dbEnv` names. */
@@ -274,7 +293,7 @@ async function benchPoDesk(database: string, dbEnv: Record<string, string>): Pro
     const baseUrl = `http://127.0.0.1:${app.port}`;
     await setUpProduct(app, baseUrl, fake);
     process.stderr.write(`po-desk (${database}): load…\n`);
-    const load = await runLoad({ baseUrl, tag: `podesk-${database}`, expectReply: ASKED, responseUrl: fake.responseUrl('bench') });
+    const load = await runLoad({ baseUrl, tag: `podesk-${database}`, expectReply: ASKED, responseUrlPrefix: fake.responseUrl('x').slice(0, -1) });
     const count = await countDeliveries(database, app, fake, load);
     return { row: { server: `po-desk (${database})`, load }, count };
   } finally {
@@ -363,10 +382,10 @@ function printReport(rows: Row[], counts: Count[]): void {
   for (const { server, load: { measured: m } } of rows.filter((r) => r.server.startsWith('po-desk'))) {
     out(`| ${server.replace(/^po-desk \((.*)\)$/, '$1')} | ${times(m.reqPerSec / bolt.reqPerSec)} | ${times(m.p99 / bolt.p99)} | ${times(m.reqPerSec / http.reqPerSec)} | ${times(m.p99 / http.p99)} |`);
   }
-  out('\nCounts (warm-up + measured): every acknowledged question in the database, every question DMed to the PO');
-  out('| po-desk on | acknowledged (2xx) | in flight at stop | of those asked anyway | questions in DB | PO DMs delivered | dead-lettered | outbox drained after | check |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  out('\nCounts (warm-up + measured): every acknowledged question in the database, DMed to the PO, and confirmed to its asker');
+  out('| po-desk on | acknowledged (2xx) | in flight at stop | of those asked anyway | questions in DB | PO DMs delivered | askers told once | dead-lettered | all asked and sent after | check |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const c of counts) {
-    out(`| ${c.database} | ${c.acked} | ${c.inFlight} | ${c.finishedLate} | ${c.questions} | ${c.dms} | ${c.dead} | ${(c.drainMs / 1000).toFixed(1)} s | ${c.problems.length === 0 ? 'ok' : 'FAILED'} |`);
+    out(`| ${c.database} | ${c.acked} | ${c.inFlight} | ${c.finishedLate} | ${c.questions} | ${c.dms} | ${c.confirmed} | ${c.dead} | ${(c.drainMs / 1000).toFixed(1)} s | ${c.problems.length === 0 ? 'ok' : 'FAILED'} |`);
   }
   for (const c of counts) for (const p of c.problems) out(`FAILED (${c.database}): ${p}`);
 }

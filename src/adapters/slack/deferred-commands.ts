@@ -23,6 +23,14 @@ import { unescapeSlackText } from './slack-text.js';
 
 /** Slack shows "failed with the error operation_timeout" after 3 s: a save that takes longer is answered before. */
 const SAVE_TIMEOUT_MS = 2_500;
+/**
+ * Acks first: while commands keep arriving (one within this long), the worker waits, so a burst is
+ * acked at full speed, in particular on a single-connection database, where an ask's transaction would
+ * hold up the next save...
+ */
+const QUIET_MS = 20;
+/** ...but it still runs one command at least this often, however long the burst lasts. */
+const RUN_AT_LEAST_EVERY_MS = 500;
 
 export const NOT_SAVED = message(
   section('Sorry, I could not save your question just now (my database is not answering). Nothing was sent; please ask again in a minute.'),
@@ -73,6 +81,8 @@ export class DeferredCommands {
   private stopped = false;
   private wakeUp: (() => void) | undefined;
   private woken = false;
+  private lastAcceptAt = -Infinity;
+  private lastRunAt = -Infinity;
 
   constructor(private readonly o: DeferredCommandsOptions) {
     this.saving = new GroupCommit((commands) => saveInboundCommands(o.db, commands, o.deps.clock.now()));
@@ -94,6 +104,7 @@ export class DeferredCommands {
       text: command.text ?? '',
       replyUrl: command.response_url,
     };
+    this.lastAcceptAt = performance.now();
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), SAVE_TIMEOUT_MS)));
     try {
@@ -138,9 +149,17 @@ export class DeferredCommands {
         for (const rest of claimed.slice(i)) await retryInboundCommand(this.o.db, rest, this.workerId, this.o.deps.clock.now(), 0, 'released at shutdown');
         break;
       }
+      await this.yieldToAcks();
       await this.run(command);
+      this.lastRunAt = performance.now();
     }
     return claimed.length;
+  }
+
+  private async yieldToAcks(): Promise<void> {
+    while (!this.stopped && performance.now() - this.lastAcceptAt < QUIET_MS && performance.now() - this.lastRunAt < RUN_AT_LEAST_EVERY_MS) {
+      await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+    }
   }
 
   private async loop(): Promise<void> {
