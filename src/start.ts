@@ -93,9 +93,11 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
   }
   const feed = new LiveFeed();
 
-  const metrics = createMetrics();
+  const metrics = createMetrics(async () =>
+    (await db.prisma.outboxMessage.groupBy({ by: ['status'], where: { status: { in: ['pending', 'dead'] } }, _count: { _all: true } })).map((g) => ({ status: g.status, count: g._count._all })),
+  );
   const slackApi = config.slack ? slackClient(config.slack, log.child({ platform: 'slack' })) : undefined;
-  const senders: Partial<Record<'slack' | 'teams' | 'playground', Sender>> = slackApi ? { slack: slackSender(slackApi) } : {};
+  const senders: Partial<Record<'slack' | 'teams' | 'playground', Sender>> = slackApi ? { slack: slackSender(slackApi, log.child({ component: 'outbox' })) } : {};
   const conversations = teamsConversations(db.prisma);
   const teams = config.teams ? { auth: teamsAuth(config.teams, options.teamsEndpoints) } : undefined;
   const connector = teams ? new BotConnector(teams.auth.connectorToken) : undefined;

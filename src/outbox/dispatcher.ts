@@ -158,6 +158,7 @@ export class Dispatcher {
       messageKey: row.messageKey,
       message: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Message,
       attempts: row.attempts,
+      queuedAt: new Date(row.createdAt),
     };
     try {
       if (row.kind === 'update' && (await this.superseded(row))) {

@@ -12,7 +12,10 @@ export interface OutboxItem {
   userId: string | null;
   messageKey: string | null;
   message: Message;
+  /** This attempt's number: above 1, an earlier attempt may have reached the platform (a crash, a timeout). */
   attempts: number;
+  /** When the message was queued: nothing it could have become on the platform is older. */
+  queuedAt?: Date;
 }
 
 /** A message already on the platform, found through its messageKey. */

@@ -13,7 +13,7 @@ const SCHEMA_DIR = new URL('../fixtures/slack-manifest-schema/', import.meta.url
 const UPSTREAM_SCHEMAS = 'https://raw.githubusercontent.com/slackapi/manifest-schema/v0.5.0/schemas/';
 
 const EVENTS_PATH = '/slack/events';
-const BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'users:read', 'channels:read', 'groups:read', 'app_mentions:read', 'channels:history', 'groups:history', 'reactions:read'];
+const BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'users:read', 'channels:read', 'groups:read', 'app_mentions:read', 'channels:history', 'groups:history', 'im:history', 'reactions:read'];
 
 
 interface Manifest {

@@ -66,7 +66,13 @@ export interface ShownMessage {
   user?: string;
 }
 
-export type FakeFailure = { rateLimited: number } | { status: number } | { error: string };
+/**
+ * What `failNext` makes the fake answer: a 429 with Retry-After (seconds), an HTTP error status, a Slack error,
+ * or a slow platform: `delayMs` does what was asked and answers only after that long (a client that timed out
+ * meanwhile does not know Slack took it); `noAnswerMs` does nothing, holds the request that long, then drops
+ * the connection without an answer.
+ */
+export type FakeFailure = { rateLimited: number } | { status: number } | { error: string } | { delayMs: number } | { noAnswerMs: number };
 
 /** The bot token test-app.ts configures po-desk with (SLACK_BOT_TOKEN), and so the one a fake behind it expects. */
 export const SLACK_TEST_TOKEN = 'xoxb-test-token';
@@ -78,6 +84,11 @@ export interface FakeSlackOptions {
   expectedToken?: string;
   /** Clock for `RecordedCall.at` and users' `tz_offset`; defaults to `Date.now`. */
   now?: () => number;
+  /**
+   * Message ts from the clock (`now`), as Slack's are, so `oldest`/`latest` in conversations.history work with
+   * real times. Default: a fixed sequence from 1700000000.000100, which tests may write down.
+   */
+  clockTimestamps?: boolean;
 }
 
 type Args = Record<string, unknown>;
@@ -122,6 +133,8 @@ export class FakeSlack {
   private readonly users = new Map<string, FakeUser>();
   private readonly channelMembers = new Map<string, string[]>();
   private readonly messages = new Map<string, StoredMessage>();
+  /** The `metadata` a message was posted with, by ts (returned by history and replies with include_all_metadata). */
+  private readonly metadata = new Map<string, unknown>();
   private readonly openIms = new Set<string>();
   /** What the fake answered each Web API call with (kept apart, so RecordedCall stays as it was). */
   private readonly bodies = new WeakMap<RecordedCall, SlackBody>();
@@ -131,6 +144,8 @@ export class FakeSlack {
   private readonly waiters = new Set<Waiter>();
   private readonly handlers: Record<string, MethodHandler>;
   private tsSequence = 0;
+  private readonly clockTimestamps: boolean;
+  private lastClockTsMicros = 0;
   private viewSequence = 0;
 
   private constructor(
@@ -145,6 +160,7 @@ export class FakeSlack {
     this.botUserId = options.botUserId ?? 'U0PODESKBOT';
     this.botId = 'B0PODESKBOT';
     this.expectedToken = options.expectedToken;
+    this.clockTimestamps = options.clockTimestamps ?? false;
     this.handlers = {
       'auth.test': () => this.authTest(),
       'chat.postMessage': (args) => this.postMessage(args),
@@ -252,6 +268,11 @@ export class FakeSlack {
     if ('status' in failure && (!Number.isInteger(failure.status) || failure.status < 400 || failure.status > 599 || failure.status === 429)) {
       throw new Error(`FakeSlack.failNext: status must be an HTTP error status other than 429 (use { rateLimited }), got ${failure.status}`);
     }
+    if ('delayMs' in failure || 'noAnswerMs' in failure) {
+      const ms = 'delayMs' in failure ? failure.delayMs : failure.noAnswerMs;
+      if (!Number.isInteger(ms) || ms < 0) throw new Error(`FakeSlack.failNext: delayMs and noAnswerMs are whole milliseconds, got ${ms}`);
+      if (method === RESPONSE_URL) throw new Error('FakeSlack.failNext: delayMs and noAnswerMs are for Web API methods');
+    }
     if ('rateLimited' in failure && (!Number.isInteger(failure.rateLimited) || failure.rateLimited < 0)) {
       throw new Error(`FakeSlack.failNext: rateLimited is the Retry-After in whole seconds, got ${failure.rateLimited}`);
     }
@@ -281,6 +302,12 @@ export class FakeSlack {
     this.calls.length = 0;
     this.unexpected.length = 0;
     this.failures.clear();
+  }
+
+  /** Forgets failures queued with failNext that have not happened yet (all, or one method's). */
+  clearFailures(method?: string): void {
+    if (method === undefined) this.failures.clear();
+    else this.failures.delete(method);
   }
 
   async close(): Promise<void> {
@@ -328,8 +355,15 @@ export class FakeSlack {
       this.record({ method, args: parsed.args, token, at, answer: { status: 500, ok: false, error: 'fake_internal_error' } }, handler === undefined || this.wrongToken(token));
       throw error;
     }
+    if (reply.noAnswerMs !== undefined) {
+      this.record({ method, args: parsed.args, token, at, answer: { status: 0, ok: false, error: 'no_answer' } }, false);
+      await sleep(reply.noAnswerMs);
+      req.socket.destroy();
+      return;
+    }
     this.record({ method, args: parsed.args, token, at, answer: answerOf(reply) }, handler === undefined || this.wrongToken(token), reply.body);
-    send(res, reply);
+    if (reply.delayMs !== undefined) await sleep(reply.delayMs);
+    if (!res.destroyed) send(res, reply);
   }
 
   private answerApi(method: string, handler: MethodHandler | undefined, parsed: { args: Args; error?: SlackBody }, token: string | undefined): Reply {
@@ -342,6 +376,8 @@ export class FakeSlack {
     if (failure !== undefined) {
       if ('rateLimited' in failure) return { ...json(429, { ok: false, error: 'ratelimited' }), retryAfter: failure.rateLimited };
       if ('status' in failure) return text(failure.status, `FakeSlack: injected HTTP ${failure.status}`);
+      if ('delayMs' in failure) return { ...json(200, handler(parsed.args)), delayMs: failure.delayMs };
+      if ('noAnswerMs' in failure) return { ...json(0, {}), noAnswerMs: failure.noAnswerMs };
       return json(200, { ok: false, error: failure.error });
     }
     return json(200, handler(parsed.args));
@@ -364,7 +400,7 @@ export class FakeSlack {
     if (failure !== undefined) {
       if ('rateLimited' in failure) return { args, reply: { ...text(429, 'rate_limited'), retryAfter: failure.rateLimited } };
       if ('status' in failure) return { args, reply: text(failure.status, 'FakeSlack: injected failure') };
-      return { args, reply: text(404, failure.error) };
+      if ('error' in failure) return { args, reply: text(404, failure.error) };
     }
     const mediaType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
     if (mediaType !== 'application/json' || !isObject(body)) return { args, reply: text(400, 'invalid_payload') };
@@ -432,6 +468,11 @@ export class FakeSlack {
   }
 
   private nextTs(): string {
+    if (this.clockTimestamps) {
+      this.lastClockTsMicros = Math.max(this.now() * 1000, this.lastClockTsMicros + 1);
+      const micros = this.lastClockTsMicros;
+      return `${Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000).padStart(6, '0')}`;
+    }
     this.tsSequence += 1;
     const micros = this.tsSequence * 100;
     const seconds = FIRST_TS_SECONDS + Math.floor(micros / 1_000_000);
@@ -469,6 +510,7 @@ export class FakeSlack {
       ...(threadTs !== undefined ? { thread_ts: threadTs } : {}),
     };
     this.messages.set(message.ts, message);
+    if (isObject(args.metadata)) this.metadata.set(message.ts, args.metadata);
     return {
       ok: true,
       channel: message.channel,
@@ -530,16 +572,22 @@ export class FakeSlack {
     return { ok: true, channel, permalink: this.permalinkFor(channel, ts) };
   }
 
-  /** As Slack's API message objects: a person's, or po-desk's own (with bot_id). */
-  private apiMessage(m: StoredMessage): SlackBody {
+  /** As Slack's API message objects: a person's, or po-desk's own (with bot_id); `metadata` only when asked for. */
+  private apiMessage(m: StoredMessage, args: Args = {}): SlackBody {
     const author = m.user !== undefined ? { user: m.user } : { user: this.botUserId, bot_id: this.botId };
-    return { type: 'message', text: m.text, ts: m.ts, ...author, ...(m.thread_ts !== undefined ? { thread_ts: m.thread_ts } : {}) };
+    const metadata = truthy(args.include_all_metadata) ? this.metadata.get(m.ts) : undefined;
+    return { type: 'message', text: m.text, ts: m.ts, ...author, ...(m.thread_ts !== undefined ? { thread_ts: m.thread_ts } : {}), ...(metadata !== undefined ? { metadata } : {}) };
+  }
+
+  /** A channel the fake can read: one given members, or a DM opened with conversations.open. */
+  private knownChannel(channel: string | undefined): channel is string {
+    return channel !== undefined && (this.channelMembers.has(channel) || this.openIms.has(channel));
   }
 
   /** conversations.history: top-level messages of a channel between oldest and latest (inclusive when asked), newest first. */
   private history(args: Args): SlackBody {
     const channel = stringArg(args.channel);
-    if (channel === undefined || !this.channelMembers.has(channel)) return slackError('channel_not_found');
+    if (!this.knownChannel(channel)) return slackError('channel_not_found');
     const inclusive = args.inclusive === true || args.inclusive === 'true' || args.inclusive === '1';
     const latest = stringArg(args.latest);
     const oldest = stringArg(args.oldest);
@@ -551,19 +599,19 @@ export class FakeSlack {
       .filter((m) => m.channel === channel && (m.thread_ts === undefined || m.thread_ts === m.ts) && inRange(m.ts))
       .sort((a, b) => Number(b.ts) - Number(a.ts))
       .slice(0, limit);
-    return { ok: true, messages: found.map((m) => this.apiMessage(m)), has_more: false };
+    return { ok: true, messages: found.map((m) => this.apiMessage(m, args)), has_more: false };
   }
 
   /** conversations.replies: the thread of `ts` (its parent first), or the one reply `ts` names. */
   private replies(args: Args): SlackBody {
     const channel = stringArg(args.channel);
     const ts = stringArg(args.ts);
-    if (channel === undefined || !this.channelMembers.has(channel)) return slackError('channel_not_found');
+    if (!this.knownChannel(channel)) return slackError('channel_not_found');
     const m = ts === undefined ? undefined : this.messages.get(ts);
     if (m === undefined || m.channel !== channel) return slackError('thread_not_found');
     const root = m.thread_ts ?? m.ts;
     const thread = [...this.messages.values()].filter((x) => x.channel === channel && (x.ts === root || x.thread_ts === root)).sort((a, b) => Number(a.ts) - Number(b.ts));
-    return { ok: true, messages: thread.map((x) => this.apiMessage(x)), has_more: false };
+    return { ok: true, messages: thread.map((x) => this.apiMessage(x, args)), has_more: false };
   }
 
   private openConversation(args: Args): SlackBody {
@@ -788,6 +836,16 @@ interface Reply {
   status: number;
   body: SlackBody | string;
   retryAfter?: number;
+  /** Answer only after this long (what was asked is done already). */
+  delayMs?: number;
+  /** Do nothing, hold the request this long, then drop the connection. */
+  noAnswerMs?: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function truthy(value: unknown): boolean {
+  return value === true || value === 'true' || value === '1' || value === 1;
 }
 
 function json(status: number, body: SlackBody): Reply {

@@ -1,4 +1,5 @@
 import { ErrorCode, type WebClient } from '@slack/web-api';
+import type { Logger } from 'pino';
 import { SendError, type OutboxItem, type SendContext, type Sender, type Sent } from '../../outbox/sender.js';
 import { renderSlackMessage } from '../../messages/render-slack.js';
 import { slackError } from './slack-directory.js';
@@ -11,20 +12,62 @@ const PERMANENT = new Set([
   'restricted_action', 'user_disabled', 'cannot_dm_bot',
 ]);
 
+/**
+ * The message metadata po-desk posts with, naming the outbox row: a retry of a post whose earlier attempt
+ * may have reached Slack (the process died mid-send, the answer timed out) looks for it before posting again.
+ */
+export const OUTBOX_METADATA_EVENT = 'po_desk_outbox';
+/** How far back a retry looks, at most (pages of conversations.history). */
+const LOOKUP_PAGES = 5;
+/** Clocks differ: a message posted just before `queuedAt` by Slack's clock is still looked at. */
+const CLOCK_SKEW_S = 120;
+
 /** Delivers outbox messages to Slack. The WebClient must not retry by itself: the outbox does. */
-export function slackSender(client: WebClient): Sender {
+export function slackSender(client: WebClient, log?: Logger): Sender {
+  /** A retried post: the message an earlier attempt left in the channel (or thread), if any. */
+  const delivered = async (item: OutboxItem, channel: string, threadTs: string | undefined): Promise<Sent | undefined> => {
+    if (item.attempts <= 1) return undefined;
+    const oldest = item.queuedAt ? String(Math.floor(item.queuedAt.getTime() / 1000) - CLOCK_SKEW_S) : undefined;
+    try {
+      let cursor: string | undefined;
+      for (let page = 0; page < LOOKUP_PAGES; page += 1) {
+        const res = threadTs
+          ? await client.conversations.replies({ channel, ts: threadTs, oldest, cursor, limit: 200, include_all_metadata: true })
+          : await client.conversations.history({ channel, oldest, cursor, limit: 200, include_all_metadata: true });
+        const found = res.messages?.find((m) => m.metadata?.event_type === OUTBOX_METADATA_EVENT && (m.metadata.event_payload as Record<string, unknown> | undefined)?.outbox_id === String(item.id));
+        if (found?.ts) {
+          log?.info({ outboxId: String(item.id), channel, ts: found.ts }, 'outbox: an earlier attempt had reached Slack; not posting again');
+          return { channelId: channel, messageId: found.ts };
+        }
+        cursor = res.response_metadata?.next_cursor || undefined;
+        if (!res.has_more || !cursor) return undefined;
+      }
+    } catch (error) {
+      // Waiting is right when Slack asks for it; any other failure to look must not keep the message from going out.
+      if ((error as { code?: string }).code === ErrorCode.RateLimitedError) throw error;
+      log?.warn({ err: error, outboxId: String(item.id) }, 'outbox: could not check whether an earlier attempt reached Slack; posting');
+    }
+    return undefined;
+  };
+  const metadata = (item: OutboxItem) => ({ event_type: OUTBOX_METADATA_EVENT, event_payload: { outbox_id: String(item.id) } });
+
   return {
     async send(item: OutboxItem, context: SendContext): Promise<Sent> {
       const { text, blocks } = renderSlackMessage(item.message);
       try {
         switch (item.kind) {
           case 'post': {
-            const res = await client.chat.postMessage({ channel: item.channelId!, text, blocks, thread_ts: context.thread?.messageId, unfurl_links: false });
+            const threadTs = context.thread?.messageId;
+            const earlier = await delivered(item, item.channelId!, threadTs);
+            if (earlier) return earlier;
+            const res = await client.chat.postMessage({ channel: item.channelId!, text, blocks, thread_ts: threadTs, unfurl_links: false, metadata: metadata(item) });
             return { channelId: res.channel, messageId: res.ts };
           }
           case 'dm': {
             const open = await client.conversations.open({ users: item.userId! });
-            const res = await client.chat.postMessage({ channel: open.channel!.id!, text, blocks, unfurl_links: false });
+            const earlier = await delivered(item, open.channel!.id!, undefined);
+            if (earlier) return earlier;
+            const res = await client.chat.postMessage({ channel: open.channel!.id!, text, blocks, unfurl_links: false, metadata: metadata(item) });
             return { channelId: res.channel, messageId: res.ts };
           }
           case 'reply':
