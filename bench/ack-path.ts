@@ -220,12 +220,13 @@ async function setUpProduct(app: RunningApp, baseUrl: string, fake: FakeSlack): 
 }
 
 /**
- * Waits until requests the generator left in flight have finished (the question count holds still for a
- * second) and the outbox has delivered (or given up on) everything. Returns how long that took.
+ * Waits until every saved question has been asked, requests the generator left in flight have finished (the
+ * question count holds still for a second) and the outbox has delivered (or given up on) everything. Returns
+ * how long that took. Fails when nothing moves for `stuckMs`.
  */
-async function settle(app: RunningApp, timeoutMs: number): Promise<number> {
+async function settle(app: RunningApp, stuckMs: number): Promise<number> {
   const started = Date.now();
-  let last = -1;
+  let last = '';
   let stillSince = Date.now();
   for (;;) {
     const [questions, outbox, inbound] = await Promise.all([
@@ -233,17 +234,17 @@ async function settle(app: RunningApp, timeoutMs: number): Promise<number> {
       app.db.prisma.outboxMessage.count({ where: { status: 'pending' } }),
       app.db.prisma.inboundCommand.count({ where: { status: 'pending' } }),
     ]);
-    const pending = outbox + inbound;
-    if (questions !== last) [last, stillSince] = [questions, Date.now()];
-    if (pending === 0 && Date.now() - stillSince >= 1000) return Date.now() - started;
-    if (Date.now() - started > timeoutMs) throw new Error(`${inbound} questions are still to be asked and ${outbox} messages to be sent after ${timeoutMs / 1000} s`);
+    const now = `${questions}/${outbox}/${inbound}`;
+    if (now !== last) [last, stillSince] = [now, Date.now()];
+    if (outbox + inbound === 0 && Date.now() - stillSince >= 1000) return Date.now() - started;
+    if (Date.now() - stillSince > stuckMs) throw new Error(`${inbound} questions are still to be asked and ${outbox} messages to be sent, and nothing moved for ${stuckMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
 /** Every acknowledged question in the database, and every question's DM delivered to the PO. */
 async function countDeliveries(database: string, app: RunningApp, fake: FakeSlack, load: LoadReport): Promise<Count> {
-  const drainMs = await settle(app, 180_000);
+  const drainMs = await settle(app, 60_000);
   const phases = [load.warmup, load.measured];
   const acked = new Set(phases.flatMap((p) => p.acked));
   const inFlight = new Set(phases.flatMap((p) => p.unanswered));
