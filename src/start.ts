@@ -1,11 +1,6 @@
 import type { Logger } from 'pino';
-import { slackDirectory } from './adapters/slack/slack-directory.js';
-import { createSlackSurface, slackClient, type SlackSurface } from './adapters/slack/slack-app.js';
-import { slackSender } from './adapters/slack/slack-sender.js';
-import { BotConnector } from './adapters/teams/bot-connector.js';
-import { createTeamsSurface } from './adapters/teams/teams-app.js';
-import { teamsAuth, type TeamsAuthEndpoints } from './adapters/teams/teams-auth.js';
-import { teamsSender } from './adapters/teams/teams-sender.js';
+import type { SlackSurface } from './adapters/slack/slack-app.js';
+import type { TeamsAuthEndpoints } from './adapters/teams/teams-auth.js';
 import type { Deps } from './app/context.js';
 import type { Directory } from './app/ports.js';
 import { createPlaygroundSurface, type PlaygroundSurface } from './adapters/playground/playground-app.js';
@@ -96,14 +91,16 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
   const metrics = createMetrics(async () =>
     (await db.prisma.outboxMessage.groupBy({ by: ['status'], where: { status: { in: ['pending', 'dead'] } }, _count: { _all: true } })).map((g) => ({ status: g.status, count: g._count._all })),
   );
-  const slackApi = config.slack ? slackClient(config.slack, log.child({ platform: 'slack' })) : undefined;
-  const senders: Partial<Record<'slack' | 'teams' | 'playground', Sender>> = slackApi ? { slack: slackSender(slackApi, log.child({ component: 'outbox' })) } : {};
+  const slackSdk = config.slack && (await loadSlackSdk());
+  const slackApi = config.slack && slackSdk ? slackSdk.slackClient(config.slack, log.child({ platform: 'slack' })) : undefined;
+  const senders: Partial<Record<'slack' | 'teams' | 'playground', Sender>> = slackApi && slackSdk ? { slack: slackSdk.slackSender(slackApi, log.child({ component: 'outbox' })) } : {};
   const conversations = teamsConversations(db.prisma);
-  const teams = config.teams ? { auth: teamsAuth(config.teams, options.teamsEndpoints) } : undefined;
-  const connector = teams ? new BotConnector(teams.auth.connectorToken) : undefined;
-  if (connector) senders.teams = teamsSender(connector, conversations);
+  const teamsSdk = config.teams && (await loadTeamsSdk());
+  const teams = config.teams && teamsSdk ? { sdk: teamsSdk, auth: teamsSdk.teamsAuth(config.teams, options.teamsEndpoints) } : undefined;
+  const connector = teams ? new teams.sdk.BotConnector(teams.auth.connectorToken) : undefined;
+  if (teams && connector) senders.teams = teams.sdk.teamsSender(connector, conversations);
   if (playgroundClock) senders.playground = playgroundSender(playgroundStore, feed, clock);
-  const directory: Directory = slackApi ? slackDirectory(slackApi) : noDirectory;
+  const directory: Directory = slackApi && slackSdk ? slackSdk.slackDirectory(slackApi) : noDirectory;
   const dispatcher = new Dispatcher({
     db: db.prisma,
     senders,
@@ -131,12 +128,12 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
 
   const http = createHttpServer({ log, metrics, ready: () => db.ready() });
   let slack: SlackSurface | undefined;
-  if (config.slack) {
-    slack = createSlackSurface({ config: config.slack, express: http.express, deps, db: db.prisma, log, metrics, wakeOutbox: () => dispatcher.wake() });
+  if (config.slack && slackSdk) {
+    slack = slackSdk.createSlackSurface({ config: config.slack, express: http.express, deps, db: db.prisma, log, metrics, wakeOutbox: () => dispatcher.wake() });
   }
 
   if (config.teams && teams && connector) {
-    createTeamsSurface({ config: config.teams, express: http.express, deps, db: db.prisma, conversations, log, metrics, auth: teams.auth, connector });
+    teams.sdk.createTeamsSurface({ config: config.teams, express: http.express, deps, db: db.prisma, conversations, log, metrics, auth: teams.auth, connector });
   }
 
   let playground: PlaygroundSurface | undefined;
@@ -196,4 +193,28 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
       return stopping;
     },
   };
+}
+
+/**
+ * A platform's SDK is loaded only when that platform is configured: Bolt and botbuilder with their
+ * dependencies cost some 60 MB of RSS and a second of start-up (bench/footprint.ts), which a po-desk
+ * serving only the other platform, or only the playground, would carry for nothing.
+ */
+async function loadSlackSdk() {
+  const [app, directory, sender] = await Promise.all([
+    import('./adapters/slack/slack-app.js'),
+    import('./adapters/slack/slack-directory.js'),
+    import('./adapters/slack/slack-sender.js'),
+  ]);
+  return { ...app, ...directory, ...sender };
+}
+
+async function loadTeamsSdk() {
+  const [app, auth, connector, sender] = await Promise.all([
+    import('./adapters/teams/teams-app.js'),
+    import('./adapters/teams/teams-auth.js'),
+    import('./adapters/teams/bot-connector.js'),
+    import('./adapters/teams/teams-sender.js'),
+  ]);
+  return { ...app, ...auth, ...connector, ...sender };
 }
