@@ -14,7 +14,7 @@ import { withProduct, type CommandContext, type Deps, type Loaded } from '../con
 import { helpLine, NOT_SET_UP } from '../replies.js';
 import { triageButtons } from '../intake/intake-messages.js';
 import { queueLines } from '../intake/show-queue.js';
-import { poCalendar, viewOf } from '../questions/load.js';
+import { poCalendar, viewsOf } from '../questions/load.js';
 import { QUESTION_ACTIONS, questionLine } from '../questions/question-messages.js';
 import { nextReview } from '../ceremonies/sprint-reviews.js';
 
@@ -43,8 +43,9 @@ async function poDashboard({ tx, state }: Loaded, now: Date): Promise<Message> {
 
   const open = await tx.questions.openPage(state.id, {}, SHOWN);
   blocks.push(section(bold(`Open questions: ${open.count}`), open.count > 0 ? ' (oldest first)' : ''));
-  for (const q of open.oldest) {
-    const v = await viewOf(tx, state, q);
+  const views = await viewsOf(tx, state, open.oldest);
+  for (const [i, q] of open.oldest.entries()) {
+    const v = views[i]!;
     const w = waitOf(q, cal, now);
     blocks.push(section(...questionLine(v, `${statusOf(q) === 'waiting' ? 'waiting' : 'open'} ${formatDuration(w.businessMs, { dayMs })}`)));
     blocks.push(actions(

@@ -20,14 +20,25 @@ export const currentAbsence = (absences: AbsenceRecord[], now: Date) =>
   absences.find((a) => a.from <= now && (a.until === undefined || a.until > now));
 
 export async function viewOf(tx: Tx, state: ProductState, q: Question): Promise<QuestionView> {
-  const team = state.teams.find((t) => t.id === q.teamId);
-  if (!team) throw new Error(`question ${q.id}: team ${q.teamId} is not in product ${state.id}`);
-  const ids = [q.askerId, q.answeredById, q.handedToId, q.resolvedById].filter((id): id is string => id !== undefined);
+  return (await viewsOf(tx, state, [q]))[0]!;
+}
+
+/** viewOf for a list: one read of everyone involved and of the PO's zone, not two reads per question. */
+export async function viewsOf(tx: Tx, state: ProductState, qs: Question[]): Promise<QuestionView[]> {
+  if (qs.length === 0) return [];
+  const teams = qs.map((q) => {
+    const team = state.teams.find((t) => t.id === q.teamId);
+    if (!team) throw new Error(`question ${q.id}: team ${q.teamId} is not in product ${state.id}`);
+    return team;
+  });
+  const ids = [...new Set(qs.flatMap((q) => [q.askerId, q.answeredById, q.handedToId, q.resolvedById]).filter((id): id is string => id !== undefined))];
   const people = new Map((await tx.personsByIds(state.id, ids)).map((p) => [p.id, p]));
   const find = (id: string | undefined): PersonRef | undefined => (id ? people.get(id) : undefined);
-  const asker = find(q.askerId) ?? { id: q.askerId, platformUserId: '', displayName: 'someone' };
   const timeZone = state.owner ? (await tx.workingHours(state.owner.id)).timeZone : 'UTC';
-  return { q, team, asker, po: state.owner, answeredBy: find(q.answeredById), handedTo: find(q.handedToId), resolvedBy: find(q.resolvedById), timeZone };
+  return qs.map((q, i) => {
+    const asker = find(q.askerId) ?? { id: q.askerId, platformUserId: '', displayName: 'someone' };
+    return { q, team: teams[i]!, asker, po: state.owner, answeredBy: find(q.answeredById), handedTo: find(q.handedToId), resolvedBy: find(q.resolvedById), timeZone };
+  });
 }
 
 /** The workspace a team's channel is in (the anchor and its thread live there). */
