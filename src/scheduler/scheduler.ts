@@ -48,6 +48,7 @@ export class Scheduler {
   readonly id = randomUUID();
   private ticker: ScheduledTask | undefined;
   private interval: NodeJS.Timeout | undefined;
+  private stopped = false;
   private readonly matchers = new Map<string, ScheduledTask>();
   private checkedUntil: Date | undefined;
   private inFlight = new Set<Promise<void>>();
@@ -83,10 +84,12 @@ export class Scheduler {
     clearInterval(this.interval);
     await this.ticker?.destroy();
     this.ticker = undefined;
-    for (const m of this.matchers.values()) await m.destroy();
-    this.matchers.clear();
+    this.stopped = true;
+    // The tick under way still needs the matchers: they go only once it is done.
     await this.ticking;
     await Promise.allSettled([...this.inFlight]);
+    for (const m of this.matchers.values()) await m.destroy();
+    this.matchers.clear();
   }
 
   /**
@@ -115,6 +118,7 @@ export class Scheduler {
   }
 
   private async runDue(now: Date): Promise<void> {
+    if (this.stopped) return;
     const from = this.checkedUntil ?? new Date(now.getTime() - MINUTE);
     if (now <= from) return;
     this.checkedUntil = now;

@@ -63,6 +63,33 @@ describe.each(testDatabaseKinds())('scheduler (%s)', (kind) => {
     expect(runs.slice(0, 3)).toEqual(['2026-11-23T10:10:00.000Z', '2026-11-23T10:20:00.000Z', '2026-11-23T10:30:00.000Z']);
   });
 
+  it('stopping during a tick lets it finish its jobs, and a tick asked for after the stop runs nothing', async () => {
+    const clock = fixedClock('2026-11-23T10:00:30Z');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let blocked = false;
+    const slow: Job = {
+      name: 'slow',
+      cron: '* * * * *',
+      run: async (slot) => {
+        if (slot.toISOString() !== '2026-11-23T10:01:00.000Z') return;
+        blocked = true;
+        await gate;
+      },
+    };
+    const { job, runs } = countingJob('after-slow', '* * * * *');
+    const s = scheduler([slow, job], clock);
+    await s.catchUp();
+    const ticking = s.tick(new Date('2026-11-23T10:01:10Z'));
+    await vi.waitFor(() => expect(blocked).toBe(true));
+    const stopping = s.stop();
+    release();
+    await ticking; // before the fix: "Cannot read properties of undefined (reading 'match')"
+    await stopping;
+    await s.tick(new Date('2026-11-23T10:05:00Z'));
+    expect(runs).toEqual(['2026-11-23T10:00:00.000Z', '2026-11-23T10:01:00.000Z']);
+  });
+
   it('a tick that fails (a database blip) is reported to its caller, and the ticks after it still run', async () => {
     const clock = fixedClock('2026-11-23T10:00:30Z');
     const { job, runs } = countingJob('blip', '* * * * *');
