@@ -97,13 +97,29 @@ async function openPostgres(
   const schema = options.schema ?? url.searchParams.get('schema') ?? 'public';
   url.searchParams.delete('schema');
   const searchPath = { options: `-c search_path="${schema.replaceAll('"', '')}"` };
-  const pool = new pg.Pool({ connectionString: url.toString(), max: options.poolSize ?? 10, ...searchPath });
+  const pool = new pg.Pool({
+    connectionString: url.toString(),
+    max: options.poolSize ?? 10,
+    ...searchPath,
+    // Slack wants an answer within 3 s: when PostgreSQL is down or unreachable, connecting (or waiting for a
+    // free connection) gives up after 2 s, so the request can still be answered. pg's default waits forever.
+    connectionTimeoutMillis: 2_000,
+    // A connection whose server vanished without a word (a network partition) is found out, not waited on.
+    keepAlive: true,
+  });
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it. Queries in flight report their own errors.
   });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { schema }) });
   const withClient = async <T>(fn: (session: SqlSession) => Promise<T>) => {
     const client = await pool.connect();
+    // The pool listens for a checked-out client's errors no more: a server that ends the connection between
+    // two queries (PostgreSQL restarting, 57P01) would emit an unhandled 'error' and kill the process.
+    let lost: Error | undefined;
+    const onError = (error: Error) => {
+      lost = error;
+    };
+    client.on('error', onError);
     try {
       return await fn({
         query: async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as R[],
@@ -112,7 +128,8 @@ async function openPostgres(
         },
       });
     } finally {
-      client.release();
+      client.removeListener('error', onError);
+      client.release(lost); // a lost connection is thrown away, not handed out again
     }
   };
   return {
