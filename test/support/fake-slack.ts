@@ -89,6 +89,25 @@ export interface FakeSlackOptions {
    * real times. Default: a fixed sequence from 1700000000.000100, which tests may write down.
    */
   clockTimestamps?: boolean;
+  /** Opt-in: chat.postMessage rate limits like Slack's (see `PostRateLimits`). Default: none. */
+  postRateLimits?: PostRateLimits;
+}
+
+/** A token bucket: `burst` messages at once, refilled at `perSecond`. */
+export interface RateLimit {
+  perSecond: number;
+  burst: number;
+}
+
+/**
+ * Slack's "special" tier for chat.postMessage: about one message per second per channel (short bursts
+ * allowed) and a workspace-wide limit. A post beyond either is answered 429 with `Retry-After` in whole
+ * seconds (as Slack sends it, rounded up, at least 1) and takes no token. Checked before the post is
+ * looked at, as Slack does.
+ */
+export interface PostRateLimits {
+  perChannel?: RateLimit;
+  workspace?: RateLimit;
 }
 
 type Args = Record<string, unknown>;
@@ -147,6 +166,9 @@ export class FakeSlack {
   private readonly clockTimestamps: boolean;
   private lastClockTsMicros = 0;
   private viewSequence = 0;
+  private readonly postRateLimits: PostRateLimits | undefined;
+  /** Token buckets of `postRateLimits`: '' for the workspace, else the channel. */
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
   private constructor(
     private readonly server: Server,
@@ -161,6 +183,7 @@ export class FakeSlack {
     this.botId = 'B0PODESKBOT';
     this.expectedToken = options.expectedToken;
     this.clockTimestamps = options.clockTimestamps ?? false;
+    this.postRateLimits = options.postRateLimits;
     this.handlers = {
       'auth.test': () => this.authTest(),
       'chat.postMessage': (args) => this.postMessage(args),
@@ -371,6 +394,10 @@ export class FakeSlack {
     if (token === undefined) return json(200, { ok: false, error: 'not_authed' });
     if (this.wrongToken(token)) return json(200, { ok: false, error: 'invalid_auth' });
     if (parsed.error !== undefined) return json(200, parsed.error);
+    if (method === 'chat.postMessage' && this.postRateLimits) {
+      const retryAfter = this.takePostToken(stringArg(parsed.args.channel) ?? '');
+      if (retryAfter !== undefined) return { ...json(429, { ok: false, error: 'ratelimited' }), retryAfter };
+    }
 
     const failure = this.takeFailure(method);
     if (failure !== undefined) {
@@ -446,6 +473,26 @@ export class FakeSlack {
         waiter.resolve();
       }
     }
+  }
+
+  /** Takes a token from the channel's and the workspace's buckets; when either is empty, the Retry-After (s). */
+  private takePostToken(channel: string): number | undefined {
+    const now = this.now();
+    const limits = [
+      ...(this.postRateLimits?.perChannel ? [{ key: `#${channel}`, limit: this.postRateLimits.perChannel }] : []),
+      ...(this.postRateLimits?.workspace ? [{ key: '', limit: this.postRateLimits.workspace }] : []),
+    ];
+    const buckets = limits.map(({ key, limit }) => {
+      const b = this.buckets.get(key) ?? { tokens: limit.burst, at: now };
+      b.tokens = Math.min(limit.burst, b.tokens + ((now - b.at) / 1000) * limit.perSecond);
+      b.at = now;
+      this.buckets.set(key, b);
+      return { b, limit };
+    });
+    const waitMs = Math.max(0, ...buckets.map(({ b, limit }) => (b.tokens >= 1 ? 0 : ((1 - b.tokens) / limit.perSecond) * 1000)));
+    if (waitMs > 0) return Math.max(1, Math.ceil(waitMs / 1000));
+    for (const { b } of buckets) b.tokens -= 1;
+    return undefined;
   }
 
   private takeFailure(method: string): FakeFailure | undefined {
