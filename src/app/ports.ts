@@ -262,15 +262,29 @@ export interface ReviewRecord {
   moved: boolean;
 }
 
+export interface DailyTeam {
+  teamId: string;
+  productId: string;
+  name: string;
+  channelId: string;
+  /** The workspace the team's channel is in. */
+  workspace: { id: string; platform: Platform; externalId: string };
+  setting: DailySetting;
+}
+
 /** Daily Scrum reminders and sprint reviews. */
 export interface CeremonyStore {
   daily(teamId: string): Promise<DailySetting | undefined>;
   /** undefined turns the reminder off (the lead time is kept for next time). */
   setDaily(teamId: string, setting: DailySetting | undefined): Promise<void>;
-  /** Across products: teams with a Daily Scrum reminder. */
-  teamsWithDaily(): Promise<{ teamId: string; productId: string; setting: DailySetting }[]>;
+  /** Across products: teams with a Daily Scrum reminder, with what a reminder needs to name and reach them. */
+  teamsWithDaily(): Promise<DailyTeam[]>;
   /** Claims the team's reminder for a local date; false when it was already posted. */
   claimDailyReminder(teamId: string, date: string, meetingAt: Date, postedAt: Date): Promise<boolean>;
+  /** `claimDailyReminder` for many teams in one write: the ids of the teams whose claims were new. */
+  claimDailyReminders(claims: { teamId: string; date: string; meetingAt: Date }[], postedAt: Date): Promise<Set<string>>;
+  /** The refinement notes of these teams that have one (expired ones included), by team id. */
+  refineNotes(teamIds: string[]): Promise<Map<string, { note: string; until: Date }>>;
   refineNote(teamId: string): Promise<{ note: string; until: Date } | undefined>;
   setRefineNote(teamId: string, note: { note: string; until: Date } | undefined): Promise<void>;
   cadence(productId: string): Promise<ReviewCadence | undefined>;
@@ -343,6 +357,8 @@ export interface Tx {
    * when the product spans several (a Slack workspace and a Teams tenant, say).
    */
   enqueue(workspace: WorkspaceRef, delivery: Delivery): Promise<void>;
+  /** Queues posts to channels in one write (a fan-out: every team's reminder at once). */
+  enqueuePosts(posts: { workspace: Pick<WorkspaceRef, 'platform' | 'externalId'>; delivery: Extract<Delivery, { kind: 'post' }> }[]): Promise<void>;
   audit(productId: string | undefined, actorId: string | undefined, action: string, details?: Record<string, unknown>): Promise<void>;
 }
 

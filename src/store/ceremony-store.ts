@@ -1,4 +1,4 @@
-import type { CeremonyStore, ReviewRecord } from '../app/ports.js';
+import type { CeremonyStore, Platform, ReviewRecord } from '../app/ports.js';
 import type { DailySetting } from '../domain/daily-scrum.js';
 import type { ReviewCadence, RsvpAnswer } from '../domain/sprint-review.js';
 import type { Prisma } from '../generated/prisma/client.js';
@@ -43,16 +43,29 @@ export function ceremonyStore(db: PrismaTx): CeremonyStore {
     },
 
     async teamsWithDaily() {
-      const rows = await db.team.findMany({ where: { dailyTimeMin: { not: null } }, orderBy: { createdAt: 'asc' } });
+      const rows = await db.team.findMany({ where: { dailyTimeMin: { not: null } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], include: { workspace: true } });
+      // One order for every replica: their batched claims then wait on each other instead of deadlocking.
       return rows.flatMap((t) => {
         const setting = dailyOf(t);
-        return setting ? [{ teamId: t.id, productId: t.productId, setting }] : [];
+        const workspace = { id: t.workspace.id, platform: t.workspace.platform as Platform, externalId: t.workspace.externalId };
+        return setting ? [{ teamId: t.id, productId: t.productId, name: t.name, channelId: t.channelId, workspace, setting }] : [];
       });
     },
 
     async claimDailyReminder(teamId, date, meetingAt, postedAt) {
       const done = await db.dailyReminder.createMany({ data: [{ teamId, date, meetingAt, postedAt }], skipDuplicates: true });
       return done.count === 1;
+    },
+
+    async claimDailyReminders(claims, postedAt) {
+      if (claims.length === 0) return new Set();
+      const made = await db.dailyReminder.createManyAndReturn({ data: claims.map((c) => ({ ...c, postedAt })), skipDuplicates: true, select: { teamId: true } });
+      return new Set(made.map((r) => r.teamId));
+    },
+
+    async refineNotes(teamIds) {
+      const rows = await db.team.findMany({ where: { id: { in: teamIds }, refineNote: { not: null }, refineUntil: { not: null } }, select: { id: true, refineNote: true, refineUntil: true } });
+      return new Map(rows.map((t) => [t.id, { note: t.refineNote!, until: t.refineUntil! }]));
     },
 
     async refineNote(teamId) {

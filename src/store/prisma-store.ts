@@ -177,6 +177,12 @@ function prismaTx(db: PrismaTx, markEnqueued: () => void): Tx {
       markEnqueued();
     },
 
+    async enqueuePosts(posts) {
+      if (posts.length === 0) return;
+      await db.outboxMessage.createMany({ data: posts.map((p) => outboxRow(p.workspace, p.delivery)) });
+      markEnqueued();
+    },
+
     async attachWorkspace(workspaceId, productId) {
       await db.workspace.update({ where: { id: workspaceId }, data: { productId } });
     },

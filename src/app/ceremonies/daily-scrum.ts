@@ -1,6 +1,6 @@
 import { addBusinessMs } from '../../domain/business-time.js';
-import { dailyDue, dailyOn, formatDaily, parseDaily, REFINE_NOTE_DAYS } from '../../domain/daily-scrum.js';
-import { authorize, isOwner, teamOfChannel, type TeamState } from '../../domain/product.js';
+import { dailyDue, dailyOn, formatDaily, parseDaily, REFINE_NOTE_DAYS, type DailyOccurrence } from '../../domain/daily-scrum.js';
+import { authorize, isOwner, teamOfChannel } from '../../domain/product.js';
 import { workingDayMs } from '../../domain/working-hours.js';
 import { addDays, localDate } from '../../domain/zoned-time.js';
 import { actions, bold, code, context, message, section } from '../../messages/build.js';
@@ -9,10 +9,10 @@ import { truncate } from '../../messages/render-common.js';
 import { UserError } from '../../user-error.js';
 import { lookupUser, withProduct, type CommandContext, type Deps } from '../context.js';
 import type { FormOutcome } from '../interactions.js';
-import type { Store } from '../ports.js';
+import type { DailyTeam, Store, Tx } from '../ports.js';
 import { NOT_SET_UP, refusalMessage } from '../replies.js';
 import { askQuestion } from '../questions/ask-question.js';
-import { poCalendar, teamWorkspace } from '../questions/load.js';
+import { poCalendar } from '../questions/load.js';
 import type { Logger } from 'pino';
 
 export const DAILY_ACTIONS = { needPo: 'daily.need-po' } as const;
@@ -113,7 +113,7 @@ export async function setRefineNote(ctx: CommandContext, deps: Deps, text: strin
 }
 
 /** The reminder posted in a team's channel before its Daily Scrum. */
-export function reminderMessage(team: TeamState, meetingAt: Date, timeZone: string, refine: string | undefined, value: string): Message {
+export function reminderMessage(team: { name: string }, meetingAt: Date, timeZone: string, refine: string | undefined, value: string): Message {
   const blocks: Block[] = [
     section('☀️ ', bold(`Daily Scrum at `), { type: 'date', at: meetingAt, timeZone }, bold(` — team ${team.name}`)),
     section('Where do you need the PO today? Tell them here, and the answer comes back in this thread.'),
@@ -149,34 +149,76 @@ export async function submitNeedPo(ctx: CommandContext, deps: Deps, metadata: st
   return { kind: 'done', message: reply };
 }
 
+/** Teams whose reminders one transaction claims and queues: the dispatcher starts on a batch as soon as it commits. */
+const REMINDER_BATCH = 200;
+const NO_HOLIDAYS: ReadonlySet<string> = new Set();
+
 /**
  * Every minute: each team whose reminder is due gets it, once per local date (claimed in the
  * database, so restarts and replicas never post it twice). A reminder missed until its meeting began is
  * not posted late.
+ *
+ * Holidays only ever cancel a reminder, so teams with none due even without them are passed over without
+ * a transaction. The due ones are claimed and queued REMINDER_BATCH to a transaction, in one write each
+ * (claims, then posts): 2,000 teams due in one minute cost 40 transactions of four statements, not 2,000
+ * transactions each reading every team of the product. A batch that fails is retried team by team, so
+ * one team's problem does not hold back the others.
  */
 export async function postDailyReminders(store: Store, now: Date, log: Logger): Promise<number> {
   const teams = await store.transaction((tx) => tx.ceremonies.teamsWithDaily());
+  const candidates = teams.filter((t) => dailyDue(t.setting, now, NO_HOLIDAYS));
   let posted = 0;
-  for (const t of teams) {
-    await store.transaction(async (tx) => {
-      const holidays = new Set((await tx.calendar.holidays(t.productId)).map((h) => h.date));
-      const due = dailyDue(t.setting, now, holidays);
-      if (!due) return;
-      if (!(await tx.ceremonies.claimDailyReminder(t.teamId, due.date, due.meetingAt, now))) return;
-      const state = await tx.productState(t.productId);
-      const team = state.teams.find((x) => x.id === t.teamId);
-      if (!team) return;
-      const refine = await tx.ceremonies.refineNote(team.id);
-      const note = refine && refine.until > now ? refine.note : undefined;
-      await tx.enqueue(await teamWorkspace(tx, state, team.id), {
-        kind: 'post',
-        channelId: team.channelId,
-        messageKey: reminderKeyOf(team.id, due.date),
-        message: reminderMessage(team, due.meetingAt, t.setting.timeZone, note, `${team.id}:${due.date}`),
-      });
-      posted++;
-    }).catch((error: unknown) => log.error({ err: error, team: t.teamId }, 'daily: could not post a reminder; the next run tries again'));
+  for (let i = 0; i < candidates.length; i += REMINDER_BATCH) {
+    const batch = candidates.slice(i, i + REMINDER_BATCH);
+    try {
+      posted += await store.transaction((tx) => postReminders(tx, batch, now));
+    } catch (error) {
+      if (batch.length === 1) {
+        log.error({ err: error, team: batch[0]!.teamId }, 'daily: could not post a reminder; the next run tries again');
+        continue;
+      }
+      for (const t of batch) {
+        try {
+          posted += await store.transaction((tx) => postReminders(tx, [t], now));
+        } catch (e) {
+          log.error({ err: e, team: t.teamId }, 'daily: could not post a reminder; the next run tries again');
+        }
+      }
+    }
   }
   if (posted > 0) log.info({ posted }, 'daily: posted Daily Scrum reminders');
   return posted;
+}
+
+async function postReminders(tx: Tx, teams: DailyTeam[], now: Date): Promise<number> {
+  const holidays = new Map<string, Set<string>>();
+  const due: { team: DailyTeam; day: DailyOccurrence }[] = [];
+  for (const team of teams) {
+    let h = holidays.get(team.productId);
+    if (!h) {
+      h = new Set((await tx.calendar.holidays(team.productId)).map((x) => x.date));
+      holidays.set(team.productId, h);
+    }
+    const day = dailyDue(team.setting, now, h);
+    if (day) due.push({ team, day });
+  }
+  const claimed = await tx.ceremonies.claimDailyReminders(due.map(({ team, day }) => ({ teamId: team.teamId, date: day.date, meetingAt: day.meetingAt })), now);
+  const posts = due.filter(({ team }) => claimed.has(team.teamId));
+  if (posts.length === 0) return 0;
+  const notes = await tx.ceremonies.refineNotes(posts.map(({ team }) => team.teamId));
+  await tx.enqueuePosts(
+    posts.map(({ team, day }) => {
+      const refine = notes.get(team.teamId);
+      return {
+        workspace: team.workspace,
+        delivery: {
+          kind: 'post' as const,
+          channelId: team.channelId,
+          messageKey: reminderKeyOf(team.teamId, day.date),
+          message: reminderMessage(team, day.meetingAt, team.setting.timeZone, refine && refine.until > now ? refine.note : undefined, `${team.teamId}:${day.date}`),
+        },
+      };
+    }),
+  );
+  return posts.length;
 }
