@@ -92,7 +92,7 @@ export class Dispatcher {
     clearTimeout(this.timer);
     this.running = this.loop().finally(() => {
       this.running = undefined;
-      if (!this.stopped) this.timer = setTimeout(() => this.wake(), this.again ? 0 : this.pollMs);
+      if (!this.stopped) this.timer = setTimeout(() => this.wake(), this.again ? 0 : this.nextLookMs());
       this.again = false;
     });
   }
@@ -114,11 +114,40 @@ export class Dispatcher {
     }
   }
 
-  /** Claims and processes one batch; returns how many messages it handled. For tests and the loop. */
+  /**
+   * Claims and processes one batch; returns how many messages it handled. For tests and the loop.
+   * Messages to different conversations go out together; one conversation's in the order queued (a
+   * thread's root before its replies, a post before its edits).
+   */
   async drainOnce(): Promise<number> {
     const rows = await this.claim();
-    for (const row of rows) await this.process(row);
+    const lanes = new Map<string, Row[]>();
+    for (const row of rows) {
+      const key = `${row.platform}:${row.workspaceId}:${row.channelId ?? row.userId ?? ''}`;
+      const lane = lanes.get(key);
+      if (lane) lane.push(row);
+      else lanes.set(key, [row]);
+    }
+    await Promise.all(
+      [...lanes.values()].map(async (lane) => {
+        for (const row of lane) await this.process(row);
+      }),
+    );
     return rows.length;
+  }
+
+  /**
+   * When to look again with nothing to do now: at the next poll, or as soon as a rate-limited
+   * workspace may send again (its messages are due then), whichever comes first.
+   */
+  private nextLookMs(): number {
+    const now = this.o.clock.now().getTime();
+    let next = this.pollMs;
+    for (const [key, until] of this.pausedUntil) {
+      if (until <= now) this.pausedUntil.delete(key);
+      else next = Math.min(next, until - now);
+    }
+    return next;
   }
 
   private async claim(): Promise<Row[]> {
@@ -185,18 +214,20 @@ export class Dispatcher {
       }
       const linked = await this.resolveMessageLinks(item, row.createdAt);
       if (linked === 'pending') return this.postpone(row, 1_000, false);
+      // A 429 for another message of this workspace (sent alongside this one) came first: wait with it.
+      const pausedFor = (this.pausedUntil.get(`${row.platform}:${row.workspaceId}`) ?? 0) - this.o.clock.now().getTime();
+      if (pausedFor > 0) return this.postpone(row, pausedFor, false);
       const sent = await sender.send({ ...item, message: linked }, context);
-      await this.o.db.outboxMessage.updateMany({
-        where: { id: row.id, lockedBy: this.id },
-        data: {
-          status: 'sent',
-          sentAt: this.o.clock.now(),
-          lockedUntil: null,
-          lastError: null,
-          platformChannelId: sent.channelId ?? context.target?.channelId ?? null,
-          platformMessageId: sent.messageId ?? context.target?.messageId ?? null,
-        },
-      });
+      // Raw SQL: at a fan-out's rate, the ORM's own cost per statement was a third of the dispatcher's time.
+      await this.o.db.$executeRawUnsafe(
+        `UPDATE "OutboxMessage" SET "status" = 'sent', "sentAt" = $1, "lockedUntil" = NULL, "lastError" = NULL, "platformChannelId" = $2, "platformMessageId" = $3
+         WHERE "id" = $4 AND "lockedBy" = $5`,
+        this.o.clock.now(),
+        sent.channelId ?? context.target?.channelId ?? null,
+        sent.messageId ?? context.target?.messageId ?? null,
+        row.id,
+        this.id,
+      );
       this.o.metrics?.outboxSent.inc({ platform: row.platform });
       log.debug('outbox: delivered');
     } catch (error) {
@@ -268,7 +299,8 @@ export class Dispatcher {
     const failure = error instanceof SendError ? error.failure : 'transient';
     if (failure === 'rate_limited') {
       const wait = (error as SendError).retryAfterMs ?? 1_000;
-      this.pausedUntil.set(`${row.platform}:${row.workspaceId}`, this.o.clock.now().getTime() + wait);
+      const key = `${row.platform}:${row.workspaceId}`;
+      this.pausedUntil.set(key, Math.max(this.pausedUntil.get(key) ?? 0, this.o.clock.now().getTime() + wait));
       this.o.metrics?.outboxRateLimited.inc({ platform: row.platform });
       log.warn({ retryAfterMs: wait }, 'outbox: rate limited; waiting as the platform asked');
       return this.postpone(row, wait, false, reason);

@@ -95,6 +95,40 @@ describe.each(testDatabaseKinds())('outbox dispatcher (%s)', (kind) => {
     expect((await rows())[0]!.attempts).toBe(1); // maxAttempts is 1: rate limits did not count
   });
 
+  it('against a workspace rate limit: sends nothing more until Retry-After has passed, then resumes by itself, before the next poll', async () => {
+    const limited = await FakeSlack.start({ expectedToken: SLACK_TEST_TOKEN, postRateLimits: { workspace: { perSecond: 5, burst: 5 } } });
+    try {
+      const channels = Array.from({ length: 12 }, (_, i) => `C0FAN${String(i).padStart(5, '0')}`);
+      await enqueue(...channels.map((channelId) => ({ kind: 'post' as const, channelId, message: text(`reminder for ${channelId}`) })));
+      const sender = slackSender(new WebClient(SLACK_TEST_TOKEN, { slackApiUrl: limited.url, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true }));
+      const d = new Dispatcher({ db: database.db.prisma, senders: { slack: sender }, clock: systemClock, log, maxAttempts: 1, pollMs: 60_000, backoff: { baseMs: 30, maxMs: 200 } });
+      dispatchers.push(d);
+      const started = Date.now();
+      d.start();
+      await waitUntil(async () => (await rows()).every((r) => r.status === 'sent'), 10_000);
+      const elapsed = Date.now() - started;
+
+      const calls = limited.callsTo('chat.postMessage');
+      const delivered = calls.filter((c) => c.answer.ok).map((c) => c.args.channel);
+      expect([...delivered].sort()).toEqual(channels);
+      // 5 at once, 5 a second later, then the last 2: about 2 s, not the 60 s poll.
+      expect(elapsed).toBeLessThan(5_000);
+      expect(elapsed).toBeGreaterThanOrEqual(1_900);
+      // A refused message is tried again only after Retry-After (1 s), and so is the workspace: after
+      // the first 429, only messages already on their way went out before that second had passed.
+      const tries = new Map<unknown, number[]>();
+      for (const c of calls) tries.set(c.args.channel, [...(tries.get(c.args.channel) ?? []), c.at]);
+      const gaps = [...tries.values()].flatMap((at) => at.slice(1).map((t, i) => t - at[i]!));
+      expect(gaps.filter((ms) => ms < 950)).toEqual([]);
+      const first429 = calls.find((c) => c.answer.status === 429)!;
+      expect(calls.filter((c) => c.at > first429.at && c.at < first429.at + 950).length).toBeLessThanOrEqual(channels.length - 5);
+      expect((await rows()).map((r) => r.attempts)).toEqual(channels.map(() => 1)); // maxAttempts is 1: rate limits did not count
+      expect(limited.unexpected).toEqual([]);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('retries transient failures with backoff, then dead-letters after N attempts with the reason', async () => {
     // Backoff: baseMs after the 1st failure, twice that after the 2nd, each jittered by ±20 %. Large enough
     // next to the 20 ms poll that "no backoff" or "no doubling" cannot pass by chance.
