@@ -125,4 +125,30 @@ describe.each(testDatabaseKinds())('the digest’s reads in the store (%s)', (ki
     ]);
     expect(await store.transaction((tx) => tx.intake.periodFigures(productId, bounds.slice(0, 1)))).toEqual([]);
   });
+
+  it('ranks open requests by how many people ask, the count following requesters as they come and go', async () => {
+    const prisma = database.db.prisma;
+    const p = await seedProduct('reads-demand');
+    const ws = (await prisma.person.findUniqueOrThrow({ where: { id: p.personId } })).workspaceId;
+    const [b, c, d] = await Promise.all(['U-2', 'U-3', 'U-4'].map((u) => prisma.person.create({ data: { productId: p.productId, workspaceId: ws, platformUserId: `${u}-demand`, displayName: u } })));
+    const item = (title: string) => ({
+      productId: p.productId, title, problem: undefined, value: undefined, urgency: 'normal' as const, neededBy: undefined, link: undefined, source: 'form' as const,
+      teamId: undefined, requesterId: p.personId, createdById: p.personId, createdAt: at('2026-11-10T09:00:00Z'), origin: undefined, sourceKey: undefined,
+    });
+    await store.transaction(async (tx) => {
+      const one = (await tx.intake.create(item('One'))).item;
+      const two = (await tx.intake.create(item('Two'))).item;
+      const three = (await tx.intake.create(item('Three'))).item;
+      await tx.intake.addRequesters(two.id, [b!.id, c!.id], undefined);
+      await tx.intake.addRequesters(two.id, [b!.id], undefined); // already there: not counted twice
+      await tx.intake.addRequesters(three.id, [d!.id], one.id); // merged from #1
+      expect((await tx.intake.mostDemanded(p.productId, 3)).map((m) => [m.item.title, m.demand])).toEqual([['Two', 3], ['Three', 2], ['One', 1]]);
+      await tx.intake.removeRequestersVia(three.id, one.id); // the merge undone
+      await tx.intake.update(two.id, { status: 'declined' }); // no longer open
+      expect((await tx.intake.mostDemanded(p.productId, 3)).map((m) => [m.item.title, m.demand])).toEqual([['One', 1], ['Three', 1]]);
+    });
+    // Declined, #2 keeps its three; every item's count is its requester rows.
+    const rows = await prisma.intakeItem.findMany({ where: { productId: p.productId }, include: { _count: { select: { requesters: true } } }, orderBy: { number: 'asc' } });
+    expect(rows.map((r) => [r.title, r.demand, r._count.requesters])).toEqual([['One', 1, 1], ['Two', 3, 3], ['Three', 1, 1]]);
+  });
 });
