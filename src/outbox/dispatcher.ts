@@ -128,9 +128,28 @@ export class Dispatcher {
       if (lane) lane.push(row);
       else lanes.set(key, [row]);
     }
+    // A message that threads under, edits or links to one queued earlier in this batch, in another lane,
+    // waits until that one has been handled: otherwise it would find its original still pending.
+    const handled = new Map<bigint, Promise<void>>();
+    const finish = new Map<bigint, () => void>();
+    const byKey = new Map<string, Row>();
+    for (const row of rows) {
+      handled.set(row.id, new Promise<void>((resolve) => finish.set(row.id, resolve)));
+      if (row.messageKey && (row.kind === 'post' || row.kind === 'dm') && !byKey.has(row.messageKey)) byKey.set(row.messageKey, row);
+    }
     await Promise.all(
       [...lanes.values()].map(async (lane) => {
-        for (const row of lane) await this.process(row);
+        for (const row of lane) {
+          const earlier = dependencyKeys(row)
+            .map((key) => byKey.get(key))
+            .filter((original): original is Row => original !== undefined && original.id < row.id);
+          await Promise.all(earlier.map((original) => handled.get(original.id)));
+          try {
+            await this.process(row);
+          } finally {
+            finish.get(row.id)!();
+          }
+        }
       }),
     );
     return rows.length;
@@ -388,4 +407,17 @@ function undeliverableNotice(kind: string, to: ReportTo, why: string): Message {
       : section('I could not send ', bold(to.recipientName), ' a private message: ', because),
     context('Nothing else was affected: everything you changed is saved.'),
   );
+}
+
+/** The keys of the messages a row needs on the platform first: its thread's root, the message it edits, those it links to. */
+function dependencyKeys(row: Row): string[] {
+  const keys: string[] = [];
+  if (row.threadKey) keys.push(row.threadKey);
+  if (row.kind === 'update' && row.messageKey) keys.push(row.messageKey);
+  const message = (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Message;
+  visitSpans(message, (span) => {
+    if (span.type === 'messageLink') keys.push(span.messageKey);
+    return span;
+  });
+  return keys;
 }
