@@ -87,7 +87,8 @@ export class DeferredCommands {
   constructor(private readonly o: DeferredCommandsOptions) {
     this.saving = new GroupCommit((commands) => saveInboundCommands(o.db, commands, o.deps.clock.now()));
     this.pollMs = o.pollMs ?? 1_000;
-    this.leaseMs = o.leaseMs ?? 60_000;
+    // As the outbox's: a run takes milliseconds, and a crashed replica's questions wait this long for another.
+    this.leaseMs = o.leaseMs ?? 30_000;
     this.maxAttempts = o.maxAttempts ?? 5;
   }
 
