@@ -351,7 +351,8 @@ describe.skipIf(missing !== undefined)('the playground in a browser', () => {
     // Priya's own DM says so since the seed made her PO; Bea's must not, until the handover.
     expect((await started.api.messages('U-bea', 'D-U-bea')).filter((m) => m.text.includes(welcome))).toEqual([]);
     await type('/po owner @bea');
-    await log().getByText(/is now the Product Owner of Acme Shop/).waitFor();
+    // The reply to the command (the channel also shows the handover's announcement, and earlier POs').
+    await log().getByText(/Bea Santos is now the Product Owner of Acme Shop\. @Priya Patel has been told/).waitFor();
     await as('Bea Santos — Team Rocket · developer');
     await page.getByRole('navigation', { name: 'Channels' }).getByRole('link', { name: 'po-desk' }).click();
     await waitUntilShown(page, 'U-bea', 'D-U-bea');
