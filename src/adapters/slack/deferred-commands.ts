@@ -32,7 +32,7 @@ const QUIET_MS = 20;
 /** ...but it still runs one command at least this often, however long the burst lasts. */
 const RUN_AT_LEAST_EVERY_MS = 500;
 
-export const NOT_SAVED = message(
+const NOT_SAVED = message(
   section('Sorry, I could not save your question just now (my database is not answering). Nothing was sent; please ask again in a minute.'),
 );
 
@@ -141,8 +141,8 @@ export class DeferredCommands {
     this.wakeUp?.();
   }
 
-  /** Runs every due command once; returns how many it claimed. For tests and the loop. */
-  async runDue(): Promise<number> {
+  /** Runs every due command once; returns how many it claimed. */
+  private async runDue(): Promise<number> {
     const claimed = await claimInboundCommands(this.o.db, this.workerId, this.o.deps.clock.now(), this.leaseMs, 10);
     for (const [i, command] of claimed.entries()) {
       if (this.stopped) {
