@@ -78,6 +78,26 @@ describe.each(testDatabaseKinds())('outbox redelivery after an interrupted send 
     expect(fake.unexpected).toEqual([]);
   });
 
+  it('finds the earlier attempt pages back in a busy channel', async () => {
+    const busy = 'C0BUSY0001';
+    fake.setChannelMembers(busy, [PO]);
+    await enqueue({ kind: 'post', channelId: busy, message: message(section('Q8: lost in the crowd?')) });
+    fake.failNext('chat.postMessage', { delayMs: 1_500 });
+    dispatcher(300).start();
+    await fake.waitFor((calls) => calls.some((c) => c.method === 'chat.postMessage'));
+    // 450 messages come after it before the retry looks: it is on the third page of 200, newest first.
+    const after = Math.floor(Date.now() / 1000) + 1;
+    for (let i = 1; i <= 450; i += 1) fake.addPersonMessage({ channel: busy, ts: `${after}.${String(i).padStart(6, '0')}`, user: PO, text: `chatter ${i}` });
+    await new Promise((r) => setTimeout(r, 400));
+    dispatcher(30_000).start();
+    await waitUntil(async () => (await row()).status === 'sent');
+    await new Promise((r) => setTimeout(r, 1_500));
+
+    expect(fake.callsTo('chat.postMessage'), 'posts').toHaveLength(1);
+    expect(fake.calls.filter((c) => c.method === 'conversations.history').map((c) => c.args.cursor === undefined)).toEqual([true, false, false]);
+    expect((await row()).platformMessageId).toBe(fake.bodyOf(fake.callsTo('chat.postMessage')[0]!)!.ts);
+  });
+
   it('posts again when the earlier attempt never reached Slack', async () => {
     await enqueue({ kind: 'post', channelId: CHANNEL, message: message(section('Second try')) });
     fake.failNext('chat.postMessage', { status: 503 });

@@ -641,12 +641,22 @@ export class FakeSlack {
     const inRange = (ts: string) =>
       (latest === undefined || (inclusive ? Number(ts) <= Number(latest) : Number(ts) < Number(latest))) &&
       (oldest === undefined || (inclusive ? Number(ts) >= Number(oldest) : Number(ts) > Number(oldest)));
-    const limit = args.limit === undefined ? DEFAULT_PAGE_SIZE : Number(args.limit);
-    const found = [...this.messages.values()]
+    // Pages as Slack's do: `limit` at most (up to 999), newest first, `has_more` and a cursor for the next.
+    const limit = args.limit === undefined ? DEFAULT_PAGE_SIZE : Math.min(Number(args.limit), MAX_PAGE_SIZE - 1);
+    const cursor = stringArg(args.cursor);
+    const offset = cursor === undefined ? 0 : decodeCursor(cursor);
+    const all = [...this.messages.values()]
       .filter((m) => m.channel === channel && (m.thread_ts === undefined || m.thread_ts === m.ts) && inRange(m.ts))
-      .sort((a, b) => Number(b.ts) - Number(a.ts))
-      .slice(0, limit);
-    return { ok: true, messages: found.map((m) => this.apiMessage(m, args)), has_more: false };
+      .sort((a, b) => Number(b.ts) - Number(a.ts));
+    if (offset === undefined || offset > all.length) return slackError('invalid_cursor');
+    const end = offset + limit;
+    const hasMore = end < all.length;
+    return {
+      ok: true,
+      messages: all.slice(offset, end).map((m) => this.apiMessage(m, args)),
+      has_more: hasMore,
+      ...(hasMore ? { response_metadata: { next_cursor: encodeCursor(end) } } : {}),
+    };
   }
 
   /** conversations.replies: the thread of `ts` (its parent first), or the one reply `ts` names. */
