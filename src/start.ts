@@ -121,8 +121,10 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
     log: log.child({ component: 'scheduler' }),
     jobs: [housekeepingJob(db.prisma), questionNudgeJob(store), intakeNotifyJob(store), intakeAgingJob(store), dailyReminderJob(store), reviewPromptJob(store), weeklyDigestJob(store)],
     graceMinutes: config.scheduler.graceMinutes,
-    // Each simulated minute, but no more often than every 100 ms: ticking flat out would starve the rest.
-    tickEveryMs: rate === 1 ? undefined : Math.max(100, 60_000 / rate),
+    // A test clock's minutes need not start with the wall clock's (it may stand still, or start mid-minute),
+    // so it is ticked at least every second, and each simulated minute on a fast one, but no more often than
+    // every 100 ms: ticking flat out would starve the rest. A tick within the same minute does nothing.
+    tickEveryMs: testClock ? Math.min(1_000, Math.max(100, 60_000 / rate)) : undefined,
     metrics,
   });
 

@@ -6,9 +6,11 @@
  * what people would see: everything acknowledged is there, and every message owed (the PO's DM and the
  * anchor post per question, the thread notice per request, the reminder) reached Slack exactly once.
  *
- * The database kinds run side by side (each with its own process and fake Slack): the restarted process
- * waits out the dead one's 30-second claims on the messages it was sending, and the reminder waits for
- * a minute boundary; doing both databases at once keeps the suite near a minute and a half.
+ * The database kinds run side by side, each with its own process, fake Slack and test clock
+ * (PODESK_TEST_CLOCK_*), which the process and the fake share: it stands 5 s before a minute while the
+ * test sets the product up, so the reminder falls due 5 s after the test starts it (not up to a minute
+ * later), and the restart comes 30 s later by that clock, as if the process had been down that long, so
+ * the dead process's 30-second claims have lapsed without the suite waiting for them.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -30,9 +32,42 @@ const SENT_TO_INTAKE = 'Sent to the PO’s intake as #';
 /** How long the fake holds its answer to chat.postMessage during the load: the crash window. */
 const SLOW_MS = 400;
 const MINUTE = 60_000;
+/** The outbox's and the inbound worker's claim: by the restart, the dead process's have lapsed. */
+const LEASE_MS = 30_000;
+
+/**
+ * The time po-desk and the fake Slack share: `start` until the test starts it, then running as the wall
+ * clock does. A restart may begin later by it than by the wall clock (`jump`): the time the process was down.
+ */
+class TestClock {
+  private realStart = Number.POSITIVE_INFINITY;
+  constructor(private start: number) {}
+  now(): number {
+    return this.start + Math.max(0, Date.now() - this.realStart);
+  }
+  /** Starts it (as SIGUSR2 starts the process's). */
+  run(): void {
+    this.realStart = Date.now();
+  }
+  jump(ms: number): void {
+    const now = this.now();
+    this.realStart = Date.now();
+    this.start = now + ms;
+  }
+  /** The process's PODESK_TEST_CLOCK_*: standing still (for an hour, or until SIGUSR2), or as it runs now. */
+  env(): Record<string, string> {
+    const running = Number.isFinite(this.realStart);
+    return {
+      PODESK_TEST_CLOCK_START: new Date(this.start).toISOString(),
+      PODESK_TEST_CLOCK_REAL_START: new Date(running ? this.realStart : Date.now() + 60 * MINUTE).toISOString(),
+    };
+  }
+  async sleepUntil(at: number): Promise<void> {
+    await sleep(Math.max(0, at - this.now()));
+  }
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const sleepUntil = (at: number) => sleep(Math.max(0, at - Date.now()));
 const hhmm = (d: Date) => d.toISOString().slice(11, 16);
 
 /** All that a call shows a person: its text and its blocks, as one string to search. */
@@ -44,6 +79,7 @@ const outboxIdOf = (c: RecordedCall) => {
 
 interface Run {
   kind: TestDbKind;
+  clock: TestClock;
   fake: FakeSlack;
   dbEnv: Record<string, string>;
   cleanup: () => Promise<void>;
@@ -54,11 +90,13 @@ interface Run {
   askedSent: number;
   /** The ts of the person messages sent to the intake with the shortcut. */
   intakeSent: string[];
+  /** By the test clock. */
   killedAt?: number;
 }
 
-async function prepare(kind: TestDbKind): Promise<Run> {
-  const fake = await FakeSlack.start({ expectedToken: TOKEN, clockTimestamps: true });
+async function prepare(kind: TestDbKind, boundary: number): Promise<Run> {
+  const clock = new TestClock(boundary - 5_000);
+  const fake = await FakeSlack.start({ expectedToken: TOKEN, clockTimestamps: true, now: () => clock.now() });
   addCast(fake);
   fake.setChannelMembers(CHANNEL, [ANN, PAT, ALI, BOB, SAM, fake.botUserId]);
   let dbEnv: Record<string, string>;
@@ -77,7 +115,7 @@ async function prepare(kind: TestDbKind): Promise<Run> {
       await client.end();
     };
   }
-  const run: Run = { kind, fake, dbEnv, children: [], askedAcked: new Set(), askedSent: 0, intakeSent: [], cleanup: async () => {} };
+  const run: Run = { kind, clock, fake, dbEnv, children: [], askedAcked: new Set(), askedSent: 0, intakeSent: [], cleanup: async () => {} };
   run.cleanup = async () => {
     for (const c of run.children) if (c.process.exitCode === null && c.process.signalCode === null) c.process.kill('SIGKILL');
     await Promise.all(run.children.map((c) => c.exited));
@@ -88,7 +126,7 @@ async function prepare(kind: TestDbKind): Promise<Run> {
 }
 
 async function start(run: Run): Promise<ChildApp> {
-  const app = await startChildApp({ ...run.dbEnv, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: TOKEN, SLACK_API_URL: run.fake.url }, 120_000);
+  const app = await startChildApp({ ...run.dbEnv, ...run.clock.env(), SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: TOKEN, SLACK_API_URL: run.fake.url }, 120_000);
   run.children.push(app);
   run.app = app;
   return app;
@@ -147,44 +185,42 @@ describe(`crash: SIGKILL under load, restart on the same database (${kinds.join(
   });
 
   it('keeps everything acknowledged and delivers every owed message and the Daily Scrum reminder exactly once', async () => {
-    for (const kind of kinds) runs.push(await prepare(kind));
+    // The minute the reminder falls due in (the scheduler runs it at the minute's start), by the test clock.
+    const boundary = Math.ceil(Date.now() / MINUTE) * MINUTE + MINUTE;
+    // A 10-minute lead makes it due from `boundary` until the meeting: the reminder's own claim, not the
+    // tick, keeps it once. It is set while the clock stands in the minute before, which has been checked.
+    const meeting = new Date(boundary + 5 * MINUTE);
+    for (const kind of kinds) runs.push(await prepare(kind, boundary));
     await Promise.all(
       runs.map(async (run) => {
         await start(run);
         await po(run, `owner <@${PAT}>`, ANN, 'is now the Product Owner');
         await po(run, 'team Checkout', ALI, 'This channel is now team');
+        await po(run, `daily ${hhmm(meeting)} mon-sun UTC 10min`, ALI, 'Daily Scrum is at');
       }),
     );
 
-    // The minute the reminder falls due in (the scheduler runs it at the minute's start): at least 12 s
-    // away, so the load is running when it comes.
-    let boundary = Math.ceil(Date.now() / MINUTE) * MINUTE;
-    if (boundary - Date.now() < 12_000) boundary += MINUTE;
-    // Set just under a minute before, so the minute before does not post it already. A 10-minute lead
-    // makes it due from `boundary` until the meeting: the reminder's own claim, not the tick, keeps it once.
-    await sleepUntil(boundary - 55_000);
-    const meeting = new Date(boundary + 5 * MINUTE);
-    await Promise.all(runs.map((run) => po(run, `daily ${hhmm(meeting)} mon-sun UTC 10min`, ALI, 'Daily Scrum is at')));
-
-    await sleepUntil(boundary - 8_000);
     await Promise.all(
       runs.map(async (run) => {
+        run.app!.process.kill('SIGUSR2');
+        run.clock.run();
+        await run.clock.sleepUntil(boundary - 4_000);
         run.fake.failNext('chat.postMessage', { delayMs: SLOW_MS }, 100_000);
         let stop = false;
         const load = Promise.all([askUnderLoad(run, 3, () => stop), requestUnderLoad(run, () => stop)]);
         // Kill right after Slack took a message after the reminder fell due: its answer is still on its way.
-        await sleepUntil(boundary + 1_500);
+        await run.clock.sleepUntil(boundary + 1_500);
         await run.fake.waitFor((calls) => calls.some((c) => c.method === 'chat.postMessage' && c.at >= boundary + 1_500), 20_000);
         run.app!.process.kill('SIGKILL');
-        run.killedAt = Date.now();
+        run.killedAt = run.clock.now();
         expect(await run.app!.exited).toBe('SIGKILL');
         stop = true;
         await load;
         run.fake.clearFailures();
 
+        run.clock.jump(LEASE_MS);
         const app = await start(run);
-        // Wait for the outbox to be empty (the dead process's claims lapse after 30 s), the reminder out, and
-        // every acknowledged question's DM delivered.
+        // Wait for the outbox to be empty, the reminder out, and every acknowledged question's DM delivered.
         const deadline = Date.now() + 120_000;
         for (;;) {
           const pending = await metric(app, 'podesk_outbox_messages{status="pending"}');
