@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // `npm test`: everything, on PGlite, and on PostgreSQL too where TEST_DATABASE_URL is set.
@@ -8,6 +9,9 @@ const dbSuites = ['test/store/**/*.test.ts', 'test/outbox/**/*.test.ts', 'test/s
 
 export default defineConfig({
   test: {
+    // One file per core, not Vitest's default of one fewer: most files spend much of their time waiting on
+    // child processes, PostgreSQL and timers, so on 2 cores a second worker cut `npm test` from 373 s to 249 s.
+    maxWorkers: Math.max(2, availableParallelism()),
     projects: [
       {
         test: {
