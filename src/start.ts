@@ -18,6 +18,7 @@ import { dailyReminderJob, reviewPromptJob, weeklyDigestJob } from './scheduler/
 import { Scheduler } from './scheduler/scheduler.js';
 import { createHttpServer } from './server.js';
 import { openDatabase, type Database, type DatabaseOptions } from './store/database.js';
+import { defaultPgliteTemplate } from './store/pglite-template.js';
 import { prismaStore } from './store/prisma-store.js';
 import { playgroundWorkspace } from './store/playground-workspace.js';
 import { teamsConversations } from './store/teams-conversations.js';
@@ -68,7 +69,7 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
   const started = performance.now();
   const db = await openDatabase(
     options.database ??
-      (config.database.kind === 'postgres' ? { kind: 'postgres', url: config.database.url } : { kind: 'pglite', dataDir: config.database.dataDir }),
+      (config.database.kind === 'postgres' ? { kind: 'postgres', url: config.database.url } : { kind: 'pglite', dataDir: config.database.dataDir, template: defaultPgliteTemplate() }),
   );
   try {
     const applied = await db.migrate();

@@ -9,13 +9,15 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { copyPgliteTemplate } from './pglite-template.js';
 import { applyMigrations, loadMigrations, pendingMigrations, type Migration, type SqlSession } from './migrate.js';
 
 export type Db = PrismaClient;
 
 export type DatabaseOptions =
   | { kind: 'postgres'; url: string; schema?: string; poolSize?: number }
-  | { kind: 'pglite'; dataDir: string | undefined /* undefined = in memory */ }
+  /** `template`: a migrated data dir (pglite-template.ts) that a new `dataDir` starts as a copy of. */
+  | { kind: 'pglite'; dataDir: string | undefined /* undefined = in memory */; template?: string }
   | { kind: 'pglite-instance'; pglite: PGlite };
 
 export interface Database {
@@ -38,7 +40,7 @@ export async function openDatabase(options: DatabaseOptions, migrations?: Migrat
     release = lockDataDir(options.dataDir);
   }
   try {
-    return await openPglite(await openPgliteDir(options.dataDir), all, release);
+    return await openPglite(await openPgliteDir(options.dataDir, options.template), all, release);
   } catch (error) {
     release();
     throw error;
@@ -57,9 +59,10 @@ const PGLITE_CONF = ['shared_buffers = 16MB', 'wal_buffers = 1MB', 'maintenance_
  */
 export const PGLITE_EXTENSIONS = { pg_trgm };
 
-async function openPgliteDir(dataDir: string | undefined): Promise<PGlite> {
+async function openPgliteDir(dataDir: string | undefined, template: string | undefined): Promise<PGlite> {
   if (dataDir === undefined) return PGlite.create({ postgresqlconf: PGLITE_CONF, extensions: PGLITE_EXTENSIONS });
   const fresh = !existsSync(path.join(dataDir, 'PG_VERSION'));
+  if (fresh && template !== undefined && (await copyPgliteTemplate(template, dataDir))) return PGlite.create(dataDir, { postgresqlconf: PGLITE_CONF, extensions: PGLITE_EXTENSIONS });
   const pglite = await PGlite.create(dataDir, { postgresqlconf: PGLITE_CONF, extensions: PGLITE_EXTENSIONS });
   if (!fresh) return pglite;
   // initdb grows the WASM heap to ~850 MB and it stays that size: reopen once to start small.

@@ -1,0 +1,50 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { copyFile, cp, mkdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { openDatabase } from './database.js';
+import type { Migration } from './migrate.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/**
+ * Where `npm install` leaves the embedded database's template (scripts/build-pglite-template.ts): an empty
+ * data dir with every migration applied. A first start on a new DATA_DIR copies it (a fraction of a second)
+ * instead of running PGlite's initdb and every migration (seconds, and a WASM heap grown to ~850 MB that
+ * must be reopened to shrink); migrations committed since the install are applied on top as usual. The name
+ * carries PGlite's version, since a data dir is only for the PGlite that made it; undefined when that
+ * version cannot be read.
+ */
+export function defaultPgliteTemplate(): string | undefined {
+  try {
+    const { version } = JSON.parse(readFileSync(path.join(ROOT, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')) as { version: string };
+    return path.join(ROOT, 'node_modules', '.cache', 'po-desk', `pglite-${version}-template`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Builds the template into `dir`, replacing any there; a po-desk starting meanwhile finds none or a whole one. */
+export async function buildPgliteTemplate(dir: string, migrations?: Migration[]): Promise<void> {
+  const building = `${dir}.${process.pid}.tmp`;
+  await rm(building, { recursive: true, force: true });
+  const db = await openDatabase({ kind: 'pglite', dataDir: building }, migrations);
+  try {
+    await db.migrate();
+  } finally {
+    await db.close();
+  }
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(path.dirname(dir), { recursive: true });
+  await rename(building, dir);
+}
+
+/**
+ * Fills the new data dir `dataDir` from `template`, if there is one; false when there is not. PG_VERSION,
+ * which marks a data dir as made, is copied last: a copy cut short is copied again at the next start.
+ */
+export async function copyPgliteTemplate(template: string, dataDir: string): Promise<boolean> {
+  if (!existsSync(path.join(template, 'PG_VERSION'))) return false;
+  await cp(template, dataDir, { recursive: true, force: true, filter: (source) => source !== path.join(template, 'PG_VERSION') });
+  await copyFile(path.join(template, 'PG_VERSION'), path.join(dataDir, 'PG_VERSION'));
+  return true;
+}

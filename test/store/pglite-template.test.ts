@@ -1,0 +1,102 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, unlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/store/database.js';
+import { loadMigrations, type Migration } from '../../src/store/migrate.js';
+import { buildPgliteTemplate } from '../../src/store/pglite-template.js';
+
+/**
+ * A first start on a new DATA_DIR unpacks the template `npm install` built instead of running initdb and
+ * every migration; what it opens must be the same database a long first start would have made.
+ */
+describe('the embedded database template', () => {
+  let dir: string;
+  let migrations: Migration[];
+  let template: string;
+  let olderTemplate: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'po-desk-template-'));
+    migrations = await loadMigrations();
+    template = path.join(dir, 'template');
+    await buildPgliteTemplate(template);
+    // As if po-desk was installed before the last two migrations were committed.
+    olderTemplate = path.join(dir, 'older');
+    await buildPgliteTemplate(olderTemplate, migrations.slice(0, -2));
+  }, 60_000);
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const dataDir = async () => mkdtemp(path.join(dir, 'data-'));
+
+  it('gives a new data dir every migration without running one, and it works', async () => {
+    const db = await openDatabase({ kind: 'pglite', dataDir: await dataDir(), template });
+    try {
+      expect(await db.migrate()).toEqual([]);
+      expect(await db.ready()).toBe(true);
+      await db.prisma.product.create({ data: { name: 'Checkout' } });
+      expect(await db.prisma.product.count()).toBe(1);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('applies the migrations committed since it was built, and only those', async () => {
+    const db = await openDatabase({ kind: 'pglite', dataDir: await dataDir(), template: olderTemplate });
+    try {
+      expect(await db.ready()).toBe(false);
+      expect(await db.migrate()).toEqual(migrations.slice(-2).map((m) => m.name));
+      expect(await db.ready()).toBe(true);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('leaves an existing data dir as it is, and the template as it was', async () => {
+    const existing = await dataDir();
+    const first = await openDatabase({ kind: 'pglite', dataDir: existing, template });
+    await first.prisma.product.create({ data: { name: 'Kept' } });
+    await first.close();
+    const again = await openDatabase({ kind: 'pglite', dataDir: existing, template: olderTemplate });
+    try {
+      expect(await again.migrate()).toEqual([]);
+      expect((await again.prisma.product.findMany()).map((p) => p.name)).toEqual(['Kept']);
+    } finally {
+      await again.close();
+    }
+    const another = await openDatabase({ kind: 'pglite', dataDir: await dataDir(), template });
+    try {
+      expect(await another.prisma.product.count()).toBe(0);
+    } finally {
+      await another.close();
+    }
+  });
+
+  it('runs initdb and every migration when there is no template', async () => {
+    const fresh = await dataDir();
+    const db = await openDatabase({ kind: 'pglite', dataDir: fresh, template: path.join(dir, 'missing') });
+    try {
+      expect(await db.migrate()).toEqual(migrations.map((m) => m.name));
+      expect(existsSync(path.join(fresh, 'PG_VERSION'))).toBe(true);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('copies again after a copy cut short (no PG_VERSION yet)', async () => {
+    const cut = await dataDir();
+    const first = await openDatabase({ kind: 'pglite', dataDir: cut, template });
+    await first.close();
+    await unlink(path.join(cut, 'PG_VERSION'));
+    const db = await openDatabase({ kind: 'pglite', dataDir: cut, template });
+    try {
+      expect(await db.migrate()).toEqual([]);
+      expect(await db.prisma.product.count()).toBe(0);
+    } finally {
+      await db.close();
+    }
+  });
+});
