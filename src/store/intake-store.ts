@@ -282,9 +282,9 @@ export function intakeStore(db: PrismaTx): IntakeStore {
         ...params,
       );
       const decisions = await db.$queryRawUnsafe<{ part: number; action: string; n: number }[]>(
-        `SELECT width_bucket(e."at", $2::timestamp[]) AS part, e."action", count(*)::int AS n
-         FROM "IntakeEvent" e JOIN "IntakeItem" i ON i."id" = e."itemId"
-         WHERE i."productId" = $1 AND e."at" >= $3::timestamp AND e."at" < $4::timestamp AND e."action" IN ('accepted', 'declined', 'merged', 'shipped')
+        `SELECT width_bucket("at", $2::timestamp[]) AS part, "action", count(*)::int AS n
+         FROM "IntakeEvent"
+         WHERE "productId" = $1 AND "at" >= $3::timestamp AND "at" < $4::timestamp AND "action" IN ('accepted', 'declined', 'merged', 'shipped')
          GROUP BY 1, 2`,
         ...params,
       );
