@@ -6,12 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/database.js';
 import { loadMigrations, type Migration } from '../../src/store/migrate.js';
 import { buildPgliteTemplate } from '../../src/store/pglite-template.js';
+import { testDatabaseKinds } from '../support/test-database.js';
 
 /**
  * A first start on a new DATA_DIR unpacks the template `npm install` built instead of running initdb and
  * every migration; what it opens must be the same database a long first start would have made.
  */
-describe('the embedded database template', () => {
+// The template is PGlite's alone: `npm run test:pg` (PostgreSQL only) leaves it out.
+describe.skipIf(!testDatabaseKinds().includes('pglite'))('the embedded database template', () => {
   let dir: string;
   let migrations: Migration[];
   let template: string;
