@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { copyFile, cp, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -9,7 +9,6 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { lockDataDir } from './data-dir-lock.js';
-import { copyPgliteTemplate } from './pglite-template.js';
 import { applyMigrations, loadMigrations, pendingMigrations, type Migration, type SqlSession } from './migrate.js';
 
 export type Db = PrismaClient;
@@ -59,10 +58,22 @@ const PGLITE_CONF = ['shared_buffers = 16MB', 'wal_buffers = 1MB', 'maintenance_
  */
 export const PGLITE_EXTENSIONS = { pg_trgm };
 
+/**
+ * Fills the new data dir `dataDir` from `template` (pglite-template.ts), if there is one; false when there
+ * is not. PG_VERSION, which marks a data dir as made, is copied last: a copy cut short is redone next start.
+ */
+async function copyTemplate(template: string, dataDir: string): Promise<boolean> {
+  const marker = path.join(template, 'PG_VERSION');
+  if (!existsSync(marker)) return false;
+  await cp(template, dataDir, { recursive: true, force: true, filter: (source) => source !== marker });
+  await copyFile(marker, path.join(dataDir, 'PG_VERSION'));
+  return true;
+}
+
 async function openPgliteDir(dataDir: string | undefined, template: string | undefined): Promise<PGlite> {
   if (dataDir === undefined) return PGlite.create({ postgresqlconf: PGLITE_CONF, extensions: PGLITE_EXTENSIONS });
   const fresh = !existsSync(path.join(dataDir, 'PG_VERSION'));
-  if (fresh && template !== undefined && (await copyPgliteTemplate(template, dataDir))) return PGlite.create(dataDir, { postgresqlconf: PGLITE_CONF, extensions: PGLITE_EXTENSIONS });
+  if (fresh && template !== undefined && (await copyTemplate(template, dataDir))) return PGlite.create(dataDir, { postgresqlconf: PGLITE_CONF, extensions: PGLITE_EXTENSIONS });
   const pglite = await PGlite.create(dataDir, { postgresqlconf: PGLITE_CONF, extensions: PGLITE_EXTENSIONS });
   if (!fresh) return pglite;
   // initdb grows the WASM heap to ~850 MB and it stays that size: reopen once to start small.

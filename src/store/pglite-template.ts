@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { copyFile, cp, mkdir, rename, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { openDatabase } from './database.js';
 import type { Migration } from './migrate.js';
@@ -36,15 +36,4 @@ export async function buildPgliteTemplate(dir: string, migrations?: Migration[])
   await rm(dir, { recursive: true, force: true });
   await mkdir(path.dirname(dir), { recursive: true });
   await rename(building, dir);
-}
-
-/**
- * Fills the new data dir `dataDir` from `template`, if there is one; false when there is not. PG_VERSION,
- * which marks a data dir as made, is copied last: a copy cut short is copied again at the next start.
- */
-export async function copyPgliteTemplate(template: string, dataDir: string): Promise<boolean> {
-  if (!existsSync(path.join(template, 'PG_VERSION'))) return false;
-  await cp(template, dataDir, { recursive: true, force: true, filter: (source) => source !== path.join(template, 'PG_VERSION') });
-  await copyFile(path.join(template, 'PG_VERSION'), path.join(dataDir, 'PG_VERSION'));
-  return true;
 }
