@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/database.js';
 import { loadMigrations, type Migration } from '../../src/store/migrate.js';
 import { buildPgliteTemplate } from '../../src/store/pglite-template.js';
+import { prismaStore } from '../../src/store/prisma-store.js';
 import { testDatabaseKinds } from '../support/test-database.js';
 
 /**
@@ -54,6 +55,36 @@ describe.skipIf(!testDatabaseKinds().includes('pglite'))('the embedded database 
       expect(await db.ready()).toBe(true);
     } finally {
       await db.close();
+    }
+  });
+
+  it('gives the decisions recorded before the last migrations their product, so the digest counts them', async () => {
+    // An install from before migration 20261206030000, with a request decided back then.
+    const dir = await dataDir();
+    const before = await openDatabase({ kind: 'pglite', dataDir: dir, template: olderTemplate }, migrations.slice(0, -2));
+    const product = await before.prisma.product.create({ data: { name: 'Before' } });
+    try {
+      const ws = await before.prisma.workspace.create({ data: { platform: 'slack', externalId: 'T-BEFORE', productId: product.id } });
+      const person = await before.prisma.person.create({ data: { productId: product.id, workspaceId: ws.id, platformUserId: 'U-1', displayName: 'Sam' } });
+      await before.prisma.$executeRawUnsafe(
+        `INSERT INTO "IntakeItem" ("id", "productId", "number", "title", "urgency", "source", "requesterId", "createdById", "status", "createdAt")
+         VALUES ('item-1', $1, 1, 'Export as CSV', 'normal', 'form', $2, $2, 'accepted', '2026-11-02T09:00:00Z')`,
+        product.id,
+        person.id,
+      );
+      await before.prisma.$executeRawUnsafe(`INSERT INTO "IntakeEvent" ("itemId", "action", "at") VALUES ('item-1', 'accepted', '2026-11-03T09:00:00Z')`);
+    } finally {
+      await before.close();
+    }
+
+    const after = await openDatabase({ kind: 'pglite', dataDir: dir, template });
+    try {
+      expect(await after.migrate()).toEqual(migrations.slice(-2).map((m) => m.name));
+      const bounds = [new Date('2026-11-02T00:00:00Z'), new Date('2026-11-09T00:00:00Z')];
+      const [week] = await prismaStore(after.prisma).transaction((tx) => tx.intake.periodFigures(product.id, bounds));
+      expect(week).toMatchObject({ created: 1, accepted: 1, sentProperly: 1 });
+    } finally {
+      await after.close();
     }
   });
 
