@@ -13,7 +13,8 @@
  * still in flight when the load generator stops is never answered, yet po-desk may finish it: such a
  * question is counted apart. A mismatch fails the run (exit code 1).
  *
- * Run: npx tsx bench/ack-path.ts  (ACK_CONNECTIONS, ACK_SECONDS, TEST_DATABASE_URL or DATABASE_URL)
+ * Run: npx tsx bench/ack-path.ts  (ACK_CONNECTIONS, ACK_SECONDS, TEST_DATABASE_URL or DATABASE_URL; ACK_DATABASES=pglite or
+ * postgresql runs po-desk on that database only, for profiling)
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -395,7 +396,9 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const counts: Count[] = [];
   const pgUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
-  for (const run of [benchPoDeskOnPglite, ...(pgUrl ? [() => benchPoDeskOnPostgres(pgUrl)] : [])]) {
+  const only = process.env.ACK_DATABASES?.toLowerCase().split(',');
+  const runs = [...(only && !only.includes('pglite') ? [] : [benchPoDeskOnPglite]), ...(pgUrl && (!only || only.includes('postgresql')) ? [() => benchPoDeskOnPostgres(pgUrl)] : [])];
+  for (const run of runs) {
     const { row, count } = await run();
     rows.push(row);
     counts.push(count);

@@ -132,7 +132,7 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
   const http = createHttpServer({ log, metrics, ready: () => db.ready() });
   let slack: SlackSurface | undefined;
   if (config.slack && slackSdk) {
-    slack = slackSdk.createSlackSurface({ config: config.slack, express: http.express, deps, db: db.prisma, log, metrics, wakeOutbox: () => dispatcher.wake() });
+    slack = slackSdk.createSlackSurface({ config: config.slack, express: http.express, deps, db: db.prisma, sql: db.sql, log, metrics, wakeOutbox: () => dispatcher.wake() });
   }
 
   if (config.teams && teams && connector) {

@@ -1,6 +1,6 @@
 import type { Platform } from '../app/ports.js';
 import type { Message } from '../messages/model.js';
-import type { Db } from './database.js';
+import type { Db, SqlQuery } from './database.js';
 import { outboxRow } from './prisma-store.js';
 
 /** A command as it arrived, saved before it was acknowledged (see the InboundCommand model). */
@@ -23,12 +23,21 @@ export interface ClaimedInboundCommand extends NewInboundCommand {
   receivedAt: Date;
 }
 
-/** Saves commands in one statement. A redelivered request (same requestKey) is saved once. */
-export async function saveInboundCommands(db: Db, commands: NewInboundCommand[], receivedAt: Date): Promise<void> {
-  await db.inboundCommand.createMany({
-    data: commands.map((c) => ({ ...c, workspaceName: c.workspaceName ?? null, channelName: c.channelName ?? null, replyUrl: c.replyUrl ?? null, receivedAt, nextAttemptAt: receivedAt })),
-    skipDuplicates: true,
-  });
+/**
+ * Saves commands in one statement, straight through the driver: this is the ack path, and Prisma would spend
+ * ~0.4 ms of CPU per row compiling the INSERT. A redelivered request (same requestKey) is saved once.
+ */
+export async function saveInboundCommands(sql: SqlQuery, commands: NewInboundCommand[], receivedAt: Date): Promise<void> {
+  const column = <K extends keyof NewInboundCommand>(key: K) => commands.map((c) => c[key] ?? null);
+  // The columns are `timestamp(3)` holding UTC, as Prisma writes them, whatever the session's time zone.
+  await sql.query(
+    `INSERT INTO "InboundCommand" ("requestKey", "platform", "workspaceExternalId", "workspaceName", "channelId", "channelName", "userId", "text", "replyUrl", "receivedAt", "nextAttemptAt")
+     SELECT c.*, t.at, t.at
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) AS c,
+          (SELECT ($10::timestamptz AT TIME ZONE 'UTC')::timestamp(3) AS at) AS t
+     ON CONFLICT ("requestKey") DO NOTHING`,
+    [column('requestKey'), column('platform'), column('workspaceExternalId'), column('workspaceName'), column('channelId'), column('channelName'), column('userId'), column('text'), column('replyUrl'), receivedAt.toISOString()],
+  );
 }
 
 /**

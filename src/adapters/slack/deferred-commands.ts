@@ -8,7 +8,7 @@ import { validateQuestionText } from '../../domain/question.js';
 import { message, section } from '../../messages/build.js';
 import type { Message } from '../../messages/model.js';
 import type { Metrics } from '../../metrics.js';
-import type { Db } from '../../store/database.js';
+import type { Db, SqlQuery } from '../../store/database.js';
 import { GroupCommit } from '../../store/group-commit.js';
 import {
   claimInboundCommands,
@@ -54,6 +54,8 @@ export function deferrable(command: SlashCommand): boolean {
 
 export interface DeferredCommandsOptions {
   db: Db;
+  /** For the save before the ack (see saveInboundCommands). */
+  sql: SqlQuery;
   deps: Deps;
   log: Logger;
   metrics: Metrics;
@@ -85,7 +87,7 @@ export class DeferredCommands {
   private lastRunAt = -Infinity;
 
   constructor(private readonly o: DeferredCommandsOptions) {
-    this.saving = new GroupCommit((commands) => saveInboundCommands(o.db, commands, o.deps.clock.now()));
+    this.saving = new GroupCommit((commands) => saveInboundCommands(o.sql, commands, o.deps.clock.now()));
     this.pollMs = o.pollMs ?? 1_000;
     // As the outbox's: a run takes milliseconds, and a crashed replica's questions wait this long for another.
     this.leaseMs = o.leaseMs ?? 30_000;

@@ -16,7 +16,6 @@ import { parseSlackMentions, readableSlackText, unescapeSlackText } from './slac
 export function registerPoCommand(app: App, deps: Deps, log: Logger, metrics: Metrics, deferred?: DeferredCommands): void {
   app.command('/po', async ({ command, ack, client, respond }) => {
     const started = performance.now();
-    const reqLog = log.child({ team: command.team_id, user: command.user_id });
     if (deferred && deferrable(command)) {
       // A question is saved (with others arriving at the same moment) and acked empty; the inbound worker
       // asks it and answers through the response_url. The answer no longer has to fit in Slack's 3 seconds.
@@ -26,6 +25,7 @@ export function registerPoCommand(app: App, deps: Deps, log: Logger, metrics: Me
       metrics.ackSeconds.observe({ platform: 'slack', kind: 'command' }, (performance.now() - started) / 1000);
       return;
     }
+    const reqLog = log.child({ team: command.team_id, user: command.user_id });
     const answered = await answerSlashCommand(slashCommandContext(command), command.text ?? '', deps, reqLog);
     const { shown, sub } = answered;
     let outcome: string = answered.outcome;

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Deps } from '../../app/context.js';
 import type { SlackConfig } from '../../config.js';
 import type { Metrics } from '../../metrics.js';
-import type { Db } from '../../store/database.js';
+import type { Db, SqlQuery } from '../../store/database.js';
 import { registerAppMention } from './app-mention.js';
 import { registerAskShortcut } from './ask-shortcut.js';
 import { registerChannelMessages } from './channel-messages.js';
@@ -49,6 +49,7 @@ export function createSlackSurface(options: {
   express: Express;
   deps: Deps;
   db: Db;
+  sql: SqlQuery;
   log: Logger;
   metrics: Metrics;
   /** Called when an answer to a deferred command is queued in the outbox. */
@@ -57,10 +58,13 @@ export function createSlackSurface(options: {
   const { config, log } = options;
   const slackLog = log.child({ platform: 'slack' });
   const clientOptions = { slackApiUrl: config.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true };
+  // Bolt's conversation store (context.conversation) is not used, and its in-memory default builds an Error with
+  // a stack trace for every request ("Conversation not found").
+  const convoStore = false as const;
   let app: App;
   if (config.appToken) {
     const receiver = new SocketModeReceiver({ appToken: config.appToken, logger: boltLogger(slackLog) });
-    app = new App({ token: config.botToken, receiver, logger: boltLogger(slackLog), clientOptions });
+    app = new App({ token: config.botToken, receiver, logger: boltLogger(slackLog), clientOptions, convoStore });
   } else {
     const receiver = new ExpressReceiver({
       signingSecret: config.signingSecret!, // required by the config whenever there is no app token
@@ -82,7 +86,7 @@ export function createSlackSurface(options: {
         return true;
       },
     });
-    app = new App({ token: config.botToken, receiver, logger: boltLogger(slackLog), clientOptions });
+    app = new App({ token: config.botToken, receiver, logger: boltLogger(slackLog), clientOptions, convoStore });
   }
   app.error(async (error) => {
     slackLog.error({ err: error.original ?? error, code: error.code }, 'slack: unhandled listener error');
@@ -90,6 +94,7 @@ export function createSlackSurface(options: {
   registerRetryDedupe(app, options.db, slackLog);
   const deferred = new DeferredCommands({
     db: options.db,
+    sql: options.sql,
     deps: options.deps,
     log: slackLog.child({ component: 'inbound' }),
     metrics: options.metrics,
