@@ -91,7 +91,43 @@ async function openPgliteDir(dataDir: string | undefined, template: string | und
   return PGlite.create(dataDir, { postgresqlconf: PGLITE_CONF, extensions: PGLITE_EXTENSIONS });
 }
 
-async function openPglite(pglite: PGlite, migrations: Migration[], release: () => void): Promise<Database> {
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * PGlite runs in this thread and answers through promises alone, so a loop of queries never lets the event
+ * loop in: no request is read and no timer fires until the loop ends. The nudge job over 5,000 waiting
+ * questions blocked the process for 89 s in the ack bench (Slack's acks, the outbox's timeouts, cron). Each
+ * query, in a transaction or not, and each transaction first gives the event loop a turn.
+ */
+export function yieldingPglite(pglite: PGlite): PGlite {
+  const yielding = <T extends object>(target: T, wrap: Partial<Record<keyof T, (original: (...args: never[]) => unknown) => unknown>>): T =>
+    new Proxy(target, {
+      get(t, key) {
+        const value = Reflect.get(t, key, t) as unknown;
+        if (typeof value !== 'function') return value;
+        const original = (value as (...args: never[]) => unknown).bind(t);
+        return wrap[key as keyof T]?.(original) ?? original;
+      },
+    });
+  const afterATurn = (original: (...args: never[]) => unknown) => async (...args: never[]) => {
+    await nextTurn();
+    return original(...args);
+  };
+  type Tx = Parameters<Parameters<PGlite['transaction']>[0]>[0];
+  const tx = (t: Tx) => yielding(t, { query: afterATurn, sql: afterATurn, exec: afterATurn });
+  return yielding(pglite, {
+    query: afterATurn,
+    sql: afterATurn,
+    exec: afterATurn,
+    transaction: (original) => async (callback: (t: Tx) => Promise<unknown>) => {
+      await nextTurn();
+      return (original as unknown as PGlite['transaction'])((t) => callback(tx(t)));
+    },
+  });
+}
+
+async function openPglite(raw: PGlite, migrations: Migration[], release: () => void): Promise<Database> {
+  const pglite = yieldingPglite(raw);
   const session: SqlSession = {
     query: async <T>(sql: string, params?: unknown[]) => (await pglite.query<T>(sql, params)).rows,
     exec: async (sql) => {
@@ -108,7 +144,7 @@ async function openPglite(pglite: PGlite, migrations: Migration[], release: () =
     ready: () => isReady(session, migrations),
     async close() {
       await prisma.$disconnect();
-      await pglite.close();
+      await raw.close();
       release();
     },
   };
