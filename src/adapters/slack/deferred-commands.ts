@@ -26,11 +26,16 @@ const SAVE_TIMEOUT_MS = 2_500;
 /**
  * Acks first: while commands keep arriving (one within this long), the worker waits, so a burst is
  * acked at full speed, in particular on a single-connection database, where an ask's transaction would
- * hold up the next save...
+ * hold up the next save. Under load, acks come back tens of milliseconds apart in waves; at 20 ms the
+ * worker slipped an ask into each lull, and on PGlite each ask held the connection for the next saves.
  */
-const QUIET_MS = 20;
-/** ...but it still runs one command at least this often, however long the burst lasts. */
-const RUN_AT_LEAST_EVERY_MS = 500;
+const QUIET_MS = 100;
+/**
+ * ...but it still runs one command at least this often, however long the burst lasts. An ask costs
+ * ~60-90 ms of CPU (Prisma and the database share the event loop): every 500 ms took a fifth of a busy
+ * PGlite process. A real burst (a room of people after a meeting) is over well within this.
+ */
+const RUN_AT_LEAST_EVERY_MS = 2_000;
 
 const NOT_SAVED = message(
   section('Sorry, I could not save your question just now (my database is not answering). Nothing was sent; please ask again in a minute.'),
