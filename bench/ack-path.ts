@@ -21,6 +21,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import autocannon from 'autocannon';
@@ -193,6 +194,8 @@ interface Count {
   confirmed: number;
   dead: number;
   drainMs: number;
+  /** The longest the event loop was blocked during the load and the drain. */
+  maxStallMs: number;
   problems: string[];
 }
 
@@ -274,7 +277,7 @@ async function countDeliveries(database: string, app: RunningApp, fake: FakeSlac
   if (dead > 0) problems.push(`${dead} outbox messages dead-lettered`);
   if (offReplies > 0) problems.push(`${offReplies} 2xx replies did not confirm the question, e.g. ${phases.find((p) => p.offSample)?.offSample}`);
   if (fake.unexpected.length > 0) problems.push(`the fake Slack saw ${fake.unexpected.length} unexpected calls (e.g. ${fake.unexpected[0]!.method})`);
-  return { database, acked: acked.size, inFlight: inFlight.size, finishedLate, questions: asked.size, dms, confirmed: asked.size - unconfirmed.length, dead, drainMs, problems };
+  return { database, acked: acked.size, inFlight: inFlight.size, finishedLate, questions: asked.size, dms, confirmed: asked.size - unconfirmed.length, dead, drainMs, maxStallMs: 0, problems };
 }
 
 /** po-desk in process (real Bolt surface, outbox, scheduler), Slack pointed at a fake, on the database `dbEnv` names. */
@@ -295,9 +298,12 @@ async function benchPoDesk(database: string, dbEnv: Record<string, string>): Pro
     const baseUrl = `http://127.0.0.1:${app.port}`;
     await setUpProduct(app, baseUrl, fake);
     process.stderr.write(`po-desk (${database}): load…\n`);
+    const loop = monitorEventLoopDelay({ resolution: 20 });
+    loop.enable();
     const load = await runLoad({ baseUrl, tag: `podesk-${database}`, expectReply: ASKED, responseUrlPrefix: fake.responseUrl('x').slice(0, -1) });
     const count = await countDeliveries(database, app, fake, load);
-    return { row: { server: `po-desk (${database})`, load }, count };
+    loop.disable();
+    return { row: { server: `po-desk (${database})`, load }, count: { ...count, maxStallMs: loop.max / 1e6 } };
   } finally {
     await app.stop();
     await fake.close();
@@ -385,9 +391,9 @@ function printReport(rows: Row[], counts: Count[]): void {
     out(`| ${server.replace(/^po-desk \((.*)\)$/, '$1')} | ${times(m.reqPerSec / bolt.reqPerSec)} | ${times(m.p99 / bolt.p99)} | ${times(m.reqPerSec / http.reqPerSec)} | ${times(m.p99 / http.p99)} |`);
   }
   out('\nCounts (warm-up + measured): every acknowledged question in the database, DMed to the PO, and confirmed to its asker');
-  out('| po-desk on | acknowledged (2xx) | in flight at stop | of those asked anyway | questions in DB | PO DMs delivered | askers told once | dead-lettered | all asked and sent after | check |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  out('| po-desk on | acknowledged (2xx) | in flight at stop | of those asked anyway | questions in DB | PO DMs delivered | askers told once | dead-lettered | all asked and sent after | longest event-loop stall | check |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const c of counts) {
-    out(`| ${c.database} | ${c.acked} | ${c.inFlight} | ${c.finishedLate} | ${c.questions} | ${c.dms} | ${c.confirmed} | ${c.dead} | ${(c.drainMs / 1000).toFixed(1)} s | ${c.problems.length === 0 ? 'ok' : 'FAILED'} |`);
+    out(`| ${c.database} | ${c.acked} | ${c.inFlight} | ${c.finishedLate} | ${c.questions} | ${c.dms} | ${c.confirmed} | ${c.dead} | ${(c.drainMs / 1000).toFixed(1)} s | ${c.maxStallMs.toFixed(0)} ms | ${c.problems.length === 0 ? 'ok' : 'FAILED'} |`);
   }
   for (const c of counts) for (const p of c.problems) out(`FAILED (${c.database}): ${p}`);
 }
