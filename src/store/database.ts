@@ -20,9 +20,7 @@ export type DatabaseOptions =
   | { kind: 'pglite-instance'; pglite: PGlite };
 
 /** One statement at a time, outside any transaction, not through Prisma. */
-export interface SqlQuery {
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
-}
+export type SqlQuery = Pick<SqlSession, 'query'>;
 
 export interface Database {
   readonly kind: 'postgres' | 'pglite';
@@ -99,7 +97,7 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * questions blocked the process for 89 s in the ack bench (Slack's acks, the outbox's timeouts, cron). Each
  * query, in a transaction or not, and each transaction first gives the event loop a turn.
  */
-export function yieldingPglite(pglite: PGlite): PGlite {
+function yieldingPglite(pglite: PGlite): PGlite {
   const yielding = <T extends object>(target: T, wrap: Partial<Record<keyof T, (original: (...args: never[]) => unknown) => unknown>>): T =>
     new Proxy(target, {
       get(t, key) {

@@ -18,12 +18,6 @@ describe.skipIf(!testDatabaseKinds().includes('pglite'))('the embedded database 
     return turn;
   };
 
-  it('lets the event loop run between queries through Prisma', async () => {
-    const turn = turnTaken();
-    for (let i = 0; i < 5; i++) await database.db.prisma.product.findMany({ take: 1 });
-    expect(turn.taken).toBe(true);
-  });
-
   it('lets it run between the queries of one transaction', async () => {
     await database.db.prisma.$transaction(async (tx) => {
       const turn = turnTaken();
