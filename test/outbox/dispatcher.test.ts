@@ -129,6 +129,35 @@ describe.each(testDatabaseKinds())('outbox dispatcher (%s)', (kind) => {
     }
   });
 
+  it('resumes a rate-limited workspace at once when its pause ends while it is looking for work, not at the next poll', async () => {
+    // A clock at 0.9× the timers' pace makes each wake-up land just before the pause ends, and a claim that
+    // takes 150 ms ends after it: the look that found the workspace paused must not be the last for 60 s.
+    const realStart = Date.now();
+    const slowClock = { now: () => new Date(realStart + (Date.now() - realStart) * 0.9) };
+    const prisma = database.db.prisma;
+    const slowClaims = new Proxy(prisma, {
+      get(target, property) {
+        if (property === '$queryRawUnsafe') {
+          return async (...args: Parameters<typeof prisma.$queryRawUnsafe>) => {
+            const rows = await target.$queryRawUnsafe(...args);
+            await new Promise((r) => setTimeout(r, 150));
+            return rows;
+          };
+        }
+        const value = Reflect.get(target, property) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    fake.failNext('chat.postMessage', { rateLimited: 1 });
+    await enqueue({ kind: 'post', channelId: 'C0TEAMA001', message: text('after the pause') });
+    const d = new Dispatcher({ db: slowClaims, senders: { slack: slackSender(client()) }, clock: slowClock, log, maxAttempts: 1, pollMs: 60_000 });
+    dispatchers.push(d);
+    d.start();
+    await waitUntil(async () => (await rows())[0]!.status === 'sent', 5_000);
+    expect(fake.callsTo('chat.postMessage').map((c) => c.answer.status)).toEqual([429, 200]);
+    expect(posted()).toEqual(['after the pause', 'after the pause']);
+  });
+
   it('retries transient failures with backoff, then dead-letters after N attempts with the reason', async () => {
     // Backoff: baseMs after the 1st failure, twice that after the 2nd, each jittered by ±20 %. Large enough
     // next to the 20 ms poll that "no backoff" or "no doubling" cannot pass by chance.
