@@ -170,6 +170,12 @@ async function openPostgres(
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it. Queries in flight report their own errors.
   });
+  pool.on('connect', (client) => {
+    // From a client's handover until its borrower listens, nothing does: a server that ends the connection in
+    // the same packets as the handshake (pg_terminate_backend of a connection just made, a restart) would emit
+    // an 'error' nobody hears and kill the process. The pool, its borrowers and their queries still see it.
+    client.on('error', () => {});
+  });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { schema }) });
   const withClient = async <T>(fn: (session: SqlSession) => Promise<T>) => {
     const client = await pool.connect();
