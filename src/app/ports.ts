@@ -270,6 +270,8 @@ export interface DailyTeam {
   /** The workspace the team's channel is in. */
   workspace: { id: string; platform: Platform; externalId: string };
   setting: DailySetting;
+  /** The PO's refinement note for the team, while it is shown (until `until`). */
+  refine?: { note: string; until: Date };
 }
 
 /** Daily Scrum reminders and sprint reviews. */
@@ -284,7 +286,6 @@ export interface CeremonyStore {
   /** `claimDailyReminder` for many teams in one write: the ids of the teams whose claims were new. */
   claimDailyReminders(claims: { teamId: string; date: string; meetingAt: Date }[], postedAt: Date): Promise<Set<string>>;
   /** The refinement notes of these teams that have one (expired ones included), by team id. */
-  refineNotes(teamIds: string[]): Promise<Map<string, { note: string; until: Date }>>;
   refineNote(teamId: string): Promise<{ note: string; until: Date } | undefined>;
   setRefineNote(teamId: string, note: { note: string; until: Date } | undefined): Promise<void>;
   cadence(productId: string): Promise<ReviewCadence | undefined>;

@@ -179,7 +179,7 @@ function prismaTx(db: PrismaTx, markEnqueued: () => void): Tx {
 
     async enqueuePosts(posts) {
       if (posts.length === 0) return;
-      await db.outboxMessage.createMany({ data: posts.map((p) => outboxRow(p.workspace, p.delivery)) });
+      await insertOutboxRows(db, posts.map((p) => outboxRow(p.workspace, p.delivery)), new Date());
       markEnqueued();
     },
 
@@ -251,6 +251,35 @@ export function outboxRow(workspace: Pick<WorkspaceRef, 'platform' | 'externalId
     payload: JSON.parse(JSON.stringify(d.message)) as Prisma.InputJsonValue,
     ...((d.kind === 'dm' || d.kind === 'post') && d.reportTo ? { reportTo: { ...d.reportTo } } : {}),
   };
+}
+
+/**
+ * Queues many messages in one statement of arrays, in the order given (their ids follow it). Raw SQL: a
+ * minute's Daily Scrum reminders are queued 200 to a statement, and Prisma's createMany spends ~0.4 ms of
+ * CPU per row compiling it, time in which the dispatcher cannot send what is already queued.
+ */
+async function insertOutboxRows(db: PrismaTx, rows: ReturnType<typeof outboxRow>[], at: Date): Promise<void> {
+  const column = (pick: (row: ReturnType<typeof outboxRow>) => string | null) => rows.map(pick);
+  // The timestamps are `timestamp(3)` holding UTC, as Prisma writes them, whatever the session's time zone.
+  await db.$executeRawUnsafe(
+    `INSERT INTO "OutboxMessage" ("platform", "workspaceId", "kind", "channelId", "userId", "threadKey", "threadId", "messageKey", "payload", "reportTo", "nextAttemptAt", "createdAt")
+     SELECT m.platform, m.workspace, m.kind, m.channel, m.usr, m.thread_key, m.thread_id, m.message_key, m.payload::jsonb, m.report_to::jsonb, t.at, t.at
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+            WITH ORDINALITY AS m(platform, workspace, kind, channel, usr, thread_key, thread_id, message_key, payload, report_to, n),
+          (SELECT ($11::timestamptz AT TIME ZONE 'UTC')::timestamp(3) AS at) AS t
+     ORDER BY m.n`,
+    column((r) => r.platform),
+    column((r) => r.workspaceId),
+    column((r) => r.kind),
+    column((r) => r.channelId),
+    column((r) => r.userId),
+    column((r) => r.threadKey),
+    column((r) => r.threadId),
+    column((r) => r.messageKey),
+    column((r) => JSON.stringify(r.payload)),
+    column((r) => ('reportTo' in r && r.reportTo ? JSON.stringify(r.reportTo) : null)),
+    at.toISOString(),
+  );
 }
 
 /** The person an account stands for: itself, or the person an admin linked it to. */

@@ -47,6 +47,57 @@ describe.each(testDatabaseKinds())('store and migrations (%s)', (kind) => {
     expect(notified).toBe(before + 1);
   });
 
+  it('queues many posts in one statement as one at a time would, in order, stamped now to the millisecond', async () => {
+    const { workspace } = await product();
+    const reportTo = { userId: 'U0ASKER001', channelId: 'C0TEAM0001', recipientName: 'team Rocket’s channel', platform: 'slack' as const, workspaceExternalId: workspace.externalId };
+    const posts = [
+      { kind: 'post' as const, channelId: 'C0MANY0001', message: message(section('first “quoted” \\ 🚀 \'single\'')), messageKey: 'daily:t1:2027-03-08', reportTo },
+      { kind: 'post' as const, channelId: 'C0MANY0002', message: message(section('second')), threadKey: 'daily:t1:2027-03-08' },
+      { kind: 'post' as const, channelId: 'C0MANY0003', message: message(section('third')), threadId: '1700000000.000100' },
+    ];
+    await store.transaction(async (tx) => {
+      for (const delivery of posts) await tx.enqueue(workspace, { ...delivery, channelId: delivery.channelId.replace('MANY', 'ONE0') });
+    });
+    const before = Date.now();
+    await store.transaction((tx) => tx.enqueuePosts(posts.map((delivery) => ({ workspace, delivery }))));
+    const after = Date.now();
+
+    const rows = (channel: string) => prisma().outboxMessage.findMany({ where: { channelId: { startsWith: channel } }, orderBy: { id: 'asc' } });
+    const many = await rows('C0MANY');
+    const single = await rows('C0ONE0');
+    const comparable = ({ id: _id, createdAt: _c, nextAttemptAt: _n, channelId, ...rest }: (typeof many)[number]) => ({ ...rest, channelId: channelId!.slice(-4) });
+    expect(many.map((r) => r.channelId)).toEqual(['C0MANY0001', 'C0MANY0002', 'C0MANY0003']);
+    expect(many.map(comparable)).toEqual(single.map(comparable));
+    expect(many[0]).toMatchObject({ status: 'pending', attempts: 0, messageKey: 'daily:t1:2027-03-08', reportTo, payload: posts[0]!.message });
+    for (const row of many) {
+      expect(row.createdAt.getTime()).toBeGreaterThanOrEqual(before);
+      expect(row.createdAt.getTime()).toBeLessThanOrEqual(after);
+      expect(row.nextAttemptAt.getTime()).toBe(row.createdAt.getTime());
+    }
+  });
+
+  it('claims a Daily Scrum reminder once per team and date, keeping the meeting time to the millisecond', async () => {
+    const { workspace, productId } = await product();
+    const teamIds = await store.transaction(async (tx) => {
+      const a = await tx.createTeam(productId, workspace.id, 'C0CLAIM001', 'Claim A');
+      const b = await tx.createTeam(productId, workspace.id, 'C0CLAIM002', 'Claim B');
+      return [a, b];
+    });
+    const meetingAt = new Date('2027-03-08T08:30:00.250Z');
+    const postedAt = new Date('2027-03-08T08:20:00.125Z');
+    const first = await store.transaction((tx) => tx.ceremonies.claimDailyReminders([{ teamId: teamIds[0]!, date: '2027-03-08', meetingAt }], postedAt));
+    const second = await store.transaction((tx) =>
+      tx.ceremonies.claimDailyReminders(teamIds.map((teamId) => ({ teamId, date: '2027-03-08', meetingAt })), postedAt),
+    );
+    expect([...first]).toEqual([teamIds[0]]);
+    expect([...second]).toEqual([teamIds[1]]);
+    const claims = await prisma().dailyReminder.findMany({ where: { teamId: { in: teamIds } } });
+    expect(claims.map((c) => [c.meetingAt.toISOString(), c.postedAt.toISOString()])).toEqual([
+      [meetingAt.toISOString(), postedAt.toISOString()],
+      [meetingAt.toISOString(), postedAt.toISOString()],
+    ]);
+  });
+
   it('keeps one person per platform user, updates the name, keeps their own time zone', async () => {
     const { workspace, productId } = await product();
     const [first] = await store.transaction((tx) => tx.ensurePersons(productId, workspace.id, [{ platformUserId: 'U0SAME0001', displayName: 'Al', timeZone: 'Europe/Berlin' }]));

@@ -118,6 +118,8 @@ describe.each(testDatabaseKinds())('Ceremonies on Slack (%s)', (kind) => {
     expect(reminders(CHANNEL)).toEqual([]);
     await runAt(new Date('2027-03-29T07:20:00Z')); // Monday after 28 March: 09:20 CEST
     expect(reminders(CHANNEL)).toHaveLength(1);
+    // The refinement note set three weeks before was shown for five working days, and is no longer.
+    expect(textOf(reminders(CHANNEL)[0]!.args as Json)).not.toContain('refinement');
     const posted = await prisma().dailyReminder.findMany({ where: { date: { in: ['2027-03-08', '2027-03-29'] } }, include: { team: true } });
     expect(posted.map((r) => [r.team.name, r.date, r.meetingAt.toISOString()]).sort()).toEqual([
       ['Checkout', '2027-03-08', '2027-03-08T08:30:00.000Z'],
