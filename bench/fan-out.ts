@@ -14,7 +14,7 @@
  *
  * On a fresh in-memory PGlite, and on PostgreSQL too when TEST_DATABASE_URL or DATABASE_URL is set (a
  * temporary schema, dropped afterwards). Run: npm run bench:fanout  (FANOUT_TEAMS, FANOUT_RATE to vary;
- * FANOUT_TIMELINE=1 prints deliveries and 429s second by second)
+ * FANOUT_TIMELINE=1 prints deliveries and 429s second by second, FANOUT_TIMELINE=100 by 100 ms)
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -106,14 +106,16 @@ async function run(database: string, options: DatabaseOptions): Promise<Result> 
 
     const posts = accepted();
     if (process.env.FANOUT_TIMELINE) {
+      // FANOUT_TIMELINE=1 counts by the second; a larger number is the slice in milliseconds.
+      const sliceMs = Number(process.env.FANOUT_TIMELINE) > 1 ? Number(process.env.FANOUT_TIMELINE) : 1000;
       const bySecond = new Map<number, [number, number]>();
       for (const c of fake.callsTo('chat.postMessage')) {
-        const sec = Math.floor((c.at - minute) / 1000);
+        const sec = Math.floor((c.at - minute) / sliceMs);
         const n = bySecond.get(sec) ?? [0, 0];
         n[c.answer.ok ? 0 : 1] += 1;
         bySecond.set(sec, n);
       }
-      process.stderr.write(`${database}: second → delivered, 429s: ${[...bySecond].sort((a, b) => a[0] - b[0]).map(([k, [ok, no]]) => `${k}:${ok}/${no}`).join(' ')}\n`);
+      process.stderr.write(`${database}: ${sliceMs === 1000 ? 'second' : `${sliceMs} ms slice`} → delivered, 429s: ${[...bySecond].sort((a, b) => a[0] - b[0]).map(([k, [ok, no]]) => `${k}:${ok}/${no}`).join(' ')}\n`);
     }
     const perChannel = new Map<string, number>();
     for (const c of posts) {
