@@ -365,4 +365,10 @@ export interface Tx {
 
 export interface Store {
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Reading outside a transaction: each query on any free connection, so independent ones can run side by
+   * side (Promise.all) where a transaction's run one after another. For figures that need not come from
+   * one snapshot; writes do not belong here (each would commit alone, and nothing may be enqueued).
+   */
+  reads<T>(fn: (r: Tx) => Promise<T>): Promise<T>;
 }

@@ -28,6 +28,13 @@ export function prismaStore(db: Db, onEnqueued: () => void = () => {}): Store {
       if (enqueued) onEnqueued();
       return result;
     },
+    reads(fn) {
+      return fn(
+        prismaTx(db, () => {
+          throw new Error('store.reads is for reading: messages are queued in a transaction, with the change they report');
+        }),
+      );
+    },
   };
 }
 
