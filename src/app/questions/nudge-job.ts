@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { workingDayMs } from '../../domain/working-hours.js';
 import { businessMsBetween } from '../../domain/business-time.js';
 import { nudgeDue } from '../../domain/question.js';
+import type { Question } from '../../domain/question.js';
 import type { Store } from '../ports.js';
 import { poCalendar, teamWorkspace, viewOf } from './load.js';
 import { anchorKeyOf, nudgeMessage, remindedPost } from './question-messages.js';
@@ -9,13 +10,13 @@ import { anchorKeyOf, nudgeMessage, remindedPost } from './question-messages.js'
 /**
  * Every few minutes: questions without a first response are checked against the product's response
  * target (in business time). The scheduler claims each run, so replicas never nudge twice; each
- * question is changed in its own transaction, guarded by its lastNudgedDay/escalatedAt.
+ * question due is changed in its own transaction, guarded by its lastNudgedDay/escalatedAt.
  */
 export async function nudgeWaitingQuestions(store: Store, now: Date, log: Logger): Promise<{ nudged: number; escalated: number }> {
   const waiting = await store.transaction((tx) => tx.questions.awaitingFirstResponse());
   let nudged = 0;
   let escalated = 0;
-  for (const candidate of waiting) {
+  for (const candidate of await dueForNudge(store, waiting, now, log)) {
     // One question that cannot be handled (a product half set up) must not stop the nudges after it.
     await store.transaction(async (tx) => {
       const q = await tx.questions.get(candidate.productId, candidate.id);
@@ -44,4 +45,31 @@ export async function nudgeWaitingQuestions(store: Store, now: Date, log: Logger
   }
   if (nudged + escalated > 0) log.info({ nudged, escalated }, 'questions: nudged the PO');
   return { nudged, escalated };
+}
+
+/**
+ * The waiting questions a nudge is due for, by each product's calendar and target read once. Most are
+ * not due on a given run, and a transaction each (reading the product, the calendar and the target
+ * every time) made a backlog of 5,000 waiting questions cost 5,000 transactions a run. The transaction
+ * of a question found due checks again.
+ */
+async function dueForNudge(store: Store, waiting: Question[], now: Date, log: Logger): Promise<Question[]> {
+  const byProduct = new Map<string, Question[]>();
+  for (const q of waiting) byProduct.set(q.productId, [...(byProduct.get(q.productId) ?? []), q]);
+  const due: Question[] = [];
+  for (const [productId, questions] of byProduct) {
+    try {
+      const rules = await store.reads(async (r) => {
+        const state = await r.productState(productId);
+        if (!state.owner) return undefined;
+        // Oldest first: the calendar from the oldest question's day covers every one of them.
+        const [{ cal }, targetMin] = await Promise.all([poCalendar(r, state, questions[0]!.askedAt), r.calendar.responseTargetMin(productId)]);
+        return { cal, targetMs: targetMin * 60_000 };
+      });
+      if (rules) due.push(...questions.filter((q) => nudgeDue(q, rules.cal, rules.targetMs, now)));
+    } catch (error) {
+      log.error({ err: error, product: productId }, 'questions: could not check the waiting questions of a product; the next run tries again');
+    }
+  }
+  return due;
 }
