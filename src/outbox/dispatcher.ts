@@ -335,8 +335,8 @@ export class Dispatcher {
       const key = `${row.platform}:${row.workspaceId}`;
       // The workspace waits Retry-After from the first 429. The requests already on their way then get 429s
       // over the next tens of milliseconds for the same reason; letting each push the pause further would
-      // stretch every pause by that spread (tokens the platform refilled meanwhile are lost: at 100 posts/s,
-      // 2,000 reminders took 4 % longer). A 429 for a request sent after the pause began does push it.
+      // stretch every pause by that spread, leaving the tokens the platform refilled meanwhile unused (the
+      // fan-out bench's cycles). A 429 for a request sent after the pause began does push it.
       const now = this.o.clock.now().getTime();
       const pause = this.paused.get(key);
       if (!pause || pause.until <= now) this.paused.set(key, { since: now, until: now + wait });

@@ -6,7 +6,7 @@ import type { Delivery, Store } from '../../src/app/ports.js';
 import { systemClock } from '../../src/clock.js';
 import { message, section } from '../../src/messages/build.js';
 import { Dispatcher } from '../../src/outbox/dispatcher.js';
-import type { OutboxItem, PlatformMessageRef, Sender } from '../../src/outbox/sender.js';
+import { SendError, type OutboxItem, type PlatformMessageRef, type Sender } from '../../src/outbox/sender.js';
 import { openDatabase, type Database } from '../../src/store/database.js';
 import { prismaStore } from '../../src/store/prisma-store.js';
 import { FakeSlack, SLACK_TEST_TOKEN } from '../support/fake-slack.js';
@@ -156,6 +156,38 @@ describe.each(testDatabaseKinds())('outbox dispatcher (%s)', (kind) => {
     await waitUntil(async () => (await rows())[0]!.status === 'sent', 5_000);
     expect(fake.callsTo('chat.postMessage').map((c) => c.answer.status)).toEqual([429, 200]);
     expect(posted()).toEqual(['after the pause', 'after the pause']);
+  });
+
+  it('pauses a workspace for Retry-After from its first 429; a late 429 for a request sent before does not stretch the pause', async () => {
+    // A is refused after 50 ms, B (sent at the same moment) only after 700 ms, both with Retry-After 1 s.
+    // C, claimed after them, goes out when A's pause ends, not 1 s after B's late answer.
+    const answers = new Map<string, number>();
+    const sends: { channel: string; at: number }[] = [];
+    const sender: Sender = {
+      async send(item) {
+        const channel = item.channelId!;
+        sends.push({ channel, at: Date.now() });
+        const lateBy = { C0PACEA001: 50, C0PACEB001: 700 }[channel];
+        if (lateBy !== undefined && !answers.has(channel)) {
+          await new Promise((r) => setTimeout(r, lateBy));
+          answers.set(channel, Date.now());
+          throw new SendError('rate_limited', 'rate limited by Slack', 1_000);
+        }
+        return { channelId: channel, messageId: `m${sends.length}` };
+      },
+    };
+    await enqueue(...['C0PACEA001', 'C0PACEB001', 'C0PACEC001'].map((channelId) => ({ kind: 'post' as const, channelId, message: text(channelId) })));
+    const d = new Dispatcher({ db: database.db.prisma, senders: { slack: sender }, clock: systemClock, log, maxAttempts: 1, pollMs: 60_000, batchSize: 2 });
+    dispatchers.push(d);
+    d.start();
+    await waitUntil(async () => (await rows()).every((r) => r.status === 'sent'), 5_000);
+    const firstOf = (channel: string, n = 0) => sends.filter((s) => s.channel === channel)[n]!.at;
+    const c = firstOf('C0PACEC001');
+    expect(c - answers.get('C0PACEA001')!).toBeGreaterThanOrEqual(990);
+    expect(c - answers.get('C0PACEA001')!).toBeLessThan(1_400); // 1 s after B's answer would be ≥ 1,650
+    // Each refused message waits its own Retry-After from its own answer.
+    expect(firstOf('C0PACEA001', 1) - answers.get('C0PACEA001')!).toBeGreaterThanOrEqual(990);
+    expect(firstOf('C0PACEB001', 1) - answers.get('C0PACEB001')!).toBeGreaterThanOrEqual(990);
   });
 
   it('retries transient failures with backoff, then dead-letters after N attempts with the reason', async () => {
