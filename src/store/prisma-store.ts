@@ -180,14 +180,14 @@ function prismaTx(db: PrismaTx, markEnqueued: () => void): Tx {
         const home = accounts.find((a) => a.workspaceId === workspace.id) ?? accounts[0];
         if (home) target = { platform: home.workspace.platform as Platform, externalId: home.workspace.externalId };
       }
-      await db.outboxMessage.create({ data: outboxRow(target, delivery) });
       markEnqueued();
+      await db.outboxMessage.create({ data: outboxRow(target, delivery) });
     },
 
     async enqueuePosts(posts) {
       if (posts.length === 0) return;
-      await insertOutboxRows(db, posts.map((p) => outboxRow(p.workspace, p.delivery)), new Date());
       markEnqueued();
+      await insertOutboxRows(db, posts.map((p) => outboxRow(p.workspace, p.delivery)), new Date());
     },
 
     async attachWorkspace(workspaceId, productId) {

@@ -98,6 +98,18 @@ describe.each(testDatabaseKinds())('store and migrations (%s)', (kind) => {
     ]);
   });
 
+  it('reads side by side outside a transaction, and refuses to queue a message there before writing it', async () => {
+    const { workspace, productId } = await product();
+    const [a, b] = await store.reads((r) => Promise.all([r.productState(productId), r.productState(productId)]));
+    expect(a!.id).toBe(productId);
+    expect(b).toEqual(a);
+    const before = notified;
+    await expect(store.reads((r) => r.enqueue(workspace, { kind: 'dm', userId: 'U0READONLY', message: message(section('never')) }))).rejects.toThrow('store.reads is for reading');
+    await expect(store.reads((r) => r.enqueuePosts([{ workspace, delivery: { kind: 'post', channelId: 'C0READONLY', message: message(section('never')) } }]))).rejects.toThrow('store.reads is for reading');
+    expect(await prisma().outboxMessage.count({ where: { OR: [{ userId: 'U0READONLY' }, { channelId: 'C0READONLY' }] } })).toBe(0);
+    expect(notified).toBe(before);
+  });
+
   it('keeps one person per platform user, updates the name, keeps their own time zone', async () => {
     const { workspace, productId } = await product();
     const [first] = await store.transaction((tx) => tx.ensurePersons(productId, workspace.id, [{ platformUserId: 'U0SAME0001', displayName: 'Al', timeZone: 'Europe/Berlin' }]));
