@@ -281,11 +281,9 @@ export interface CeremonyStore {
   setDaily(teamId: string, setting: DailySetting | undefined): Promise<void>;
   /** Across products: teams with a Daily Scrum reminder, with what a reminder needs to name and reach them. */
   teamsWithDaily(): Promise<DailyTeam[]>;
-  /** Claims the team's reminder for a local date; false when it was already posted. */
-  claimDailyReminder(teamId: string, date: string, meetingAt: Date, postedAt: Date): Promise<boolean>;
-  /** `claimDailyReminder` for many teams in one write: the ids of the teams whose claims were new. */
+  /** Claims each team's reminder for a local date, in one write: the ids of the teams whose claims were new (not posted before). */
   claimDailyReminders(claims: { teamId: string; date: string; meetingAt: Date }[], postedAt: Date): Promise<Set<string>>;
-  /** The refinement notes of these teams that have one (expired ones included), by team id. */
+  /** The team's refinement note, if it has one (an expired one included). */
   refineNote(teamId: string): Promise<{ note: string; until: Date } | undefined>;
   setRefineNote(teamId: string, note: { note: string; until: Date } | undefined): Promise<void>;
   cadence(productId: string): Promise<ReviewCadence | undefined>;

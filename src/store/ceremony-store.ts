@@ -2,6 +2,7 @@ import type { CeremonyStore, Platform, ReviewRecord } from '../app/ports.js';
 import type { DailySetting } from '../domain/daily-scrum.js';
 import type { ReviewCadence, RsvpAnswer } from '../domain/sprint-review.js';
 import type { Prisma } from '../generated/prisma/client.js';
+import { utcTimestamp } from './database.js';
 
 type PrismaTx = Prisma.TransactionClient;
 type ReviewRow = Prisma.ReviewGetPayload<object>;
@@ -63,18 +64,13 @@ export function ceremonyStore(db: PrismaTx): CeremonyStore {
       });
     },
 
-    async claimDailyReminder(teamId, date, meetingAt, postedAt) {
-      const done = await db.dailyReminder.createMany({ data: [{ teamId, date, meetingAt, postedAt }], skipDuplicates: true });
-      return done.count === 1;
-    },
-
     async claimDailyReminders(claims, postedAt) {
       if (claims.length === 0) return new Set();
       // Raw SQL, one statement of arrays: up to 200 claims at a time, and Prisma's createManyAndReturn
       // spends ~0.25 ms of CPU per row compiling it while the dispatcher waits for the event loop.
       const made = await db.$queryRawUnsafe<{ teamId: string }[]>(
         `INSERT INTO "DailyReminder" ("teamId", "date", "meetingAt", "postedAt")
-         SELECT c.team, c.day, (c.meeting::timestamptz AT TIME ZONE 'UTC')::timestamp(3), ($4::timestamptz AT TIME ZONE 'UTC')::timestamp(3)
+         SELECT c.team, c.day, ${utcTimestamp('c.meeting')}, ${utcTimestamp('$4')}
          FROM unnest($1::text[], $2::text[], $3::text[]) AS c(team, day, meeting)
          ON CONFLICT DO NOTHING
          RETURNING "teamId"`,

@@ -22,6 +22,12 @@ export type DatabaseOptions =
 /** One statement at a time, outside any transaction, not through Prisma. */
 export type SqlQuery = Pick<SqlSession, 'query'>;
 
+/**
+ * SQL turning `expr` (an instant as an ISO string) into a `timestamp(3)` holding UTC, as Prisma writes its
+ * DateTime columns, whatever the session's time zone: for the raw INSERTs on hot paths.
+ */
+export const utcTimestamp = (expr: string) => `(${expr}::timestamptz AT TIME ZONE 'UTC')::timestamp(3)`;
+
 export interface Database {
   readonly kind: 'postgres' | 'pglite';
   readonly prisma: Db;

@@ -1,6 +1,6 @@
 import type { Platform } from '../app/ports.js';
 import type { Message } from '../messages/model.js';
-import type { Db, SqlQuery } from './database.js';
+import { utcTimestamp, type Db, type SqlQuery } from './database.js';
 import { outboxRow } from './prisma-store.js';
 
 /** A command as it arrived, saved before it was acknowledged (see the InboundCommand model). */
@@ -29,12 +29,11 @@ export interface ClaimedInboundCommand extends NewInboundCommand {
  */
 export async function saveInboundCommands(sql: SqlQuery, commands: NewInboundCommand[], receivedAt: Date): Promise<void> {
   const column = <K extends keyof NewInboundCommand>(key: K) => commands.map((c) => c[key] ?? null);
-  // The columns are `timestamp(3)` holding UTC, as Prisma writes them, whatever the session's time zone.
   await sql.query(
     `INSERT INTO "InboundCommand" ("requestKey", "platform", "workspaceExternalId", "workspaceName", "channelId", "channelName", "userId", "text", "replyUrl", "receivedAt", "nextAttemptAt")
      SELECT c.*, t.at, t.at
      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) AS c,
-          (SELECT ($10::timestamptz AT TIME ZONE 'UTC')::timestamp(3) AS at) AS t
+          (SELECT ${utcTimestamp('$10')} AS at) AS t
      ON CONFLICT ("requestKey") DO NOTHING`,
     [column('requestKey'), column('platform'), column('workspaceExternalId'), column('workspaceName'), column('channelId'), column('channelName'), column('userId'), column('text'), column('replyUrl'), receivedAt.toISOString()],
   );

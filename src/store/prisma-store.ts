@@ -2,7 +2,7 @@ import type { Delivery, NewPerson, Platform, Store, Tx, WorkspaceRef } from '../
 import type { PersonRef, ProductState } from '../domain/product.js';
 import { DEFAULT_WORKING_HOURS, type WorkingHours } from '../domain/working-hours.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import type { Db } from './database.js';
+import { utcTimestamp, type Db } from './database.js';
 import { calendarStore } from './calendar-store.js';
 import { questionStore } from './question-store.js';
 import { intakeStore } from './intake-store.js';
@@ -267,13 +267,12 @@ export function outboxRow(workspace: Pick<WorkspaceRef, 'platform' | 'externalId
  */
 async function insertOutboxRows(db: PrismaTx, rows: ReturnType<typeof outboxRow>[], at: Date): Promise<void> {
   const column = (pick: (row: ReturnType<typeof outboxRow>) => string | null) => rows.map(pick);
-  // The timestamps are `timestamp(3)` holding UTC, as Prisma writes them, whatever the session's time zone.
   await db.$executeRawUnsafe(
     `INSERT INTO "OutboxMessage" ("platform", "workspaceId", "kind", "channelId", "userId", "threadKey", "threadId", "messageKey", "payload", "reportTo", "nextAttemptAt", "createdAt")
      SELECT m.platform, m.workspace, m.kind, m.channel, m.usr, m.thread_key, m.thread_id, m.message_key, m.payload::jsonb, m.report_to::jsonb, t.at, t.at
      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
             WITH ORDINALITY AS m(platform, workspace, kind, channel, usr, thread_key, thread_id, message_key, payload, report_to, n),
-          (SELECT ($11::timestamptz AT TIME ZONE 'UTC')::timestamp(3) AS at) AS t
+          (SELECT ${utcTimestamp('$11')} AS at) AS t
      ORDER BY m.n`,
     column((r) => r.platform),
     column((r) => r.workspaceId),

@@ -157,11 +157,11 @@ const REMINDER_BATCH = 200;
 const FIRST_REMINDER_BATCH = 25;
 const NO_HOLIDAYS: ReadonlySet<string> = new Set();
 
-/** `dailyDue` once per distinct setting (teams of a product mostly share one), not once per team. */
-function dueMemo(now: Date): (setting: DailyTeam['setting'], holidays: ReadonlySet<string>, holidaysKey: string) => DailyOccurrence | undefined {
+/** `dailyDue` with these holidays, once per distinct setting (teams of a product mostly share one), not once per team. */
+function dueMemo(now: Date, holidays: ReadonlySet<string>): (setting: DailyTeam['setting']) => DailyOccurrence | undefined {
   const seen = new Map<string, DailyOccurrence | undefined>();
-  return (setting, holidays, holidaysKey) => {
-    const key = `${holidaysKey}|${setting.timeZone}|${setting.timeMin}|${setting.leadMin}|${setting.days.join(',')}`;
+  return (setting) => {
+    const key = `${setting.timeZone}|${setting.timeMin}|${setting.leadMin}|${setting.days.join(',')}`;
     if (!seen.has(key)) seen.set(key, dailyDue(setting, now, holidays));
     return seen.get(key);
   };
@@ -180,11 +180,11 @@ function dueMemo(now: Date): (setting: DailyTeam['setting'], holidays: ReadonlyS
  */
 export async function postDailyReminders(store: Store, now: Date, log: Logger): Promise<number> {
   const teams = await store.transaction((tx) => tx.ceremonies.teamsWithDaily());
-  const dueWithoutHolidays = dueMemo(now);
-  const candidates = teams.filter((t) => dueWithoutHolidays(t.setting, NO_HOLIDAYS, ''));
+  const dueWithoutHolidays = dueMemo(now, NO_HOLIDAYS);
+  const candidates = teams.filter((t) => dueWithoutHolidays(t.setting));
   let posted = 0;
-  for (let i = 0; i < candidates.length; i += i === 0 ? FIRST_REMINDER_BATCH : REMINDER_BATCH) {
-    const batch = candidates.slice(i, i + (i === 0 ? FIRST_REMINDER_BATCH : REMINDER_BATCH));
+  for (let i = 0, size = FIRST_REMINDER_BATCH; i < candidates.length; i += size, size = REMINDER_BATCH) {
+    const batch = candidates.slice(i, i + size);
     try {
       posted += await store.transaction((tx) => postReminders(tx, batch, now));
     } catch (error) {
@@ -206,16 +206,16 @@ export async function postDailyReminders(store: Store, now: Date, log: Logger): 
 }
 
 async function postReminders(tx: Tx, teams: DailyTeam[], now: Date): Promise<number> {
-  const holidays = new Map<string, Set<string>>();
-  const dueOn = dueMemo(now);
+  // Each product's holidays, read once, and the dueness of its settings under them.
+  const dueIn = new Map<string, ReturnType<typeof dueMemo>>();
   const due: { team: DailyTeam; day: DailyOccurrence }[] = [];
   for (const team of teams) {
-    let h = holidays.get(team.productId);
-    if (!h) {
-      h = new Set((await tx.calendar.holidays(team.productId)).map((x) => x.date));
-      holidays.set(team.productId, h);
+    let dueOn = dueIn.get(team.productId);
+    if (!dueOn) {
+      dueOn = dueMemo(now, new Set((await tx.calendar.holidays(team.productId)).map((x) => x.date)));
+      dueIn.set(team.productId, dueOn);
     }
-    const day = dueOn(team.setting, h, team.productId);
+    const day = dueOn(team.setting);
     if (day) due.push({ team, day });
   }
   const claimed = await tx.ceremonies.claimDailyReminders(due.map(({ team, day }) => ({ teamId: team.teamId, date: day.date, meetingAt: day.meetingAt })), now);

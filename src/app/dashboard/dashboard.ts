@@ -44,7 +44,8 @@ async function poDashboard(r: Tx, state: ProductState, now: Date): Promise<Messa
   const [{ cal, weeks }, { open, views }, waiting, { untriaged, lines }, review] = await Promise.all([
     Promise.all([poCalendar(r, state, since), r.calendar.responseTargetMin(state.id)]).then(async ([{ cal }, targetMin]) => {
       const tz = cal.hours.timeZone;
-      const monday = addDays(localDate(now, tz), 1 - isoWeekday(localDate(now, tz)));
+      const today = localDate(now, tz);
+      const monday = addDays(today, 1 - isoWeekday(today));
       return { cal, weeks: await r.questions.weekly(state.id, { since: zonedInstant(addDays(monday, -28), 0, tz), until: now, timeZone: tz, targetSec: targetMin * 60 }) };
     }),
     r.questions.openPage(state.id, {}, SHOWN).then(async (open) => ({ open, views: await viewsOf(r, state, open.oldest) })),

@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
 import { workingDayMs } from '../../domain/working-hours.js';
 import { businessMsBetween } from '../../domain/business-time.js';
-import { nudgeDue } from '../../domain/question.js';
-import type { Question } from '../../domain/question.js';
+import { nudgeDue, type Question } from '../../domain/question.js';
 import type { Store } from '../ports.js';
 import { poCalendar, teamWorkspace, viewOf } from './load.js';
 import { anchorKeyOf, nudgeMessage, remindedPost } from './question-messages.js';
@@ -55,7 +54,11 @@ export async function nudgeWaitingQuestions(store: Store, now: Date, log: Logger
  */
 async function dueForNudge(store: Store, waiting: Question[], now: Date, log: Logger): Promise<Question[]> {
   const byProduct = new Map<string, Question[]>();
-  for (const q of waiting) byProduct.set(q.productId, [...(byProduct.get(q.productId) ?? []), q]);
+  for (const q of waiting) {
+    const questions = byProduct.get(q.productId);
+    if (questions) questions.push(q);
+    else byProduct.set(q.productId, [q]);
+  }
   const due: Question[] = [];
   for (const [productId, questions] of byProduct) {
     try {
