@@ -8,6 +8,7 @@ import type { Metrics } from '../metrics.js';
 import { bold, context, message, section } from '../messages/build.js';
 import { outboxRow } from '../store/prisma-store.js';
 import { SendError, type OutboxItem, type PlatformMessageRef, type Sender } from './sender.js';
+import { WorkspacePacer } from './workspace-pacer.js';
 
 export interface DispatcherOptions {
   db: Db;
@@ -74,6 +75,8 @@ export class Dispatcher {
   private leftOut = new Set<string>();
   /** When messages this dispatcher put off for less than a poll are due again (a claim since then took the past ones). */
   private retryTimes: number[] = [];
+  /** Each workspace's pace, learned from its 429s once two pauses have shown the rate. */
+  private readonly pacer = new WorkspacePacer();
 
   constructor(private readonly o: DispatcherOptions) {
     this.pollMs = o.pollMs ?? 1000;
@@ -128,7 +131,7 @@ export class Dispatcher {
     const rows = await this.claim();
     const lanes = new Map<string, Row[]>();
     for (const row of rows) {
-      const key = `${row.platform}:${row.workspaceId}:${row.channelId ?? row.userId ?? ''}`;
+      const key = `${row.platform}:${row.workspaceId}:${laneOf(row)}`;
       const lane = lanes.get(key);
       if (lane) lane.push(row);
       else lanes.set(key, [row]);
@@ -245,11 +248,20 @@ export class Dispatcher {
       }
       const linked = await this.resolveMessageLinks(item, row.createdAt);
       if (linked === 'pending') return this.postpone(row, 1_000, false);
+      const workspace = `${row.platform}:${row.workspaceId}`;
       // A 429 for another message of this workspace (sent alongside this one) came first: wait with it.
-      const pausedFor = (this.paused.get(`${row.platform}:${row.workspaceId}`)?.until ?? 0) - this.o.clock.now().getTime();
-      if (pausedFor > 0) return this.postpone(row, pausedFor, false);
+      const pausedFor = () => (this.paused.get(workspace)?.until ?? 0) - this.o.clock.now().getTime();
+      if (pausedFor() > 0) return this.postpone(row, pausedFor(), false);
+      // Its turn at the pace the workspace's 429s showed: waited for here when it is soon, else put off.
+      const turn = this.pacer.take(workspace, this.o.clock.now().getTime(), this.pollMs);
+      if (turn > this.pollMs) return this.postpone(row, turn, false);
+      if (turn > 0) {
+        await new Promise((resolve) => setTimeout(resolve, turn));
+        if (pausedFor() > 0) return this.postpone(row, pausedFor(), false);
+      }
       sentAt = this.o.clock.now().getTime();
       const sent = await sender.send({ ...item, message: linked }, context);
+      this.pacer.delivered(workspace, laneOf(row), sentAt, this.o.clock.now().getTime());
       // Raw SQL: at a fan-out's rate, the ORM's own cost per statement was a third of the dispatcher's time.
       await this.o.db.$executeRawUnsafe(
         `UPDATE "OutboxMessage" SET "status" = 'sent', "sentAt" = $1, "lockedUntil" = NULL, "lastError" = NULL, "platformChannelId" = $2, "platformMessageId" = $3
@@ -339,8 +351,10 @@ export class Dispatcher {
       // fan-out bench's cycles). A 429 for a request sent after the pause began does push it.
       const now = this.o.clock.now().getTime();
       const pause = this.paused.get(key);
-      if (!pause || pause.until <= now) this.paused.set(key, { since: now, until: now + wait });
-      else if (sentAt === undefined || sentAt >= pause.since) pause.until = Math.max(pause.until, now + wait);
+      if (!pause || pause.until <= now) {
+        this.paused.set(key, { since: now, until: now + wait });
+        this.pacer.paused(key, laneOf(row), sentAt ?? now, now, now + wait);
+      } else if (sentAt === undefined || sentAt >= pause.since) pause.until = Math.max(pause.until, now + wait);
       this.o.metrics?.outboxRateLimited.inc({ platform: row.platform });
       log.warn({ retryAfterMs: wait }, 'outbox: rate limited; waiting as the platform asked');
       // The refused message itself waits its own Retry-After, from its own answer.
@@ -393,6 +407,9 @@ export class Dispatcher {
     log.error({ reason, attempts: row.attempts }, 'outbox: message dead-lettered');
   }
 }
+
+/** The conversation a row goes to: its messages go out one after another. */
+const laneOf = (row: Row) => row.channelId ?? row.userId ?? '';
 
 /** A copy of the message with every rich-text span passed through `fn`. */
 function visitSpans(m: Message, fn: (span: Span) => Span): Message {

@@ -129,6 +129,31 @@ describe.each(testDatabaseKinds())('outbox dispatcher (%s)', (kind) => {
     }
   });
 
+  it('after two pauses for a workspace rate limit, paces itself at that rate: the rest go out without 429s', async () => {
+    const limited = await FakeSlack.start({ expectedToken: SLACK_TEST_TOKEN, postRateLimits: { workspace: { perSecond: 30, burst: 30 } } });
+    try {
+      const channels = Array.from({ length: 150 }, (_, i) => `C0PACE${String(i).padStart(4, '0')}`);
+      await enqueue(...channels.map((channelId) => ({ kind: 'post' as const, channelId, message: text(`reminder for ${channelId}`) })));
+      const sender = slackSender(new WebClient(SLACK_TEST_TOKEN, { slackApiUrl: limited.url, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true }));
+      const d = new Dispatcher({ db: database.db.prisma, senders: { slack: sender }, clock: systemClock, log, maxAttempts: 1, pollMs: 60_000 });
+      dispatchers.push(d);
+      d.start();
+      await waitUntil(async () => (await rows()).every((r) => r.status === 'sent'), 20_000);
+
+      const calls = limited.callsTo('chat.postMessage');
+      const delivered = calls.filter((c) => c.answer.ok);
+      expect(delivered.map((c) => c.args.channel).sort()).toEqual(channels);
+      // Honouring Retry-After alone, 429s come until the end: each pause refills 30, which go out at once
+      // and hit the limit again, so at most ~30 are delivered after the last 429. Paced after the second
+      // pause (30 + ~30 delivered by then, then 30 at once and one every 1/30 s), the rest meet none.
+      const last429 = Math.max(...calls.filter((c) => c.answer.status === 429).map((c) => c.at));
+      expect(delivered.filter((c) => c.at > last429).length).toBeGreaterThanOrEqual(60);
+      expect(limited.unexpected).toEqual([]);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('resumes a rate-limited workspace at once when its pause ends while it is looking for work, not at the next poll', async () => {
     // A clock at 0.9× the timers' pace makes each wake-up land just before the pause ends, and a claim that
     // takes 150 ms ends after it: the look that found the workspace paused must not be the last for 60 s.
