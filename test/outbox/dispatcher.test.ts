@@ -73,7 +73,8 @@ describe.each(testDatabaseKinds())('outbox dispatcher (%s)', (kind) => {
       { kind: 'update', messageKey: 'question:1', message: text('Question: status answered') },
     );
     dispatcher().start();
-    await fake.waitFor(() => fake.callsTo('chat.update').length === 1);
+    // The reply and the edit go out in either order once the original is out: wait for both.
+    await fake.waitFor(() => fake.callsTo('chat.update').length === 1 && fake.callsTo('chat.postMessage').length === 2);
     const [original] = await rows();
     const update = fake.callsTo('chat.update')[0]!;
     expect(update.args).toMatchObject({ channel: 'C0TEAMA001', ts: original!.platformMessageId });
