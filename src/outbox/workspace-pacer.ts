@@ -33,9 +33,7 @@ interface Cycle {
   until: number;
   /** The first send after the pause. */
   resumedAt?: number;
-  /** When the request that began the next pause left. */
-  endedAt?: number;
-  /** Deliveries sent after the pause (and before the next one began), whenever answered. */
+  /** Deliveries sent after the pause (and before the request that began the next one), whenever answered. */
   delivered: number;
   /** Whether the pacer made a send of this cycle wait. */
   heldBack: boolean;
@@ -106,9 +104,9 @@ export class WorkspacePacer {
       current.late += 1;
       if (ws.pace) ws.pace.tokens -= 1;
     } else {
-      for (const cycle of [ws.previous, current]) {
-        if (cycle && sentAt >= cycle.until && (cycle.endedAt === undefined || sentAt <= cycle.endedAt)) cycle.delivered += 1;
-      }
+      // The previous cycle ended when the request that began the current one left.
+      if (ws.previous && current && sentAt >= ws.previous.until && sentAt <= current.emptyAt) ws.previous.delivered += 1;
+      else if (current && sentAt >= current.until) current.delivered += 1;
     }
     ws.lastDelivered.set(lane, sentAt);
     if (ws.lastDelivered.size > 10_000) {
@@ -128,7 +126,6 @@ export class WorkspacePacer {
       ws.previous = undefined;
       return;
     }
-    if (ws.current) ws.current.endedAt = sentAt;
     ws.previous = ws.current;
     ws.current = { emptyAt: sentAt, since, until, delivered: 0, heldBack: false, late: 0 };
     // The platform's bucket is empty now: so is its mirror.
