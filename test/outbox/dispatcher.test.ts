@@ -130,25 +130,27 @@ describe.each(testDatabaseKinds())('outbox dispatcher (%s)', (kind) => {
     }
   });
 
-  it('after two pauses for a workspace rate limit, paces itself at that rate: the rest go out without 429s', async () => {
+  it('after two pauses for a workspace rate limit, paces itself at that rate: the rest go out with no more than the odd correcting pause', async () => {
     const limited = await FakeSlack.start({ expectedToken: SLACK_TEST_TOKEN, postRateLimits: { workspace: { perSecond: 30, burst: 30 } } });
     try {
-      const channels = Array.from({ length: 150 }, (_, i) => `C0PACE${String(i).padStart(4, '0')}`);
+      const channels = Array.from({ length: 240 }, (_, i) => `C0PACE${String(i).padStart(4, '0')}`);
       await enqueue(...channels.map((channelId) => ({ kind: 'post' as const, channelId, message: text(`reminder for ${channelId}`) })));
       const sender = slackSender(new WebClient(SLACK_TEST_TOKEN, { slackApiUrl: limited.url, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true }));
       const d = new Dispatcher({ db: database.db.prisma, senders: { slack: sender }, clock: systemClock, log, maxAttempts: 1, pollMs: 60_000 });
       dispatchers.push(d);
       d.start();
-      await waitUntil(async () => (await rows()).every((r) => r.status === 'sent'), 20_000);
+      await waitUntil(async () => (await rows()).every((r) => r.status === 'sent'), 30_000);
 
       const calls = limited.callsTo('chat.postMessage');
-      const delivered = calls.filter((c) => c.answer.ok);
-      expect(delivered.map((c) => c.args.channel).sort()).toEqual(channels);
-      // Honouring Retry-After alone, 429s come until the end: each pause refills 30, which go out at once
-      // and hit the limit again, so at most ~30 are delivered after the last 429. Paced after the second
-      // pause (30 + ~30 delivered by then, then 30 at once and one every 1/30 s), the rest meet none.
-      const last429 = Math.max(...calls.filter((c) => c.answer.status === 429).map((c) => c.at));
-      expect(delivered.filter((c) => c.at > last429).length).toBeGreaterThanOrEqual(60);
+      expect(calls.filter((c) => c.answer.ok).map((c) => c.args.channel).sort()).toEqual(channels);
+      // A pause is a run of 429s for the requests in flight when the bucket ran dry. Honouring Retry-After
+      // alone, every pause refills ~30 that go out at once and meet the limit again: 7 pauses for 240.
+      // Paced after the second, the rest meet none, or one or two if a stalled event loop made the rate
+      // it learned a little too fast (each such pause teaches it again, from a longer span).
+      const refusedAt = calls.filter((c) => c.answer.status === 429).map((c) => c.at);
+      const pauses = refusedAt.filter((at, i) => i === 0 || at - refusedAt[i - 1]! > 500);
+      const t0 = calls[0]!.at;
+      expect(pauses.length, `429s at ms ${refusedAt.map((at) => at - t0).join(', ')}`).toBeLessThanOrEqual(4);
       expect(limited.unexpected).toEqual([]);
     } finally {
       await limited.close();
