@@ -403,6 +403,9 @@ async function main(): Promise<void> {
   const counts: Count[] = [];
   const pgUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
   const only = process.env.ACK_DATABASES?.toLowerCase().split(',');
+  const unknown = only?.filter((name) => name !== 'pglite' && name !== 'postgresql') ?? [];
+  // A misspelt name would otherwise run neither database and print a table of baselines alone.
+  if (unknown.length > 0) throw new Error(`ACK_DATABASES: unknown ${unknown.join(', ')}; use pglite, postgresql or both (comma-separated)`);
   const runs = [...(only && !only.includes('pglite') ? [] : [benchPoDeskOnPglite]), ...(pgUrl && (!only || only.includes('postgresql')) ? [() => benchPoDeskOnPostgres(pgUrl)] : [])];
   for (const run of runs) {
     const { row, count } = await run();
