@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, unlink } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/store/database.js';
+import { copyTemplate, openDatabase } from '../../src/store/database.js';
 import { loadMigrations, type Migration } from '../../src/store/migrate.js';
 import { buildPgliteTemplate } from '../../src/store/pglite-template.js';
 import { prismaStore } from '../../src/store/prisma-store.js';
@@ -34,6 +34,31 @@ describe.skipIf(!testDatabaseKinds().includes('pglite'))('the embedded database 
   });
 
   const dataDir = async () => mkdtemp(path.join(dir, 'data-'));
+
+  /** Every entry under `root`: its path, kind, mode and, for a file, its bytes. */
+  const snapshot = async (root: string) =>
+    Promise.all(
+      (await readdir(root, { recursive: true })).sort().map(async (name) => {
+        const entry = await stat(path.join(root, name));
+        const contents = entry.isFile() ? (await readFile(path.join(root, name))).toString('base64') : undefined;
+        return { name, directory: entry.isDirectory(), mode: entry.mode, contents };
+      }),
+    );
+
+  it('copies the template whole: every directory (empty ones too) and file, with its bytes and mode', async () => {
+    const copy = path.join(await dataDir(), 'copy');
+    expect(await copyTemplate(template, copy)).toBe(true);
+    const original = await snapshot(template);
+    expect(original.filter((e) => e.directory).length).toBeGreaterThan(10);
+    expect(original.filter((e) => !e.directory).length).toBeGreaterThan(500);
+    expect(await snapshot(copy)).toEqual(original);
+  });
+
+  it('copies nothing from a directory that is not a finished template (no PG_VERSION)', async () => {
+    const target = path.join(await dataDir(), 'copy');
+    expect(await copyTemplate(path.join(dir, 'missing'), target)).toBe(false);
+    expect(existsSync(target)).toBe(false);
+  });
 
   it('gives a new data dir every migration without running one, and it works', async () => {
     const db = await openDatabase({ kind: 'pglite', dataDir: await dataDir(), template });
