@@ -160,8 +160,6 @@ describe.each(testDatabaseKinds())('outbox dispatcher (%s)', (kind) => {
   it('resumes a rate-limited workspace at once when its pause ends while it is looking for work, not at the next poll', async () => {
     // A clock at 0.9× the timers' pace makes each wake-up land just before the pause ends, and a claim that
     // takes 150 ms ends after it: the look that found the workspace paused must not be the last for 60 s.
-    const realStart = Date.now();
-    const slowClock = { now: () => new Date(realStart + (Date.now() - realStart) * 0.9) };
     const prisma = database.db.prisma;
     const slowClaims = new Proxy(prisma, {
       get(target, property) {
@@ -178,6 +176,10 @@ describe.each(testDatabaseKinds())('outbox dispatcher (%s)', (kind) => {
     });
     fake.failNext('chat.postMessage', { rateLimited: 1 });
     await enqueue({ kind: 'post', channelId: 'C0TEAMA001', message: text('after the pause') });
+    // Started after the enqueue: a slow clock started before it would lag behind the message's due time,
+    // and the dispatcher would rightly leave it for the next poll (it did, on a loaded CI machine).
+    const realStart = Date.now();
+    const slowClock = { now: () => new Date(realStart + (Date.now() - realStart) * 0.9) };
     const d = new Dispatcher({ db: slowClaims, senders: { slack: slackSender(client()) }, clock: slowClock, log, maxAttempts: 1, pollMs: 60_000 });
     dispatchers.push(d);
     d.start();
