@@ -1,6 +1,7 @@
 /**
  * `/po stats`: the shapes the store computes in SQL, and the rules that turn them into figures.
  */
+import { percentileCont } from './percentile.js';
 
 /** What to compute: weeks start on Monday in `timeZone`; `since` is the first week's start. */
 export interface StatsQuery {
@@ -88,6 +89,42 @@ export const emptySummary = (): LatencySummary => ({
   medianWallSec: undefined,
   p90WallSec: undefined,
 });
+
+/** The questions of one team in one week, as SQL counts them: what summaries add up from. */
+export interface StatsCell {
+  asked: number;
+  responded: number;
+  waiting: number;
+  withinTarget: number;
+  overdue: number;
+  handedOff: number;
+  /** Seconds to the first response, business and wall-clock, each sorted ascending. */
+  businessSec: Int32Array;
+  wallSec: Int32Array;
+}
+
+/** The cells taken together: counts add up; percentiles are exact, of all the cells' times at once. */
+export function summarizeCells(cells: readonly StatsCell[]): LatencySummary {
+  const s = emptySummary();
+  for (const c of cells) {
+    s.asked += c.asked;
+    s.responded += c.responded;
+    s.waiting += c.waiting;
+    s.withinTarget += c.withinTarget;
+    s.overdue += c.overdue;
+    s.handedOff += c.handedOff;
+  }
+  const business = cells.map((c) => c.businessSec);
+  const wall = cells.map((c) => c.wallSec);
+  s.medianBusinessSec = wholeSeconds(percentileCont(business, 0.5));
+  s.p90BusinessSec = wholeSeconds(percentileCont(business, 0.9));
+  s.medianWallSec = wholeSeconds(percentileCont(wall, 0.5));
+  s.p90WallSec = wholeSeconds(percentileCont(wall, 0.9));
+  return s;
+}
+
+/** percentile_cont interpolates: whole seconds are all anyone reads. */
+export const wholeSeconds = (v: number | undefined): number | undefined => (v === undefined ? undefined : Math.round(v));
 
 /**
  * The questions the target share is of: every first response (within the target or not) and every

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseStatsWeeks, percent, sparkline, SPARK_GAP, targetBase } from '../../src/domain/question-stats.js';
+import { emptySummary, parseStatsWeeks, percent, sparkline, SPARK_GAP, summarizeCells, targetBase, type StatsCell } from '../../src/domain/question-stats.js';
 
 describe('sparkline', () => {
   it('scales from the smallest value (▁) to the largest (█)', () => {
@@ -61,5 +61,47 @@ describe('targetBase', () => {
     expect(targetBase({ responded: 1, overdue: 9 })).toBe(10);
     expect(percent(1, targetBase({ responded: 1, overdue: 9 }))).toBe('10 %');
     expect(targetBase({ responded: 0, overdue: 0 })).toBe(0);
+  });
+});
+
+describe('summarizeCells', () => {
+  const cell = (counts: Partial<StatsCell>, businessSec: number[], wallSec: number[]): StatsCell => ({
+    asked: 0,
+    responded: 0,
+    waiting: 0,
+    withinTarget: 0,
+    overdue: 0,
+    handedOff: 0,
+    ...counts,
+    businessSec: Int32Array.from(businessSec),
+    wallSec: Int32Array.from(wallSec),
+  });
+
+  it('adds the counts up and takes the percentiles of all the cells’ times, in whole seconds', () => {
+    const cells = [
+      cell({ asked: 4, responded: 2, waiting: 1, withinTarget: 2, overdue: 1, handedOff: 1 }, [60, 1200], [60, 7201]),
+      cell({ asked: 3, responded: 3, withinTarget: 2, handedOff: 2 }, [300, 600, 18_000], [300, 1200, 90_000]),
+      cell({ asked: 1, waiting: 1 }, [], []),
+    ];
+    expect(summarizeCells(cells)).toEqual({
+      asked: 8,
+      responded: 5,
+      waiting: 2,
+      withinTarget: 4,
+      overdue: 1,
+      handedOff: 3,
+      medianBusinessSec: 600,
+      // 1200 + (18000 - 1200) × 0.6 = 11280; wall 7201 + (90000 - 7201) × 0.6 = 56880.4 → 56880.
+      p90BusinessSec: 11_280,
+      medianWallSec: 1200,
+      p90WallSec: 56_880,
+    });
+    // Halfway between 7201 and 90000: 48600.5, rounded up.
+    expect(summarizeCells([cell({}, [], [7201, 90_000])]).medianWallSec).toBe(48_601);
+  });
+
+  it('is the empty summary for no cells, and for cells without responses', () => {
+    expect(summarizeCells([])).toEqual(emptySummary());
+    expect(summarizeCells([cell({ asked: 2, waiting: 2 }, [], [])])).toEqual({ ...emptySummary(), asked: 2, waiting: 2 });
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StatsQuery } from '../../src/domain/question-stats.js';
+import { parseSortedInts, percentileCont } from '../../src/domain/percentile.js';
+import type { LatencySummary, StatsQuery } from '../../src/domain/question-stats.js';
 import { medianFirstResponseSec, periodStats, questionStats, weeklyStats, weekStarts } from '../../src/store/question-stats-query.js';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/test-database.js';
 
@@ -207,6 +208,121 @@ describe.each(testDatabaseKinds())('question statistics in SQL (%s)', (kind) => 
     });
     expect(inAuckland).toEqual(await questionStats(prisma(), productId, QUERY));
   });
+
+  describe('against PostgreSQL’s own percentile_cont, over many questions', () => {
+    // Five weeks in UTC from Monday 2 March 2026; "now" is Wednesday noon of the fifth.
+    const DAY_MS = 86_400_000;
+    const since = new Date('2026-03-02T00:00:00Z');
+    const weekStart = (i: number) => new Date(since.getTime() + i * 7 * DAY_MS);
+    const until = new Date(weekStart(4).getTime() + 2.5 * DAY_MS);
+    const query: StatsQuery = { since, until, timeZone: 'UTC', targetSec: 2 * HOUR };
+    let manyId: string;
+    const manyTeams: { id: string; name: string }[] = [];
+
+    beforeAll(async () => {
+      const names = ['Cygnus', 'Apollo', 'Borealis', 'Silent'];
+      const product = await seedProduct('many', names);
+      manyId = product.productId;
+      manyTeams.push(...names.map((name, i) => ({ id: product.teamIds[i]!, name })));
+      const random = mulberry32(20_261_212);
+      const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)]!;
+      const rows: { team: number; askedAt: Date; businessSec?: number; wallSec?: number; handed?: boolean; resolved?: boolean; escalated?: boolean }[] = [];
+      // Weeks 1, 2 and 5 busy, teams unevenly so (Silent never responds). Business times spread wide,
+      // so that taking a neighbour of the right value shows; wall-clock times in whole hours, so that
+      // most percentiles fall among ties.
+      for (let n = 0; n < 1500; n++) {
+        const week = pick([0, 1, 4]);
+        const span = week === 4 ? until.getTime() - weekStart(4).getTime() : 7 * DAY_MS;
+        const askedAt = new Date(weekStart(week).getTime() + Math.floor(random() * span));
+        const team = pick([0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 3]);
+        if (team === 3 || random() < 0.15) {
+          rows.push({ team, askedAt, resolved: random() < 0.3, escalated: random() < 0.5 });
+          continue;
+        }
+        const businessSec = random() < 0.2 ? pick([60, 600, 3600, 7200]) : 1 + Math.floor(random() * 100_000);
+        const wallSec = HOUR * Math.ceil((businessSec * pick([1, 1, 2, 3])) / HOUR);
+        rows.push({ team, askedAt, businessSec, wallSec, handed: random() < 0.15, escalated: businessSec > 2 * HOUR && random() < 0.5 });
+      }
+      // Week 3: one response and two waiting; week 4: nothing.
+      rows.push({ team: 1, askedAt: new Date(weekStart(2).getTime() + 3 * DAY_MS), businessSec: 777, wallSec: 999 });
+      rows.push({ team: 0, askedAt: new Date(weekStart(2).getTime() + 4 * DAY_MS) }, { team: 0, askedAt: new Date(weekStart(3).getTime() - 1) });
+      // Just outside the period.
+      rows.push({ team: 0, askedAt: new Date(since.getTime() - 1), businessSec: 1, wallSec: 1 }, { team: 0, askedAt: until, businessSec: 1, wallSec: 1 });
+      await prisma().question.createMany({
+        data: rows.map((r, i) => ({
+          productId: manyId,
+          number: i + 1,
+          teamId: manyTeams[r.team]!.id,
+          askerId: product.askerId,
+          text: `question ${i + 1}`,
+          source: 'command',
+          askedAt: r.askedAt,
+          firstResponseAt: r.businessSec === undefined ? null : new Date(r.askedAt.getTime() + r.wallSec! * 1000),
+          firstResponseBusinessSec: r.businessSec ?? null,
+          firstResponseWallSec: r.wallSec ?? null,
+          handedToId: r.handed ? product.askerId : null,
+          resolvedAt: r.resolved ? new Date(r.askedAt.getTime() + 6 * HOUR * 1000) : null,
+          escalatedAt: r.escalated ? new Date(r.askedAt.getTime() + 2 * HOUR * 1000) : null,
+        })),
+      });
+    });
+
+    /** The figures for the period's questions asked in [from, to) (of one team), straight from PostgreSQL. */
+    async function expected(from: Date, to: Date, teamId?: string): Promise<LatencySummary> {
+      const [row] = await prisma().$queryRawUnsafe<Record<keyof LatencySummary, number | null>[]>(
+        `SELECT count(*)::int AS asked,
+                count("firstResponseAt")::int AS responded,
+                (count(*) FILTER (WHERE "firstResponseAt" IS NULL AND "resolvedAt" IS NULL))::int AS waiting,
+                (count(*) FILTER (WHERE "firstResponseAt" IS NOT NULL AND "firstResponseBusinessSec" <= $5))::int AS "withinTarget",
+                (count(*) FILTER (WHERE "firstResponseAt" IS NULL AND "escalatedAt" IS NOT NULL))::int AS overdue,
+                count("handedToId")::int AS "handedOff",
+                percentile_cont(0.5) WITHIN GROUP (ORDER BY "firstResponseBusinessSec") AS "medianBusinessSec",
+                percentile_cont(0.9) WITHIN GROUP (ORDER BY "firstResponseBusinessSec") AS "p90BusinessSec",
+                percentile_cont(0.5) WITHIN GROUP (ORDER BY "firstResponseWallSec") AS "medianWallSec",
+                percentile_cont(0.9) WITHIN GROUP (ORDER BY "firstResponseWallSec") AS "p90WallSec"
+         FROM "Question"
+         WHERE "productId" = $1 AND "askedAt" >= $2::timestamp AND "askedAt" < $3::timestamp AND ($4::text IS NULL OR "teamId" = $4)`,
+        manyId,
+        (from < since ? since : from).toISOString(),
+        (to > until ? until : to).toISOString(),
+        teamId ?? null,
+        query.targetSec,
+      );
+      const round = (v: number | null) => (v === null ? undefined : Math.round(Number(v)));
+      return { ...row!, medianBusinessSec: round(row!.medianBusinessSec), p90BusinessSec: round(row!.p90BusinessSec), medianWallSec: round(row!.medianWallSec), p90WallSec: round(row!.p90WallSec) } as LatencySummary;
+    }
+
+    it('gives the same figures overall, per team, per week and for the earlier weeks', async () => {
+      const stats = await questionStats(prisma(), manyId, query);
+      expect(stats.overall).toEqual(await expected(since, until));
+      const sorted = [...manyTeams].sort((a, b) => a.name.localeCompare(b.name));
+      expect(stats.byTeam).toEqual(await Promise.all(sorted.map(async (t) => ({ ...(await expected(since, until, t.id)), teamId: t.id, teamName: t.name }))));
+      expect(stats.weeks).toEqual(await Promise.all(stats.weeks.map(async (_, i) => ({ ...(await expected(weekStart(i), weekStart(i + 1))), weekStart: weekStart(i).toISOString().slice(0, 10) }))));
+      expect(stats.earlier).toEqual(await expected(since, weekStart(4)));
+      // What the seeds promise: a team without responses, a week with one, an empty week.
+      expect(stats.overall.asked).toBeGreaterThan(1400);
+      expect(stats.byTeam.find((t) => t.teamName === 'Silent')).toMatchObject({ responded: 0, medianBusinessSec: undefined, p90WallSec: undefined });
+      expect(stats.byTeam.find((t) => t.teamName === 'Silent')!.asked).toBeGreaterThan(0);
+      expect(stats.weeks[2]).toMatchObject({ asked: 3, responded: 1, waiting: 2, medianBusinessSec: 777, p90BusinessSec: 777, medianWallSec: 999, p90WallSec: 999 });
+      expect(stats.weeks[3]!.asked).toBe(0);
+    });
+
+    it('takes percentiles of several lists as percentile_cont does of all their values, bit for bit', async () => {
+      const fractions = [0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 1];
+      const rows = await prisma().$queryRawUnsafe<{ times: string | null }[]>(
+        `SELECT string_agg("firstResponseBusinessSec"::text, ',') AS times FROM "Question" WHERE "productId" = $1 GROUP BY "teamId", "askedAt" < $2::timestamp`,
+        manyId,
+        weekStart(2).toISOString(),
+      );
+      const [row] = await prisma().$queryRawUnsafe<Record<string, number | null>[]>(
+        `SELECT ${fractions.map((p, i) => `percentile_cont(${p}) WITHIN GROUP (ORDER BY "firstResponseBusinessSec") AS p${i}`).join(', ')} FROM "Question" WHERE "productId" = $1`,
+        manyId,
+      );
+      const lists = rows.map((r) => parseSortedInts(r.times));
+      expect(lists.length).toBeGreaterThan(4);
+      expect(fractions.map((p) => percentileCont(lists, p))).toEqual(fractions.map((_, i) => Number(row![`p${i}`])));
+    });
+  });
 });
 
 describe('weekStarts', () => {
@@ -218,3 +334,14 @@ describe('weekStarts', () => {
     expect(weekStarts({ since: QUERY.since, until: new Date('2026-10-25T23:00:00Z'), timeZone: TZ })).toEqual(['2026-10-19']);
   });
 });
+
+/** A small seeded random number generator: the same questions every run. */
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
