@@ -112,9 +112,11 @@ describe.each(testDatabaseKinds())('outbox dispatcher (%s)', (kind) => {
       const calls = limited.callsTo('chat.postMessage');
       const delivered = calls.filter((c) => c.answer.ok).map((c) => c.args.channel);
       expect([...delivered].sort()).toEqual(channels);
-      // 5 at once, 5 a second later, then the last 2: about 2 s, not the 60 s poll.
+      // 5 at once, 5 a second later, then the last 2: about 2 s, not the 60 s poll. No lower bound: the
+      // fake refills its bucket as time passes, so when the first sends are slow (a loaded machine) more
+      // go out before the first 429 and it takes less (1.5 s seen). Waiting out Retry-After is asserted
+      // below, call by call.
       expect(elapsed).toBeLessThan(5_000);
-      expect(elapsed).toBeGreaterThanOrEqual(1_900);
       // A refused message is tried again only after Retry-After (1 s), and so is the workspace: after
       // the first 429, only messages already on their way went out before that second had passed.
       const tries = new Map<unknown, number[]>();
