@@ -11,8 +11,8 @@ export interface StatsQuery {
   targetSec: number;
 }
 
-/** Figures for a set of questions asked in the period. Times are seconds to the first response. */
-export interface LatencySummary {
+/** How many of a set of questions asked in the period were which: counts add up across sets. */
+export interface QuestionCounts {
   asked: number;
   /** Questions with a first response. */
   responded: number;
@@ -27,6 +27,12 @@ export interface LatencySummary {
   overdue: number;
   /** Questions the PO handed to a customer or stakeholder. */
   handedOff: number;
+}
+
+const COUNTS = ['asked', 'responded', 'waiting', 'withinTarget', 'overdue', 'handedOff'] as const satisfies readonly (keyof QuestionCounts)[];
+
+/** Figures for a set of questions asked in the period. Times are seconds to the first response. */
+export interface LatencySummary extends QuestionCounts {
   medianBusinessSec: number | undefined;
   p90BusinessSec: number | undefined;
   medianWallSec: number | undefined;
@@ -77,13 +83,10 @@ export function parseStatsWeeks(text: string | undefined): number | undefined {
   return weeks >= 1 && weeks <= STATS_MAX_WEEKS ? weeks : undefined;
 }
 
+export const noQuestions = (): QuestionCounts => ({ asked: 0, responded: 0, waiting: 0, withinTarget: 0, overdue: 0, handedOff: 0 });
+
 export const emptySummary = (): LatencySummary => ({
-  asked: 0,
-  responded: 0,
-  waiting: 0,
-  withinTarget: 0,
-  overdue: 0,
-  handedOff: 0,
+  ...noQuestions(),
   medianBusinessSec: undefined,
   p90BusinessSec: undefined,
   medianWallSec: undefined,
@@ -91,13 +94,7 @@ export const emptySummary = (): LatencySummary => ({
 });
 
 /** The questions of one team in one week, as SQL counts them: what summaries add up from. */
-export interface StatsCell {
-  asked: number;
-  responded: number;
-  waiting: number;
-  withinTarget: number;
-  overdue: number;
-  handedOff: number;
+export interface StatsCell extends QuestionCounts {
   /** Seconds to the first response, business and wall-clock, each sorted ascending. */
   businessSec: Int32Array;
   wallSec: Int32Array;
@@ -105,22 +102,17 @@ export interface StatsCell {
 
 /** The cells taken together: counts add up; percentiles are exact, of all the cells' times at once. */
 export function summarizeCells(cells: readonly StatsCell[]): LatencySummary {
-  const s = emptySummary();
-  for (const c of cells) {
-    s.asked += c.asked;
-    s.responded += c.responded;
-    s.waiting += c.waiting;
-    s.withinTarget += c.withinTarget;
-    s.overdue += c.overdue;
-    s.handedOff += c.handedOff;
-  }
+  const counts = noQuestions();
+  for (const cell of cells) for (const key of COUNTS) counts[key] += cell[key];
   const business = cells.map((c) => c.businessSec);
   const wall = cells.map((c) => c.wallSec);
-  s.medianBusinessSec = wholeSeconds(percentileCont(business, 0.5));
-  s.p90BusinessSec = wholeSeconds(percentileCont(business, 0.9));
-  s.medianWallSec = wholeSeconds(percentileCont(wall, 0.5));
-  s.p90WallSec = wholeSeconds(percentileCont(wall, 0.9));
-  return s;
+  return {
+    ...counts,
+    medianBusinessSec: wholeSeconds(percentileCont(business, 0.5)),
+    p90BusinessSec: wholeSeconds(percentileCont(business, 0.9)),
+    medianWallSec: wholeSeconds(percentileCont(wall, 0.5)),
+    p90WallSec: wholeSeconds(percentileCont(wall, 0.9)),
+  };
 }
 
 /** percentile_cont interpolates: whole seconds are all anyone reads. */

@@ -23,10 +23,10 @@
  * `timestamp`: nothing depends on the session's TimeZone.
  */
 import { addDays, isoWeekday, localDate, zonedInstant } from '../domain/zoned-time.js';
-import { parseSortedInts } from '../domain/percentile.js';
 import {
   emptySummary,
   summarizeCells,
+  type QuestionCounts,
   wholeSeconds,
   type LatencySummary,
   type PeriodStatsData,
@@ -37,25 +37,23 @@ import {
 } from '../domain/question-stats.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { Db } from './database.js';
+import { parseSortedInts } from './sorted-int-list.js';
 
 type Client = Prisma.TransactionClient | Db;
 
 /** A value as either driver returns it: counts are cast to int, but stay safe for bigint/numeric/text. */
 type Raw = number | bigint | string | { toString(): string } | null;
 
-interface Row {
+/** The columns `counts()` makes. */
+type CountsRow = Record<keyof QuestionCounts, Raw>;
+
+interface Row extends CountsRow {
   /** GROUPING(…): which grouping set the row belongs to. */
   grouping: Raw;
   team: string | null;
   teamName: string | null;
   /** 1 for the period's first week. */
   week: Raw;
-  asked: Raw;
-  responded: Raw;
-  waiting: Raw;
-  withinTarget: Raw;
-  overdue: Raw;
-  handedOff: Raw;
   medianBusinessSec: Raw;
   p90BusinessSec: Raw;
   medianWallSec: Raw;
@@ -159,17 +157,11 @@ FROM q
 GROUP BY week`;
 
 /** A row of STATS_SQL. */
-interface CellRow {
+interface CellRow extends CountsRow {
   team: string;
   teamName: string | null;
   /** 1 for the period's first week. */
   week: Raw;
-  asked: Raw;
-  responded: Raw;
-  waiting: Raw;
-  withinTarget: Raw;
-  overdue: Raw;
-  handedOff: Raw;
   businessSec: string | null;
   wallSec: string | null;
 }
@@ -271,7 +263,7 @@ export function weekStarts(query: Pick<StatsQuery, 'since' | 'until' | 'timeZone
   return out;
 }
 
-function toSummary(row: Row): LatencySummary {
+function toCounts(row: CountsRow): QuestionCounts {
   return {
     asked: count(row.asked),
     responded: count(row.responded),
@@ -279,6 +271,12 @@ function toSummary(row: Row): LatencySummary {
     withinTarget: count(row.withinTarget),
     overdue: count(row.overdue),
     handedOff: count(row.handedOff),
+  };
+}
+
+function toSummary(row: Row): LatencySummary {
+  return {
+    ...toCounts(row),
     medianBusinessSec: seconds(row.medianBusinessSec),
     p90BusinessSec: seconds(row.p90BusinessSec),
     medianWallSec: seconds(row.medianWallSec),
@@ -291,12 +289,7 @@ function toCell(row: CellRow): Cell {
     teamId: row.team,
     teamName: row.teamName ?? '',
     week: Number(row.week),
-    asked: count(row.asked),
-    responded: count(row.responded),
-    waiting: count(row.waiting),
-    withinTarget: count(row.withinTarget),
-    overdue: count(row.overdue),
-    handedOff: count(row.handedOff),
+    ...toCounts(row),
     businessSec: parseSortedInts(row.businessSec),
     wallSec: parseSortedInts(row.wallSec),
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptySummary, parseStatsWeeks, percent, sparkline, SPARK_GAP, summarizeCells, targetBase, type StatsCell } from '../../src/domain/question-stats.js';
+import { emptySummary, noQuestions, parseStatsWeeks, percent, sparkline, SPARK_GAP, summarizeCells, targetBase, type QuestionCounts, type StatsCell } from '../../src/domain/question-stats.js';
 
 describe('sparkline', () => {
   it('scales from the smallest value (▁) to the largest (█)', () => {
@@ -65,13 +65,8 @@ describe('targetBase', () => {
 });
 
 describe('summarizeCells', () => {
-  const cell = (counts: Partial<StatsCell>, businessSec: number[], wallSec: number[]): StatsCell => ({
-    asked: 0,
-    responded: 0,
-    waiting: 0,
-    withinTarget: 0,
-    overdue: 0,
-    handedOff: 0,
+  const cell = (counts: Partial<QuestionCounts>, businessSec: number[], wallSec: number[]): StatsCell => ({
+    ...noQuestions(),
     ...counts,
     businessSec: Int32Array.from(businessSec),
     wallSec: Int32Array.from(wallSec),

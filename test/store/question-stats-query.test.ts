@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSortedInts, percentileCont } from '../../src/domain/percentile.js';
+import { percentileCont } from '../../src/domain/percentile.js';
 import type { LatencySummary, StatsQuery } from '../../src/domain/question-stats.js';
 import { medianFirstResponseSec, periodStats, questionStats, weeklyStats, weekStarts } from '../../src/store/question-stats-query.js';
+import { parseSortedInts } from '../../src/store/sorted-int-list.js';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/test-database.js';
 
 const TZ = 'Europe/Berlin';
