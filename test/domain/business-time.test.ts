@@ -10,6 +10,7 @@ import {
   type BusinessCalendar,
 } from '../../src/domain/business-time.js';
 import type { WorkingHours } from '../../src/domain/working-hours.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 const MIN = 60_000;
 const H = 3_600_000;
@@ -347,17 +348,6 @@ function referenceMs(cal: BusinessCalendar, from: number, to: number, stepMs: nu
   return sum;
 }
 
-/** mulberry32: a small seeded generator, so every run draws the same cases. */
-function seeded(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('properties over seeded random cases', () => {
   const quarter = 15 * MIN;
   const calendars: [string, BusinessCalendar][] = [
@@ -377,7 +367,7 @@ describe('properties over seeded random cases', () => {
 
   for (const [name, cal] of calendars) {
     it(`${name}: businessMsBetween agrees with a wall-clock walk`, () => {
-      const random = seeded(name.length * 7919);
+      const random = seededRandom(name.length * 7919);
       for (let i = 0; i < 30; i++) {
         const from = anchors[Math.floor(random() * anchors.length)]! + Math.floor(random() * 8 * 96) * quarter;
         const to = from + Math.floor(random() * 10 * 96) * quarter;
@@ -388,7 +378,7 @@ describe('properties over seeded random cases', () => {
     });
 
     it(`${name}: addBusinessMs is the earliest inverse of businessMsBetween`, () => {
-      const random = seeded(name.length * 104729);
+      const random = seededRandom(name.length * 104729);
       for (let i = 0; i < 100; i++) {
         const from = new Date(anchors[Math.floor(random() * anchors.length)]! + Math.floor(random() * 20 * D));
         const ms = Math.floor(random() * 30 * 8 * H) + 1;
@@ -412,7 +402,7 @@ describe('properties over seeded random cases', () => {
     });
 
     it(`${name}: availabilityAt agrees with the intervals`, () => {
-      const random = seeded(name.length * 31337);
+      const random = seededRandom(name.length * 31337);
       for (let i = 0; i < 100; i++) {
         const t = new Date(anchors[Math.floor(random() * anchors.length)]! + Math.floor(random() * 10 * D));
         const state = availabilityAt(cal, t);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,8 +54,12 @@ describe.skipIf(!testDatabaseKinds().includes('pglite'))('the embedded database 
     expect(await snapshot(copy)).toEqual(original);
   });
 
-  it('copies nothing from a directory that is not a finished template (no PG_VERSION)', async () => {
+  it('copies nothing from a template whose build was cut short (files, but no PG_VERSION), nor from none', async () => {
+    const unfinished = await mkdtemp(path.join(dir, 'unfinished-'));
+    await mkdir(path.join(unfinished, 'base', '1'), { recursive: true });
+    await writeFile(path.join(unfinished, 'base', '1', '1259'), 'half a catalog');
     const target = path.join(await dataDir(), 'copy');
+    expect(await copyTemplate(unfinished, target)).toBe(false);
     expect(await copyTemplate(path.join(dir, 'missing'), target)).toBe(false);
     expect(existsSync(target)).toBe(false);
   });

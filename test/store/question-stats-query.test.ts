@@ -3,6 +3,7 @@ import { percentileCont } from '../../src/domain/percentile.js';
 import type { LatencySummary, StatsQuery } from '../../src/domain/question-stats.js';
 import { medianFirstResponseSec, periodStats, questionStats, weeklyStats, weekStarts } from '../../src/store/question-stats-query.js';
 import { parseSortedInts } from '../../src/store/sorted-int-list.js';
+import { seededRandom } from '../support/seeded-random.js';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/test-database.js';
 
 const TZ = 'Europe/Berlin';
@@ -225,7 +226,7 @@ describe.each(testDatabaseKinds())('question statistics in SQL (%s)', (kind) => 
       const product = await seedProduct('many', names);
       manyId = product.productId;
       manyTeams.push(...names.map((name, i) => ({ id: product.teamIds[i]!, name })));
-      const random = mulberry32(20_261_212);
+      const random = seededRandom(20_261_212);
       const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)]!;
       const rows: { team: number; askedAt: Date; businessSec?: number; wallSec?: number; handed?: boolean; resolved?: boolean; escalated?: boolean }[] = [];
       // Weeks 1, 2 and 5 busy, teams unevenly so (Silent never responds). Business times spread wide,
@@ -335,14 +336,3 @@ describe('weekStarts', () => {
     expect(weekStarts({ since: QUERY.since, until: new Date('2026-10-25T23:00:00Z'), timeZone: TZ })).toEqual(['2026-10-19']);
   });
 });
-
-/** A small seeded random number generator: the same questions every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
