@@ -2,6 +2,7 @@ import { ConfigError, readConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startPoDesk } from './start.js';
 import { DataDirInUseError } from './store/data-dir-lock.js';
+import { compileWasmLean } from './store/lean-wasm.js';
 
 let config;
 try {
@@ -13,6 +14,8 @@ try {
   }
   throw error;
 }
+
+if (config.database.kind === 'pglite') compileWasmLean();
 
 // People reading a terminal get readable lines; everything else (files, log shippers) gets JSON.
 const log = createLogger(config.logLevel, undefined, process.stdout.isTTY && config.env !== 'production');

@@ -61,10 +61,12 @@ export async function openDatabase(options: DatabaseOptions, migrations?: Migrat
 }
 
 /**
- * PGlite keeps Postgres' default 128 MB of shared buffers inside its WASM heap, which never shrinks;
- * a bot's working set is far smaller. Measured here: 360 MB → 245 MB RSS on opening.
+ * PGlite keeps Postgres' shared buffers inside its WASM heap, which never shrinks, and they all end up
+ * resident: 128 MB (Postgres' default) → 16 MB took idle RSS from 360 to 245 MB, 16 → 4 MB another 12 MB
+ * (bench/footprint.ts). A bot's working set is small, and a page not in the buffers is read from the
+ * operating system's file cache (SQLite's default page cache is 2 MB).
  */
-const PGLITE_CONF = ['shared_buffers = 16MB', 'wal_buffers = 1MB', 'maintenance_work_mem = 16MB', 'temp_buffers = 2MB'];
+const PGLITE_CONF = ['shared_buffers = 4MB', 'wal_buffers = 1MB', 'maintenance_work_mem = 16MB', 'temp_buffers = 2MB'];
 
 /**
  * Extensions the migrations create (pg_trgm: likely duplicates in the intake queue). A data directory
