@@ -21,17 +21,28 @@ const entryPoints = (await readdir(SRC, { recursive: true }))
   .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith(BROWSER_CODE + path.sep))
   .sort();
 
-// What dist/ was last built from: each source file's name and modification time, and esbuild's version.
+const BUILD_OPTIONS = {
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  // For --enable-source-maps (below): only the mappings, as the sources are beside them in src/.
+  sourcemap: 'linked',
+  sourcesContent: false,
+};
+
+// What dist/ was last built from: each source file's name and modification time, esbuild's version and its options.
 const STAMP = path.join(OUT, '.build-stamp');
 const esbuildVersion = JSON.parse(await readFile(path.join(ROOT, 'node_modules', 'esbuild', 'package.json'), 'utf8')).version;
 const sources = JSON.stringify({
   esbuild: esbuildVersion,
+  options: BUILD_OPTIONS,
   files: await Promise.all(entryPoints.map(async (f) => [path.relative(SRC, f), (await stat(f)).mtimeMs])),
 });
 if ((await readFile(STAMP, 'utf8').catch(() => undefined)) !== sources) await buildDist();
 
-// Stack traces in the log name the TypeScript lines, as they did under tsx.
-process.setSourceMapsEnabled(true);
+// Stack traces in the log name dist/'s lines, which follow src/ closely. With source maps on, Node holds
+// the map of every module it loads, PGlite's too: ~4.5 MB of heap for the life of the process
+// (bench/footprint.ts). `NODE_OPTIONS=--enable-source-maps npm start` names the TypeScript lines.
 await import(pathToFileURL(path.join(OUT, 'main.js')).href);
 
 async function buildDist() {
@@ -40,10 +51,7 @@ async function buildDist() {
     entryPoints,
     outdir: OUT,
     outbase: SRC,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    sourcemap: 'linked',
+    ...BUILD_OPTIONS,
     write: false,
     logLevel: 'warning',
   });
