@@ -1,13 +1,16 @@
 /**
  * Footprint: cold start to a 200 from /readyz, and idle RSS after a few seconds, for the embedded
  * database (fresh and existing data directory) and PostgreSQL (TEST_DATABASE_URL or the local default).
- * po-desk is started as `npm start` starts it (scripts/start.mjs). Besides the wall time, the CPU time
- * the process had used when /readyz first answered: on a shared machine it varies far less.
+ * po-desk is started with the command `npm start` runs (package.json), node flags included. Besides the
+ * wall time, the CPU time the process had used when /readyz first answered: on a shared machine it
+ * varies far less.
  * Run: npm run bench:footprint
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -17,9 +20,28 @@ const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1
 const PORT = 39_000 + Math.floor(Math.random() * 1000);
 const IDLE_MS = 5_000;
 
-async function measure(label: string, env: Record<string, string>, nodeFlags: string[] = []) {
+/** `npm start`'s command, e.g. `node --max-semi-space-size=1 scripts/start.mjs`, as node's arguments. */
+const NPM_START_ARGS = await (async () => {
+  const { scripts } = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const [command, ...args] = scripts.start.split(/\s+/);
+  if (command !== 'node') throw new Error(`npm start runs ${command}, not node: teach bench/footprint.ts to start it`);
+  return args;
+})();
+const NPM_START_FLAGS = NPM_START_ARGS.filter((a) => a.startsWith('--'));
+
+/** Answers every Slack Web API call with ok, for a start with Slack credentials (Bolt checks the token). */
+async function startOkSlack() {
+  const server = createServer((_request, response) => {
+    response.setHeader('content-type', 'application/json');
+    response.end(JSON.stringify({ ok: true, user_id: 'UBOTBENCH', bot_id: 'BBENCH', team_id: 'TBENCH', team: 'bench', url: 'https://bench.slack.com/' }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`, close: () => server.close() };
+}
+
+async function measure(label: string, env: Record<string, string>, args: string[] = NPM_START_ARGS) {
   const started = performance.now();
-  const child = spawn(process.execPath, [...nodeFlags, 'scripts/start.mjs'], {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', PORT: String(PORT), ...env },
     stdio: 'ignore',
@@ -56,32 +78,36 @@ async function cpuTimeMs(pid: number) {
 
 const dataDir = await mkdtemp(path.join(tmpdir(), 'po-desk-bench-'));
 const schema = `bench_${randomBytes(4).toString('hex')}`;
+const slack = await startOkSlack();
 const rows = [];
 try {
   rows.push(await measure('embedded (PGlite), fresh data dir', { DATA_DIR: dataDir }));
   rows.push(await measure('embedded (PGlite), existing data dir', { DATA_DIR: dataDir }));
   // With no chat credentials the playground is on (and seeds on a fresh database): its share, measured.
   rows.push(await measure('embedded (PGlite), existing data dir, PLAYGROUND=off', { DATA_DIR: dataDir, PLAYGROUND: 'off' }));
-  // glibc keeps what V8's background threads freed after compiling WebAssembly (PGlite's above all) in
-  // its per-thread arenas; with this, blocks of 32 KiB and more are mapped on their own and given back.
-  rows.push(await measure('embedded (PGlite), existing data dir, MALLOC_MMAP_THRESHOLD_=32768', { DATA_DIR: dataDir, MALLOC_MMAP_THRESHOLD_: '32768' }));
-  // Every lever found at once, to show the floor: the setting above, the smallest young generation, one V8
-  // worker thread, and V8's memory-saving mode. The flags trade CPU for memory, so none is the default.
+  // An install for Slack loads Bolt and the Web API client (and has no playground).
   rows.push(
-    await measure(
-      'embedded (PGlite), existing data dir, the setting above and node --max-semi-space-size=1 --v8-pool-size=1 --optimize-for-size',
-      { DATA_DIR: dataDir, MALLOC_MMAP_THRESHOLD_: '32768' },
-      ['--max-semi-space-size=1', '--v8-pool-size=1', '--optimize-for-size'],
-    ),
+    await measure('embedded (PGlite), existing data dir, Slack credentials (a fake Slack API)', {
+      DATA_DIR: dataDir,
+      SLACK_BOT_TOKEN: 'xoxb-bench',
+      SLACK_SIGNING_SECRET: 'bench-signing-secret',
+      SLACK_API_URL: slack.url,
+    }),
   );
+  // glibc keeps memory the process freed when it sits below memory still in use, more of it once a large
+  // block was freed; with this, blocks of 32 KiB and more are mapped on their own and given back.
+  rows.push(await measure('embedded (PGlite), existing data dir, MALLOC_MMAP_THRESHOLD_=32768', { DATA_DIR: dataDir, MALLOC_MMAP_THRESHOLD_: '32768' }));
+  // What `node scripts/start.mjs` gives, without npm start's node flags.
+  rows.push(await measure(`embedded (PGlite), existing data dir, without ${NPM_START_FLAGS.join(' ')}`, { DATA_DIR: dataDir }, ['scripts/start.mjs']));
   rows.push(await measure('PostgreSQL, fresh schema', { DATABASE_URL: `${PG_URL}?schema=${schema}` }));
   rows.push(await measure('PostgreSQL, migrated schema', { DATABASE_URL: `${PG_URL}?schema=${schema}` }));
   rows.push(await measure('PostgreSQL, migrated schema, MALLOC_MMAP_THRESHOLD_=32768', { DATABASE_URL: `${PG_URL}?schema=${schema}`, MALLOC_MMAP_THRESHOLD_: '32768' }));
 } finally {
+  slack.close();
   await rm(dataDir, { recursive: true, force: true });
   const client = new pg.Client({ connectionString: PG_URL });
   await client.connect().then(() => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)).finally(() => client.end());
 }
-process.stdout.write(`\nstarted as \`npm start\` does (node scripts/start.mjs), Node ${process.version}; RSS after ${IDLE_MS / 1000} s idle\n\n`);
+process.stdout.write(`\nstarted as \`npm start\` does (node ${NPM_START_ARGS.join(' ')}) unless said, Node ${process.version}; RSS after ${IDLE_MS / 1000} s idle\n\n`);
 process.stdout.write('| database (playground on unless said) | cold start to /readyz | CPU time by then | idle RSS |\n| --- | ---: | ---: | ---: |\n');
 for (const r of rows) process.stdout.write(`| ${r.label} | ${r.readyMs} ms | ${r.cpuMs} ms | ${r.rssMb} MB |\n`);
