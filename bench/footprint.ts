@@ -9,11 +9,10 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { FakeSlack } from '../test/support/fake-slack.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -28,16 +27,6 @@ const NPM_START_ARGS = await (async () => {
   return args;
 })();
 const NPM_START_FLAGS = NPM_START_ARGS.filter((a) => a.startsWith('--'));
-
-/** Answers every Slack Web API call with ok, for a start with Slack credentials (Bolt checks the token). */
-async function startOkSlack() {
-  const server = createServer((_request, response) => {
-    response.setHeader('content-type', 'application/json');
-    response.end(JSON.stringify({ ok: true, user_id: 'UBOTBENCH', bot_id: 'BBENCH', team_id: 'TBENCH', team: 'bench', url: 'https://bench.slack.com/' }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`, close: () => server.close() };
-}
 
 async function measure(label: string, env: Record<string, string>, args: string[] = NPM_START_ARGS) {
   const started = performance.now();
@@ -78,7 +67,8 @@ async function cpuTimeMs(pid: number) {
 
 const dataDir = await mkdtemp(path.join(tmpdir(), 'po-desk-bench-'));
 const schema = `bench_${randomBytes(4).toString('hex')}`;
-const slack = await startOkSlack();
+// For the start with Slack credentials: Bolt checks the bot token with auth.test.
+const slack = await FakeSlack.start({ expectedToken: 'xoxb-bench' });
 const rows = [];
 try {
   rows.push(await measure('embedded (PGlite), fresh data dir', { DATA_DIR: dataDir }));
@@ -87,7 +77,7 @@ try {
   rows.push(await measure('embedded (PGlite), existing data dir, PLAYGROUND=off', { DATA_DIR: dataDir, PLAYGROUND: 'off' }));
   // An install for Slack loads Bolt and the Web API client (and has no playground).
   rows.push(
-    await measure('embedded (PGlite), existing data dir, Slack credentials (a fake Slack API)', {
+    await measure('embedded (PGlite), existing data dir, Slack credentials (a fake Slack)', {
       DATA_DIR: dataDir,
       SLACK_BOT_TOKEN: 'xoxb-bench',
       SLACK_SIGNING_SECRET: 'bench-signing-secret',
@@ -103,7 +93,7 @@ try {
   rows.push(await measure('PostgreSQL, migrated schema', { DATABASE_URL: `${PG_URL}?schema=${schema}` }));
   rows.push(await measure('PostgreSQL, migrated schema, MALLOC_MMAP_THRESHOLD_=32768', { DATABASE_URL: `${PG_URL}?schema=${schema}`, MALLOC_MMAP_THRESHOLD_: '32768' }));
 } finally {
-  slack.close();
+  await slack.close();
   await rm(dataDir, { recursive: true, force: true });
   const client = new pg.Client({ connectionString: PG_URL });
   await client.connect().then(() => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)).finally(() => client.end());
