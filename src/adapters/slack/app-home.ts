@@ -1,14 +1,14 @@
-import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { CommandContext, Deps } from '../../app/context.js';
 import { dashboard } from '../../app/dashboard/dashboard.js';
 import { replyForError } from '../../app/replies.js';
 import { renderSlackMessage } from '../../messages/render-slack.js';
+import type { SlackRoutes } from './slack-routes.js';
 
 /** The App Home tab: the dashboard, published for the person who opened it (and again after a click on it). */
-export function registerAppHome(app: App, deps: Deps, log: Logger): void {
-  app.event('app_home_opened', async ({ event, body, client }) => {
+export function registerAppHome(routes: SlackRoutes, deps: Deps, log: Logger): void {
+  routes.event('app_home_opened', async ({ event, body, client }) => {
     if (event.tab !== 'home' || typeof body.team_id !== 'string') return;
     await publishHome(client, deps, body.team_id, event.user, log);
   });

@@ -1,18 +1,18 @@
-import type { App } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { CommandContext, Deps } from '../../app/context.js';
 import { mentionAnswer, postInConversation } from '../../app/post-in-conversation.js';
 import { askQuestion } from '../../app/questions/ask-question.js';
 import { replyForError } from '../../app/replies.js';
 import { isMentionQuestion } from '../../domain/question.js';
+import type { SlackRoutes } from './slack-routes.js';
 import { readableSlackText } from './slack-text.js';
 
 /**
  * An @mention of po-desk. Ending in "?" it is a question for the PO (asked like `/po ask`; the asker is
  * answered privately); otherwise a short pointer to `/po help` in the mention's thread.
  */
-export function registerAppMention(app: App, deps: Deps, log: Logger): void {
-  app.event('app_mention', async ({ event, body, context }) => {
+export function registerAppMention(routes: SlackRoutes, deps: Deps, log: Logger): void {
+  routes.event('app_mention', async ({ event, body, context }) => {
     const team = body.team_id;
     const botUserId = context.botUserId;
     // The bot's own mention is how the message reached us, not part of the question.

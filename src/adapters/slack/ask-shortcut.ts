@@ -1,10 +1,10 @@
-import type { App, MessageShortcut } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { CommandContext, Deps } from '../../app/context.js';
 import { askQuestion } from '../../app/questions/ask-question.js';
 import { replyForError } from '../../app/replies.js';
 import { renderSlackMessage } from '../../messages/render-slack.js';
 import type { Metrics } from '../../metrics.js';
+import type { SlackRoutes } from './slack-routes.js';
 import { readableSlackText } from './slack-text.js';
 
 /** The message shortcut's callback id, as in manifests/slack/manifest.yaml. */
@@ -14,8 +14,8 @@ export const ASK_SHORTCUT = 'ask_po';
  * The message shortcut "Ask the PO": the message's text becomes the question, asked by whoever used the
  * shortcut, in the message's channel. The answer to the asker goes privately through response_url.
  */
-export function registerAskShortcut(app: App, deps: Deps, log: Logger, metrics: Metrics): void {
-  app.shortcut<MessageShortcut>({ callback_id: ASK_SHORTCUT, type: 'message_action' }, async ({ shortcut, ack, respond }) => {
+export function registerAskShortcut(routes: SlackRoutes, deps: Deps, log: Logger, metrics: Metrics): void {
+  routes.messageShortcut(ASK_SHORTCUT, async ({ shortcut, ack, respond }) => {
     const started = performance.now();
     await ack();
     const team = shortcut.team?.id ?? shortcut.user.team_id;

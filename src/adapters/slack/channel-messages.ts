@@ -1,10 +1,10 @@
-import type { App } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { CommandContext, Deps } from '../../app/context.js';
 import { screenMessage } from '../../app/intake/intercept.js';
 import { threadReply } from '../../app/questions/respond.js';
 import { detectWorkRequest } from '../../domain/request-detector.js';
 import { isRecord } from '../../messages/render-common.js';
+import type { SlackRoutes } from './slack-routes.js';
 import { readableSlackText } from './slack-text.js';
 
 /** A reply also sent to the channel, or a message with a screenshot, is still a person's message. */
@@ -16,8 +16,8 @@ const PERSON_SUBTYPES = new Set(['thread_broadcast', 'file_share']);
  * the team (cheaply: the detector runs before anything is looked up). Bots, edits and deletions are ignored,
  * and so are messages that mention po-desk (the app_mention event handles those).
  */
-export function registerChannelMessages(app: App, deps: Deps, log: Logger): void {
-  app.event('message', async ({ event, body, context }) => {
+export function registerChannelMessages(routes: SlackRoutes, deps: Deps, log: Logger): void {
+  routes.event('message', async ({ event, body, context }) => {
     const e: unknown = event;
     if (!isRecord(e)) return;
     const { subtype, thread_ts: threadTs, ts, user, channel, text, bot_id: botId } = e as Record<string, unknown>;

@@ -1,4 +1,3 @@
-import type { App, MessageShortcut } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { CommandContext, Deps } from '../../app/context.js';
@@ -7,6 +6,7 @@ import { replyForError } from '../../app/replies.js';
 import type { Message } from '../../messages/model.js';
 import { renderSlackMessage } from '../../messages/render-slack.js';
 import type { Metrics } from '../../metrics.js';
+import type { SlackRoutes } from './slack-routes.js';
 import { readableSlackText } from './slack-text.js';
 
 /** The message shortcut's callback id, as in manifests/slack/manifest.yaml. */
@@ -39,10 +39,10 @@ async function permalink(client: WebClient, channel: string, ts: string, log: Lo
  * becomes an intake item (its author the requester). The shortcut's user is answered privately; the
  * thread is told by the use case.
  */
-export function registerIntakeTriggers(app: App, deps: Deps, log: Logger, metrics: Metrics): void {
+export function registerIntakeTriggers(routes: SlackRoutes, deps: Deps, log: Logger, metrics: Metrics): void {
   const readable = (text: string) => readableSlackText(text, async (id) => (await deps.directory.lookupUser(id))?.displayName);
 
-  app.shortcut<MessageShortcut>({ callback_id: INTAKE_SHORTCUT, type: 'message_action' }, async ({ shortcut, ack, respond, client }) => {
+  routes.messageShortcut(INTAKE_SHORTCUT, async ({ shortcut, ack, respond, client }) => {
     const started = performance.now();
     await ack();
     const team = shortcut.team?.id ?? shortcut.user.team_id ?? '';
@@ -67,7 +67,7 @@ export function registerIntakeTriggers(app: App, deps: Deps, log: Logger, metric
     metrics.ackSeconds.observe({ platform: 'slack', kind: 'shortcut' }, (performance.now() - started) / 1000);
   });
 
-  app.event('reaction_added', async ({ event, body, client }) => {
+  routes.event('reaction_added', async ({ event, body, client }) => {
     if (event.reaction !== INTAKE_REACTION || event.item.type !== 'message') return;
     const team = typeof body.team_id === 'string' ? body.team_id : undefined;
     if (!team) return;

@@ -12,10 +12,11 @@ import { registerChannelMessages } from './channel-messages.js';
 import { registerIntakeTriggers } from './intake-triggers.js';
 import { registerAppHome } from './app-home.js';
 import { boltLogger } from './bolt-logger.js';
-import { registerRetryDedupe } from './dedupe-retries.js';
+import { dropRedeliveries } from './dedupe-retries.js';
 import { registerInteractions } from './interactions.js';
 import { DeferredCommands } from './deferred-commands.js';
 import { registerPoCommand } from './po-command.js';
+import { SlackRoutes } from './slack-routes.js';
 
 export interface SlackSurface {
   app: App;
@@ -91,7 +92,6 @@ export function createSlackSurface(options: {
   app.error(async (error) => {
     slackLog.error({ err: error.original ?? error, code: error.code }, 'slack: unhandled listener error');
   });
-  registerRetryDedupe(app, options.db, slackLog);
   const deferred = new DeferredCommands({
     db: options.db,
     sql: options.sql,
@@ -102,11 +102,13 @@ export function createSlackSurface(options: {
   });
   registerPoCommand(app, options.deps, slackLog, options.metrics, deferred);
   registerInteractions(app, options.deps, slackLog, options.metrics);
-  registerAppMention(app, options.deps, slackLog);
-  registerChannelMessages(app, options.deps, slackLog);
-  registerAskShortcut(app, options.deps, slackLog, options.metrics);
-  registerIntakeTriggers(app, options.deps, slackLog, options.metrics);
-  registerAppHome(app, options.deps, slackLog);
+  const routes = new SlackRoutes();
+  registerAppMention(routes, options.deps, slackLog);
+  registerChannelMessages(routes, options.deps, slackLog);
+  registerAskShortcut(routes, options.deps, slackLog, options.metrics);
+  registerIntakeTriggers(routes, options.deps, slackLog, options.metrics);
+  registerAppHome(routes, options.deps, slackLog);
+  routes.register(app, [dropRedeliveries(options.db, slackLog)]);
 
   return {
     app,
