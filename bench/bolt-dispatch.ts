@@ -1,0 +1,74 @@
+/**
+ * Bolt's dispatch: the CPU time Bolt spends on one request before any handler does work, in po-desk's
+ * Slack app and in a bare Bolt app with one listener (the ack bench's baseline). Bolt runs every global
+ * middleware and every listener's middleware chain for every request, so each registration costs every
+ * `/po` command on the ack path. The request is a slash command no listener handles (`/other`), so what
+ * is timed is the dispatch alone; calls go straight to `app.processEvent` (no HTTP, no signature), one
+ * after another, in rounds that alternate the two apps. Prints the median of the rounds' means.
+ *
+ * Run: npm run bench:dispatch  (DISPATCH_CALLS per round, default 20,000; DISPATCH_ROUNDS, default 7)
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { App, LogLevel, type Receiver } from '@slack/bolt';
+import pino from 'pino';
+import { readConfig } from '../src/config.js';
+import { startPoDesk } from '../src/start.js';
+import { FakeSlack } from '../test/support/fake-slack.js';
+
+const CALLS = Number(process.env.DISPATCH_CALLS ?? 20_000);
+const ROUNDS = Number(process.env.DISPATCH_ROUNDS ?? 7);
+const TEAM_ID = 'T0PODESK01';
+const TOKEN = 'xoxb-bench-token';
+
+const body = {
+  token: 'verification-token-unused',
+  team_id: TEAM_ID,
+  team_domain: 'bench',
+  channel_id: 'C0BENCH001',
+  channel_name: 'general',
+  user_id: 'U0BENCH001',
+  user_name: 'ann',
+  command: '/other',
+  text: 'ask what is the plan for the sprint?',
+  api_app_id: 'A0BENCH001',
+  response_url: 'https://hooks.slack.com/commands/T0PODESK01/1/abc',
+  trigger_id: '1.2.abc',
+};
+
+function bareBolt(): App {
+  const receiver: Receiver = { init: () => {}, start: async () => {}, stop: async () => {} };
+  const app = new App({ token: TOKEN, botId: 'B0BENCH001', botUserId: 'U0BOT00001', tokenVerificationEnabled: false, receiver, logLevel: LogLevel.ERROR });
+  app.command('/po', async ({ ack }) => ack());
+  return app;
+}
+
+/** Mean µs per request over one round. */
+async function round(app: App): Promise<number> {
+  const ack = async () => {};
+  const started = performance.now();
+  for (let i = 0; i < CALLS; i++) await app.processEvent({ body: { ...body }, ack });
+  return ((performance.now() - started) * 1000) / CALLS;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const fake = await FakeSlack.start({ teamId: TEAM_ID, expectedToken: TOKEN });
+const dataDir = await mkdtemp(path.join(os.tmpdir(), 'po-desk-dispatch-'));
+const config = readConfig({ NODE_ENV: 'production', PORT: '0', PLAYGROUND: 'off', DATA_DIR: dataDir, SLACK_SIGNING_SECRET: 'bench-secret', SLACK_BOT_TOKEN: TOKEN, SLACK_API_URL: fake.url });
+const poDesk = await startPoDesk(config, { log: pino({ level: 'warn' }, pino.destination(2)) });
+try {
+  const apps = { 'po-desk (its Slack app)': poDesk.slack!.app, 'bare Bolt (one listener)': bareBolt() };
+  const means: Record<string, number[]> = Object.fromEntries(Object.keys(apps).map((k) => [k, []]));
+  for (const app of Object.values(apps)) await round(app); // warm-up
+  for (let r = 0; r < ROUNDS; r++) for (const [name, app] of Object.entries(apps)) means[name]!.push(await round(app));
+  const cpus = os.cpus();
+  process.stdout.write(`\nBolt's dispatch of a slash command no listener handles; Node ${process.version}, ${cpus[0]?.model.trim() ?? 'unknown'}; ${ROUNDS} rounds of ${CALLS} calls, alternating\n\n`);
+  process.stdout.write('| app | median µs per request | rounds (µs) |\n| --- | ---: | --- |\n');
+  for (const [name, xs] of Object.entries(means)) process.stdout.write(`| ${name} | ${median(xs).toFixed(1)} | ${xs.map((x) => x.toFixed(0)).join(', ')} |\n`);
+} finally {
+  await poDesk.stop();
+  await fake.close();
+  await rm(dataDir, { recursive: true, force: true });
+}
