@@ -8,9 +8,9 @@ type MessageShortcutListener = Middleware<SlackShortcutMiddlewareArgs<MessageSho
  * handle them, through one Bolt listener for each.
  *
  * Why not one Bolt listener per handler: Bolt runs every listener's middleware chain for every request it
- * receives, so each listener costs every `/po` command on the ack path. Measured in process (Bolt 5, a
- * slash command): Bolt's dispatch took 44 µs with one listener, 118 µs with po-desk's twelve registrations
- * and 73 µs with this routing (docs/benchmarks.md, "Bolt's dispatch").
+ * receives, so each listener costs every `/po` command on the ack path. `npm run bench:dispatch` put Bolt's
+ * dispatch of one request at 75–93 µs with a listener per handler (bare Bolt: 43–51 µs) and 55–62 µs with
+ * this routing (docs/benchmarks.md, "After this run: the ack path again").
  */
 export class SlackRoutes {
   private readonly events = new Map<string, EventListener>();
