@@ -285,18 +285,9 @@ async function countDeliveries(database: string, app: RunningApp, fake: FakeSlac
 
 /** po-desk in process (real Bolt surface, outbox, scheduler), Slack pointed at a fake, on the database `dbEnv` names. */
 async function benchPoDesk(database: string, dbEnv: Record<string, string>): Promise<{ row: Row; count: Count | undefined }> {
-  const [{ startPoDesk }, { readConfig }, { default: pino }] = await Promise.all([import('../src/start.js'), import('../src/config.js'), import('pino')]);
+  const { startPoDeskOnFakeSlack } = await import('./support.js');
   const fake = await startFakeSlack();
-  const config = readConfig({
-    NODE_ENV: 'production',
-    PORT: '0',
-    PLAYGROUND: 'off',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_API_URL: fake.url,
-    ...dbEnv,
-  });
-  const app = await startPoDesk(config, { log: pino({ level: 'warn' }, pino.destination(2)) });
+  const app = await startPoDeskOnFakeSlack(fake, { signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN }, dbEnv);
   try {
     const baseUrl = `http://127.0.0.1:${app.port}`;
     await setUpProduct(app, baseUrl, fake);

@@ -4,10 +4,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import pino from 'pino';
 import type { CommandContext } from '../src/app/context.js';
 import type { Directory, UserProfile } from '../src/app/ports.js';
 import { openDatabase, type Database, type DatabaseOptions } from '../src/store/database.js';
+import { readConfig } from '../src/config.js';
+import { startPoDesk, type RunningApp } from '../src/start.js';
 import { prismaStore } from '../src/store/prisma-store.js';
+import type { FakeSlack } from '../test/support/fake-slack.js';
 
 export const ROWS = 100_000;
 export const WEEKS_SEEDED = 26;
@@ -126,4 +130,21 @@ export async function onEachDatabase<T>(fn: (label: string, db: Database) => Pro
     await client.connect().then(() => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)).finally(() => client.end());
   }
   return out;
+}
+
+/**
+ * po-desk in process as production starts it (real Bolt surface, outbox, scheduler; no playground), its
+ * Slack pointed at `fake`, on the database `dbEnv` names; logging warnings only, to stderr.
+ */
+export async function startPoDeskOnFakeSlack(fake: FakeSlack, slack: { signingSecret: string; botToken: string }, dbEnv: Record<string, string>): Promise<RunningApp> {
+  const config = readConfig({
+    NODE_ENV: 'production',
+    PORT: '0',
+    PLAYGROUND: 'off',
+    SLACK_SIGNING_SECRET: slack.signingSecret,
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_API_URL: fake.url,
+    ...dbEnv,
+  });
+  return startPoDesk(config, { log: pino({ level: 'warn' }, pino.destination(2)) });
 }
