@@ -1,6 +1,7 @@
 import { App, LogLevel, type Receiver } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
 import { SlackRoutes } from '../../../src/adapters/slack/slack-routes.js';
+import { appMentionEvent, eventCallbackBody, messageShortcutPayload } from '../../support/slack-requests.js';
 
 // The routes end to end (signed requests to the real app) are in the other Slack tests; here, what the
 // router itself decides, on a real Bolt App fed with processEvent.
@@ -10,26 +11,12 @@ function boltApp(): App {
   return new App({ token: 'xoxb-test', botId: 'B0PODESK', botUserId: 'U0PODESK', tokenVerificationEnabled: false, receiver: noReceiver, logLevel: LogLevel.ERROR, convoStore: false });
 }
 
-const eventBody = (type: string, eventId: string) => ({
-  type: 'event_callback',
-  team_id: 'T1',
-  api_app_id: 'A1',
-  event_id: eventId,
-  event_time: 1,
-  event: { type, user: 'U1', channel: 'C1', ts: '1.1', text: 'hi', tab: 'home' },
-});
-
-const shortcutBody = (callbackId: string) => ({
-  type: 'message_action',
-  callback_id: callbackId,
-  trigger_id: '1.2',
-  team: { id: 'T1', domain: 't' },
-  user: { id: 'U1', team_id: 'T1' },
-  channel: { id: 'C1', name: 'general' },
-  message: { type: 'message', ts: '1.1', text: 'hi', user: 'U2' },
-  response_url: 'https://hooks.slack.com/app/T1/1/x',
-  message_ts: '1.1',
-});
+// Bodies as Slack sends them, built from real payloads (test/fixtures).
+const event = (e: Record<string, unknown>, eventId: string) => JSON.parse(eventCallbackBody(e, { eventId })) as Record<string, unknown>;
+const mention = (eventId: string) => event(appMentionEvent({ userId: 'U0ANN00001', channelId: 'C0TEAMA001', text: 'hi', ts: '1700000000.000100' }), eventId);
+const homeOpened = (eventId: string) => event({ type: 'app_home_opened', user: 'U0ANN00001', channel: 'D0ANN00001', tab: 'home', event_ts: '1700000000.000200' }, eventId);
+const reaction = (eventId: string) => event({ type: 'reaction_added', user: 'U0ANN00001', reaction: 'inbox_tray', item: { type: 'message', channel: 'C0TEAMA001', ts: '1700000000.000100' }, event_ts: '1700000000.000300' }, eventId);
+const shortcut = (callbackId: string) => messageShortcutPayload({ userId: 'U0ANN00001', callbackId, channelId: 'C0TEAMA001', text: 'hi', authorId: 'U0BOB00001', responseUrl: 'https://hooks.slack.com/app/T0PODESK01/1/x' });
 
 describe('SlackRoutes', () => {
   it('hands each event to the route of its type, after the shared middleware, and each shortcut to its callback id', async () => {
@@ -54,13 +41,13 @@ describe('SlackRoutes', () => {
     ]);
 
     const ack = async () => {};
-    await app.processEvent({ body: eventBody('app_mention', 'Ev1'), ack });
-    await app.processEvent({ body: eventBody('app_home_opened', 'Ev2'), ack });
-    await app.processEvent({ body: eventBody('app_mention', 'Ev-dropped'), ack });
-    await app.processEvent({ body: eventBody('reaction_added', 'Ev3'), ack }); // no route: nothing runs, not even the middleware
-    await app.processEvent({ body: shortcutBody('send_to_intake'), ack });
-    await app.processEvent({ body: shortcutBody('ask_po'), ack });
-    await app.processEvent({ body: shortcutBody('something_else'), ack });
+    await app.processEvent({ body: mention('Ev1'), ack });
+    await app.processEvent({ body: homeOpened('Ev2'), ack });
+    await app.processEvent({ body: mention('Ev-dropped'), ack });
+    await app.processEvent({ body: reaction('Ev3'), ack }); // no route: nothing runs, not even the middleware
+    await app.processEvent({ body: shortcut('send_to_intake'), ack });
+    await app.processEvent({ body: shortcut('ask_po'), ack });
+    await app.processEvent({ body: shortcut('something_else'), ack });
 
     expect(seen).toEqual(['before Ev1', 'mention hi', 'before Ev2', 'home home', 'before Ev-dropped', 'intake', 'ask hi']);
   });
