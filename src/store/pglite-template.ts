@@ -30,6 +30,13 @@ export async function buildPgliteTemplate(dir: string, migrations?: Migration[])
   const db = await openDatabase({ kind: 'pglite', dataDir: building }, migrations);
   try {
     await db.migrate();
+    // initdb's template0 and template1 are there for CREATE DATABASE, which po-desk never runs: its
+    // embedded database is the one named postgres. They were 600 of the template's 1,156 files, and on a
+    // slow disk creating files is what the copy costs: a first start's copy took 0.6 s there, 0.25 s without.
+    for (const name of ['template0', 'template1']) {
+      await db.sql.query(`ALTER DATABASE ${name} IS_TEMPLATE false`);
+      await db.sql.query(`DROP DATABASE ${name}`);
+    }
   } finally {
     await db.close();
   }
