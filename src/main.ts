@@ -22,6 +22,7 @@ const log = createLogger(config.logLevel, undefined, process.stdout.isTTY && con
 const running = await startPoDesk(config, { log }).catch((error: unknown) => {
   // A setting or a situation the person can fix gets one line, like a configuration error.
   if (error instanceof DataDirInUseError) process.stderr.write(`po-desk: cannot start: ${error.message}\n`);
+  else if (error instanceof ConfigError) process.stderr.write(`po-desk: configuration error: ${error.message}\n`);
   else log.fatal({ err: error }, 'po-desk could not start');
   process.exit(1);
 });

@@ -135,6 +135,13 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
     slack = slackSdk.createSlackSurface({ config: config.slack, express: http.express, deps, db: db.prisma, sql: db.sql, log, metrics, wakeOutbox: () => dispatcher.wake() });
   }
 
+  try {
+    await slack?.checkToken();
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+
   if (config.teams && teams && connector) {
     teams.sdk.createTeamsSurface({ config: config.teams, express: http.express, deps, db: db.prisma, conversations, log, metrics, auth: teams.auth, connector });
   }

@@ -78,6 +78,22 @@ describe.each(testDatabaseKinds())('po-desk as a process (%s)', (kind) => {
     await expect(start({ ...dbEnv(), PORT: 'eighty' })).rejects.toThrow(/PORT: expected a number, got "eighty"/);
   });
 
+  it('refuses a bot token Slack refuses, with one line naming the variable', async () => {
+    fake.failNext('auth.test', { error: 'invalid_auth' });
+    await expect(start({ ...dbEnv(), ...slackEnv() })).rejects.toThrow(
+      /exited \(1\) before listening:[\s\S]*\npo-desk: configuration error: SLACK_BOT_TOKEN: Slack refused it \(invalid_auth\); copy the Bot User OAuth Token \(xoxb-…\) from your Slack app's OAuth & Permissions page\n/,
+    );
+  });
+
+  it("starts while Slack's API cannot be reached, and says so", async () => {
+    // Nothing listens on the discard port: every call to Slack is refused a connection.
+    const app = await start({ ...dbEnv(), ...slackEnv(), SLACK_API_URL: 'http://127.0.0.1:9/api/' });
+    expect((await fetch(`${app.baseUrl}/readyz`)).status).toBe(200);
+    expect(app.output()).toContain("slack: could not reach Slack's API to check the bot token; starting anyway");
+    app.process.kill('SIGTERM');
+    expect(await app.exited).toBe(0);
+  });
+
   it('delivers messages left undelivered by a SIGKILL exactly once after a restart', async () => {
     // Slack is rate-limiting DMs, so the PO's welcome stays in the outbox...
     fake.failNext('conversations.open', { rateLimited: 1 }, 1000);

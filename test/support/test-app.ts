@@ -36,6 +36,9 @@ export async function startAppOn(kind: TestDbKind, env: Record<string, string>, 
     dispatcherPollMs: 50,
     outboxBackoff: { baseMs: 20, maxMs: 200 },
     ...options,
+  }).catch(async (error: unknown) => {
+    await database.drop().catch(() => {});
+    throw error;
   });
   return {
     app,

@@ -12,6 +12,7 @@ import { registerChannelMessages } from './channel-messages.js';
 import { registerIntakeTriggers } from './intake-triggers.js';
 import { registerAppHome } from './app-home.js';
 import { boltLogger } from './bolt-logger.js';
+import { BotIdentity } from './bot-identity.js';
 import { dropRedeliveries } from './dedupe-retries.js';
 import { registerInteractions } from './interactions.js';
 import { DeferredCommands } from './deferred-commands.js';
@@ -22,6 +23,8 @@ export interface SlackSurface {
   app: App;
   /** `/po ask` questions saved before their ack and run afterwards. */
   deferred: DeferredCommands;
+  /** Checks the bot token with Slack: throws ConfigError if Slack refuses it, warns if Slack cannot be reached. */
+  checkToken(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -62,10 +65,12 @@ export function createSlackSurface(options: {
   // Bolt's conversation store (context.conversation) is not used, and its in-memory default builds an Error with
   // a stack trace for every request ("Conversation not found").
   const convoStore = false as const;
+  const identity = new BotIdentity(slackClient(config, slackLog), config.botToken);
+  const authorize = identity.authorize;
   let app: App;
   if (config.appToken) {
     const receiver = new SocketModeReceiver({ appToken: config.appToken, logger: boltLogger(slackLog) });
-    app = new App({ token: config.botToken, receiver, logger: boltLogger(slackLog), clientOptions, convoStore });
+    app = new App({ authorize, receiver, logger: boltLogger(slackLog), clientOptions, convoStore });
   } else {
     const receiver = new ExpressReceiver({
       signingSecret: config.signingSecret!, // required by the config whenever there is no app token
@@ -87,9 +92,16 @@ export function createSlackSurface(options: {
         return true;
       },
     });
-    app = new App({ token: config.botToken, receiver, logger: boltLogger(slackLog), clientOptions, convoStore });
+    app = new App({ authorize, receiver, logger: boltLogger(slackLog), clientOptions, convoStore });
   }
   app.error(async (error) => {
+    // Bolt acks a request it could not authorize (the bot's identity unknown: Slack's API unreachable) with an
+    // empty 200 once this returns, and Slack never sends an acked event again. Thrown on, it is answered 401
+    // (processEventErrorHandler above): Slack retries events, and a person sees their command fail.
+    if (error instanceof AuthorizationError) {
+      slackLog.warn({ err: error.original ?? error }, 'slack: could not authorize a request; answered 401');
+      throw error;
+    }
     slackLog.error({ err: error.original ?? error, code: error.code }, 'slack: unhandled listener error');
   });
   const deferred = new DeferredCommands({
@@ -113,6 +125,7 @@ export function createSlackSurface(options: {
   return {
     app,
     deferred,
+    checkToken: () => identity.check(slackLog),
     async start() {
       if (config.appToken) await app.start();
       deferred.start();
