@@ -2,21 +2,30 @@
  * Ack path: how many signed `/po ask` slash commands po-desk acknowledges per second, and how fast, next to
  * what the same load gets from a bare Bolt app (ExpressReceiver, processBeforeResponse, acking only) and
  * from a bare node:http server answering 200. autocannon keeps ACK_CONNECTIONS connections (default 20)
- * busy for ACK_SECONDS (default 10) per server, after a 2-second warm-up that is not measured; it runs in
- * a worker thread of its own, so signing requests does not take the servers' event loop. Each request is
- * signed with a fresh timestamp and carries a trigger_id of its own (po-desk asks a redelivery only once).
+ * busy; it runs in a worker thread of its own, so signing requests does not take the servers' event loop.
+ * Each request is signed with a fresh timestamp and carries a trigger_id of its own (po-desk asks a
+ * redelivery only once).
+ *
+ * po-desk and bare Bolt take turns: after a 2-second warm-up each (not measured), ACK_SECONDS (default 12)
+ * each, in ACK_ROUNDS (default 6) turns, in the order Bolt, po-desk, po-desk, Bolt, Bolt, po-desk… These
+ * machines' speed drifts by a third within a minute; measured one after the other, the ratio moved with
+ * it (0.52–0.92× in three runs of the same code). While bare Bolt has its turn, po-desk's workers (the
+ * questions' worker and the outbox) are paused: what po-desk saved in its turn must not be asked on bare
+ * Bolt's time. In its own turns they run as they would; the questions' worker asks one at least every 2 s
+ * under load, so turns shorter than 2 s would have it ask more often than it does (one at each turn's
+ * start). node:http, a reference only, runs on its own first.
  *
  * po-desk runs in process on a fresh embedded database (PGlite in a temporary DATA_DIR), and on PostgreSQL
  * too when TEST_DATABASE_URL or DATABASE_URL is set (a temporary schema, dropped afterwards), talking to
  * a fake Slack. After its run the bench counts: every acknowledged question must be in the database, and
  * every question must have reached the PO as a DM in the fake Slack once the outbox has drained. A request
  * still in flight when the load generator stops is never answered, yet po-desk may finish it: such a
- * question is counted apart. A mismatch fails the run (exit code 1). The baselines run first, while the process
- * is fresh.
+ * question is counted apart. A mismatch fails the run (exit code 1).
  *
- * Run: npx tsx bench/ack-path.ts  (ACK_CONNECTIONS, ACK_SECONDS, TEST_DATABASE_URL or DATABASE_URL; ACK_DATABASES=pglite or
- * postgresql runs po-desk on that database only, for profiling; ACK_COUNTS=off skips the drain and the counts, which take
- * minutes, for comparing speeds over many short runs: such a run checks nothing about what was acknowledged)
+ * Run: npx tsx bench/ack-path.ts  (ACK_CONNECTIONS, ACK_SECONDS, ACK_ROUNDS, TEST_DATABASE_URL or DATABASE_URL;
+ * ACK_DATABASES=pglite or postgresql runs po-desk on that database only, for profiling; ACK_COUNTS=off skips the
+ * drain and the counts, which take minutes, for comparing speeds over many short runs: such a run checks nothing
+ * about what was acknowledged)
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -36,7 +45,8 @@ import { postToSlackEndpoint, sign, SIGNING_SECRET, slashCommandBody } from '../
 // worker, which loads this file too, stays small.
 
 const CONNECTIONS = Number(process.env.ACK_CONNECTIONS ?? 20);
-const SECONDS = Number(process.env.ACK_SECONDS ?? 10);
+const SECONDS = Number(process.env.ACK_SECONDS ?? 12);
+const ROUNDS = Number(process.env.ACK_ROUNDS ?? 6);
 const WARMUP_SECONDS = 2;
 const COUNTS = process.env.ACK_COUNTS !== 'off';
 /** As test/support/test-app.ts (which needs vitest, so it is not imported here). */
@@ -55,7 +65,6 @@ interface LoadSpec {
   /** Makes trigger ids unique across servers. */
   tag: string;
   connections: number;
-  seconds: number;
   /** For po-desk: a non-empty 2xx reply must contain this, or it is an error answered as 200. */
   expectReply?: string;
   /** Each request's response_url is this followed by its trigger id. */
@@ -76,11 +85,18 @@ interface PhaseResult {
   /** 2xx replies without `expectReply`, and the first of them. */
   offReplies: number;
   offSample?: string;
+  /** autocannon's result as it came (histograms encoded), to add turns together. */
+  raw: autocannon.Result;
 }
 
-interface LoadReport {
-  warmup: PhaseResult;
-  measured: PhaseResult;
+/** A server's turns added together. */
+interface Measured {
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  max: number;
+  non2xx: number;
+  errors: number;
 }
 
 let questionNumber = 0;
@@ -131,7 +147,7 @@ async function runPhase(spec: LoadSpec, phase: string, seconds: number): Promise
       },
     ],
   });
-  const { latency, completed, duration } = summarise(raw, spec.baseUrl);
+  const { latency, completed, duration } = summarise([raw], spec.baseUrl);
   return {
     reqPerSec: completed / duration,
     p50: latency.p50,
@@ -143,46 +159,79 @@ async function runPhase(spec: LoadSpec, phase: string, seconds: number): Promise
     unanswered: [...sent].filter((id) => !answered.has(id)),
     offReplies,
     offSample,
+    raw,
   };
 }
 
 /**
  * Off the main thread autocannon takes itself for one of its own workers and leaves its result raw (the
- * latencies an encoded histogram): summarise it as it would. Its per-second request histogram is not in
- * the raw result, so req/s is responses over the run's duration.
+ * latencies an encoded histogram): add the turns' results together as it adds its workers'. Its per-second
+ * request histogram is not in the raw result, so req/s is responses over the turns' total duration.
  */
-function summarise(raw: autocannon.Result, url: string): { latency: autocannon.Histogram; completed: number; duration: number } {
+function summarise(raws: autocannon.Result[], url: string): { latency: autocannon.Histogram; completed: number; duration: number } {
   const { aggregateResult } = autocannon as unknown as { aggregateResult(results: unknown[], opts: { url: string }): autocannon.Result };
-  const { totalCompletedRequests } = raw as unknown as { totalCompletedRequests: number };
-  return { latency: aggregateResult([raw], { url }).latency, completed: totalCompletedRequests, duration: raw.duration };
+  const completed = raws.reduce((n, raw) => n + (raw as unknown as { totalCompletedRequests: number }).totalCompletedRequests, 0);
+  const duration = raws.reduce((n, raw) => n + raw.duration, 0);
+  return { latency: aggregateResult(raws, { url }).latency, completed, duration };
 }
 
-async function generateLoad(spec: LoadSpec): Promise<LoadReport> {
-  const warmup = await runPhase(spec, 'warmup', WARMUP_SECONDS);
-  const measured = await runPhase(spec, 'measured', spec.seconds);
-  return { warmup, measured };
+function measured(phases: PhaseResult[], url: string): Measured {
+  const { latency, completed, duration } = summarise(phases.map((p) => p.raw), url);
+  const sum = (key: 'non2xx' | 'errors') => phases.reduce((n, p) => n + p[key], 0);
+  return { reqPerSec: completed / duration, p50: latency.p50, p99: latency.p99, max: latency.max, non2xx: sum('non2xx'), errors: sum('errors') };
 }
 
-/** Runs the load generator in a worker thread (this file again, with tsx registered first). */
-function runLoad(spec: Omit<LoadSpec, 'ackPathLoad' | 'connections' | 'seconds'>): Promise<LoadReport> {
-  const data: LoadSpec = { ackPathLoad: true, connections: CONNECTIONS, seconds: SECONDS, ...spec };
-  const code = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); });`;
-  const worker = new Worker(code, { eval: true, workerData: data });
-  return new Promise((resolve, reject) => {
-    worker.once('message', (report: LoadReport) => {
-      resolve(report);
-      void worker.terminate();
+/** The load generator for one server: a worker thread (this file again, with tsx registered first) that runs phases on request. */
+class LoadGenerator {
+  private readonly worker: Worker;
+  private readonly phases: PhaseResult[] = [];
+
+  constructor(readonly spec: Omit<LoadSpec, 'ackPathLoad' | 'connections'>) {
+    const data: LoadSpec = { ackPathLoad: true, connections: CONNECTIONS, ...spec };
+    const code = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); });`;
+    this.worker = new Worker(code, { eval: true, workerData: data });
+  }
+
+  /** Runs one phase (its name keeps trigger ids apart) and keeps its result; the measured ones are all but the warm-up. */
+  run(phase: string, seconds: number): Promise<PhaseResult> {
+    return new Promise((resolve, reject) => {
+      const onExit = (exitCode: number) => reject(new Error(`the load generator exited (${exitCode}) without a report`));
+      this.worker.once('message', (result: PhaseResult) => {
+        this.worker.off('error', reject).off('exit', onExit);
+        this.phases.push(result);
+        resolve(result);
+      });
+      this.worker.once('error', reject).once('exit', onExit);
+      this.worker.postMessage({ phase, seconds });
     });
-    worker.once('error', reject);
-    worker.once('exit', (exitCode) => reject(new Error(`the load generator exited (${exitCode}) without a report`)));
-  });
+  }
+
+  /** Every phase run, the warm-up too. */
+  get all(): PhaseResult[] {
+    return this.phases;
+  }
+
+  measured(): Measured {
+    return measured(this.phases.slice(1), this.spec.baseUrl);
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
 }
 
 // --- the servers ---------------------------------------------------------------------------------------------------
 
 interface Row {
   server: string;
-  load: LoadReport;
+  measured: Measured;
+}
+
+/** po-desk on one database, and bare Bolt measured in turns with it. */
+interface Pair {
+  database: string;
+  podesk: Measured;
+  bolt: Measured;
 }
 
 interface Count {
@@ -250,9 +299,8 @@ async function settle(app: RunningApp, stuckMs: number): Promise<number> {
 }
 
 /** Every acknowledged question in the database, and every question's DM delivered to the PO. */
-async function countDeliveries(database: string, app: RunningApp, fake: FakeSlack, load: LoadReport): Promise<Count> {
+async function countDeliveries(database: string, app: RunningApp, fake: FakeSlack, phases: PhaseResult[]): Promise<Count> {
   const drainMs = await settle(app, 60_000);
-  const phases = [load.warmup, load.measured];
   const acked = new Set(phases.flatMap((p) => p.acked));
   const inFlight = new Set(phases.flatMap((p) => p.unanswered));
   const prefix = `slack:command:${TEAM_ID}:`;
@@ -283,22 +331,55 @@ async function countDeliveries(database: string, app: RunningApp, fake: FakeSlac
   return { database, acked: acked.size, inFlight: inFlight.size, finishedLate, questions: asked.size, dms, confirmed: asked.size - unconfirmed.length, dead, drainMs, maxStallMs: 0, problems };
 }
 
-/** po-desk in process (real Bolt surface, outbox, scheduler), Slack pointed at a fake, on the database `dbEnv` names. */
-async function benchPoDesk(database: string, dbEnv: Record<string, string>): Promise<{ row: Row; count: Count | undefined }> {
+/**
+ * po-desk in process (real Bolt surface, outbox, scheduler), Slack pointed at a fake, on the database `dbEnv`
+ * names, measured in turns with bare Bolt (see the top of this file).
+ */
+async function benchPoDesk(database: string, dbEnv: Record<string, string>): Promise<{ pair: Pair; count: Count | undefined }> {
   const { startPoDeskOnFakeSlack } = await import('./support.js');
   const fake = await startFakeSlack();
   const app = await startPoDeskOnFakeSlack(fake, { signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN }, dbEnv);
+  const bolt = await startBareBolt();
+  const baseUrl = `http://127.0.0.1:${app.port}`;
+  const podeskLoad = new LoadGenerator({ baseUrl, tag: `podesk-${database}`, expectReply: ASKED, responseUrlPrefix: fake.responseUrl('x').slice(0, -1) });
+  const boltLoad = new LoadGenerator({ baseUrl: bolt.url, tag: `bolt-${database}` });
+  // po-desk's own work after the acks: paused while bare Bolt has its turn.
+  const workers = {
+    pause: () => Promise.all([app.slack!.deferred.stop(), app.dispatcher.stop()]),
+    resume: () => {
+      app.slack!.deferred.start();
+      app.dispatcher.start();
+    },
+  };
+  const turn = async (server: 'bolt' | 'podesk', phase: string, seconds: number) => {
+    if (server === 'bolt') {
+      await workers.pause();
+      await boltLoad.run(phase, seconds);
+    } else {
+      workers.resume();
+      await podeskLoad.run(phase, seconds);
+    }
+  };
   try {
-    const baseUrl = `http://127.0.0.1:${app.port}`;
     await setUpProduct(app, baseUrl, fake);
-    process.stderr.write(`po-desk (${database}): load…\n`);
+    process.stderr.write(`po-desk (${database}) and bare Bolt, in turns: load…\n`);
     const loop = monitorEventLoopDelay({ resolution: 20 });
     loop.enable();
-    const load = await runLoad({ baseUrl, tag: `podesk-${database}`, expectReply: ASKED, responseUrlPrefix: fake.responseUrl('x').slice(0, -1) });
-    const count = COUNTS ? await countDeliveries(database, app, fake, load) : undefined;
+    await turn('bolt', 'warmup', WARMUP_SECONDS);
+    await turn('podesk', 'warmup', WARMUP_SECONDS);
+    // Bolt, po-desk, po-desk, Bolt, …: a drift in the machine's speed falls on both alike.
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const order = round % 2 === 0 ? (['bolt', 'podesk'] as const) : (['podesk', 'bolt'] as const);
+      for (const server of order) await turn(server, `turn${round}`, SECONDS / ROUNDS);
+    }
+    workers.resume();
+    const count = COUNTS ? await countDeliveries(database, app, fake, podeskLoad.all) : undefined;
     loop.disable();
-    return { row: { server: `po-desk (${database})`, load }, count: count && { ...count, maxStallMs: loop.max / 1e6 } };
+    return { pair: { database, podesk: podeskLoad.measured(), bolt: boltLoad.measured() }, count: count && { ...count, maxStallMs: loop.max / 1e6 } };
   } finally {
+    await podeskLoad.close();
+    await boltLoad.close();
+    await bolt.close();
     await app.stop();
     await fake.close();
   }
@@ -328,20 +409,20 @@ async function benchPoDeskOnPostgres(pgUrl: string) {
 }
 
 /** Bolt 5 alone: the same receiver setup as po-desk's, one listener that only acks. */
-async function benchBareBolt(): Promise<Row> {
+async function startBareBolt(): Promise<{ url: string; close: () => Promise<void> }> {
   const { App, ExpressReceiver, LogLevel } = await import('@slack/bolt');
   const fake = await startFakeSlack(); // answers Bolt's auth.test
   const receiver = new ExpressReceiver({ signingSecret: SIGNING_SECRET, endpoints: '/slack/events', processBeforeResponse: true, logLevel: LogLevel.ERROR });
   const app = new App({ token: BOT_TOKEN, receiver, logLevel: LogLevel.ERROR, clientOptions: { slackApiUrl: fake.url } });
   app.command('/po', async ({ ack }) => ack());
   const server = await receiver.start(0);
-  try {
-    process.stderr.write('bare Bolt: load…\n');
-    return { server: 'bare Bolt (ExpressReceiver)', load: await runLoad({ baseUrl: urlOf(server), tag: 'bolt' }) };
-  } finally {
-    await receiver.stop();
-    await fake.close();
-  }
+  return {
+    url: urlOf(server),
+    async close() {
+      await receiver.stop();
+      await fake.close();
+    },
+  };
 }
 
 async function benchNodeHttp(): Promise<Row> {
@@ -350,10 +431,14 @@ async function benchNodeHttp(): Promise<Row> {
     req.on('end', () => res.end());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const load = new LoadGenerator({ baseUrl: urlOf(server), tag: 'http' });
   try {
     process.stderr.write('bare node:http: load…\n');
-    return { server: 'bare node:http', load: await runLoad({ baseUrl: urlOf(server), tag: 'http' }) };
+    await load.run('warmup', WARMUP_SECONDS);
+    await load.run('measured', SECONDS);
+    return { server: 'bare node:http', measured: load.measured() };
   } finally {
+    await load.close();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   }
@@ -367,22 +452,27 @@ function urlOf(server: Server): string {
 
 /** autocannon's latencies are whole milliseconds. */
 const ms = (v: number) => (v < 1 ? '<1 ms' : `${v.toFixed(0)} ms`);
-const times = (v: number) => `${Number(v.toPrecision(2))}×`;
+/** A ratio; none when the divisor rounds to 0 (autocannon's latencies are whole milliseconds). */
+const times = (v: number) => (Number.isFinite(v) ? `${Number(v.toPrecision(2))}×` : '—');
 
-function printReport(rows: Row[], counts: Count[]): void {
+function printReport(http: Row, pairs: Pair[], counts: Count[]): void {
   const out = (s: string) => process.stdout.write(`${s}\n`);
   const cpus = os.cpus();
   out(`\nAck path: signed \`/po ask\` slash commands; Node ${process.version}, ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown'}); ` +
-    `${CONNECTIONS} connections, ${SECONDS} s measured after a ${WARMUP_SECONDS} s warm-up per server; autocannon in a worker thread\n`);
+    `${CONNECTIONS} connections; po-desk and bare Bolt ${SECONDS} s each in ${ROUNDS} turns (Bolt, po-desk, po-desk, Bolt, …), node:http ${SECONDS} s on its own, ` +
+    `each after a ${WARMUP_SECONDS} s warm-up; autocannon in a worker thread\n`);
   out('| server | req/s | p50 | p99 | max | non-2xx |\n| --- | ---: | ---: | ---: | ---: | ---: |');
-  for (const { server, load: { measured: m } } of rows) {
+  const line = (server: string, m: Measured) =>
     out(`| ${server} | ${m.reqPerSec.toFixed(0)} | ${ms(m.p50)} | ${ms(m.p99)} | ${ms(m.max)} | ${m.non2xx}${m.errors > 0 ? ` (+${m.errors} errors)` : ''} |`);
+  for (const { database, podesk, bolt } of pairs) {
+    line(`po-desk (${database})`, podesk);
+    line(`bare Bolt (ExpressReceiver), in turns with po-desk (${database})`, bolt);
   }
-  const bolt = rows.find((r) => r.server.startsWith('bare Bolt'))!.load.measured;
-  const http = rows.find((r) => r.server.startsWith('bare node:http'))!.load.measured;
+  line(http.server, http.measured);
+  const h = http.measured;
   out('\n| po-desk on | req/s ÷ bare Bolt | p99 ÷ bare Bolt | req/s ÷ node:http | p99 ÷ node:http |\n| --- | ---: | ---: | ---: | ---: |');
-  for (const { server, load: { measured: m } } of rows.filter((r) => r.server.startsWith('po-desk'))) {
-    out(`| ${server.replace(/^po-desk \((.*)\)$/, '$1')} | ${times(m.reqPerSec / bolt.reqPerSec)} | ${times(m.p99 / bolt.p99)} | ${times(m.reqPerSec / http.reqPerSec)} | ${times(m.p99 / http.p99)} |`);
+  for (const { database, podesk: m, bolt } of pairs) {
+    out(`| ${database} | ${times(m.reqPerSec / bolt.reqPerSec)} | ${times(m.p99 / bolt.p99)} | ${times(m.reqPerSec / h.reqPerSec)} | ${times(m.p99 / h.p99)} |`);
   }
   if (!COUNTS) {
     out('\nCounts not checked (ACK_COUNTS=off): this run compares speeds only.');
@@ -397,31 +487,30 @@ function printReport(rows: Row[], counts: Count[]): void {
 }
 
 async function main(): Promise<void> {
-  const rows: Row[] = [];
+  const pairs: Pair[] = [];
   const counts: Count[] = [];
   const pgUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
   const only = process.env.ACK_DATABASES?.toLowerCase().split(',');
   const unknown = only?.filter((name) => name !== 'pglite' && name !== 'postgresql') ?? [];
   // A misspelt name would otherwise run neither database and print a table of baselines alone.
   if (unknown.length > 0) throw new Error(`ACK_DATABASES: unknown ${unknown.join(', ')}; use pglite, postgresql or both (comma-separated)`);
+  if (!Number.isInteger(ROUNDS) || ROUNDS < 2) throw new Error(`ACK_ROUNDS: a whole number of turns, at least 2; got ${process.env.ACK_ROUNDS}`);
   const runs = [...(only && !only.includes('pglite') ? [] : [benchPoDeskOnPglite]), ...(pgUrl && (!only || only.includes('postgresql')) ? [() => benchPoDeskOnPostgres(pgUrl)] : [])];
-  // The baselines first, in a process nothing has run in yet. After po-desk's run and its drain (tens of
-  // thousands of questions asked and sent) bare Bolt acked 1,707–1,926 a second here, against 2,000–3,000
-  // when it ran first: the ratio flattered po-desk.
-  rows.push(await benchBareBolt());
-  rows.push(await benchNodeHttp());
+  const http = await benchNodeHttp();
   for (const run of runs) {
-    const { row, count } = await run();
-    rows.push(row);
+    const { pair, count } = await run();
+    pairs.push(pair);
     if (count) counts.push(count);
   }
   if (!pgUrl) process.stdout.write('PostgreSQL skipped: set TEST_DATABASE_URL or DATABASE_URL to include it.\n');
-  printReport(rows, counts);
+  printReport(http, pairs, counts);
   if (counts.some((c) => c.problems.length > 0)) process.exitCode = 1;
 }
 
 if (isMainThread) {
   await main();
 } else if ((workerData as Partial<LoadSpec> | undefined)?.ackPathLoad) {
-  parentPort!.postMessage(await generateLoad(workerData as LoadSpec));
+  parentPort!.on('message', ({ phase, seconds }: { phase: string; seconds: number }) => {
+    void runPhase(workerData as LoadSpec, phase, seconds).then((result) => parentPort!.postMessage(result));
+  });
 }
