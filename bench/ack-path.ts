@@ -72,10 +72,6 @@ interface LoadSpec {
 }
 
 interface PhaseResult {
-  reqPerSec: number;
-  p50: number;
-  p99: number;
-  max: number;
   non2xx: number;
   errors: number;
   /** trigger ids answered 2xx. */
@@ -85,7 +81,7 @@ interface PhaseResult {
   /** 2xx replies without `expectReply`, and the first of them. */
   offReplies: number;
   offSample?: string;
-  /** autocannon's result as it came (histograms encoded), to add turns together. */
+  /** autocannon's result as it came (histograms encoded), to add turns together (see `measured`). */
   raw: autocannon.Result;
 }
 
@@ -147,12 +143,7 @@ async function runPhase(spec: LoadSpec, phase: string, seconds: number): Promise
       },
     ],
   });
-  const { latency, completed, duration } = summarise([raw], spec.baseUrl);
   return {
-    reqPerSec: completed / duration,
-    p50: latency.p50,
-    p99: latency.p99,
-    max: latency.max,
     non2xx: raw.non2xx,
     errors: raw.errors,
     acked,

@@ -25,7 +25,7 @@ export class BotIdentity {
     private readonly token: string,
   ) {}
 
-  /** Bolt's `authorize`: throwing makes Bolt refuse the request (401), which Slack retries for events. */
+  /** Bolt's `authorize`. When it throws, the request is refused with a 401 (slack-app.ts), which Slack retries for events. */
   readonly authorize = async () => ({ botToken: this.token, ...(await this.identity()) });
 
   /**

@@ -97,7 +97,7 @@ export function createSlackSurface(options: {
   app.error(async (error) => {
     // Bolt acks a request it could not authorize (the bot's identity unknown: Slack's API unreachable) with an
     // empty 200 once this returns, and Slack never sends an acked event again. Thrown on, it is answered 401
-    // (processEventErrorHandler above): Slack retries events, and a person sees their command fail.
+    // over HTTP (processEventErrorHandler above): Slack retries events, and a person sees their command fail.
     if (error instanceof AuthorizationError) {
       slackLog.warn({ err: error.original ?? error }, 'slack: could not authorize a request; answered 401');
       throw error;

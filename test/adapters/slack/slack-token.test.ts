@@ -28,7 +28,7 @@ describe('the bot token at start', () => {
   it("starts while Slack's API fails, refuses requests (401) until Slack answers, then serves them", async () => {
     fake = await FakeSlack.start();
     addCast(fake);
-    // As po-desk starts, and for the first request after: a Slack outage, then a timeout-like 503.
+    // Slack's API answers 503 as po-desk starts, and again when the first request asks who the bot is.
     fake.failNext('auth.test', { status: 503 }, 2);
     started = await startAppOn(kind, slackEnv(fake));
     expect(authTests()).toBe(1);
