@@ -175,7 +175,7 @@ function measured(phases: PhaseResult[], url: string): Measured {
 /** The load generator for one server: a worker thread (this file again, with tsx registered first) that runs phases on request. */
 class LoadGenerator {
   private readonly worker: Worker;
-  private readonly phases: PhaseResult[] = [];
+  private readonly phases: { phase: string; result: PhaseResult }[] = [];
 
   constructor(readonly spec: Omit<LoadSpec, 'ackPathLoad' | 'connections'>) {
     const data: LoadSpec = { ackPathLoad: true, connections: CONNECTIONS, ...spec };
@@ -183,13 +183,13 @@ class LoadGenerator {
     this.worker = new Worker(code, { eval: true, workerData: data });
   }
 
-  /** Runs one phase (its name keeps trigger ids apart) and keeps its result; the measured ones are all but the warm-up. */
+  /** Runs one phase (its name keeps trigger ids apart) and keeps its result; every phase but 'warmup' is measured. */
   run(phase: string, seconds: number): Promise<PhaseResult> {
     return new Promise((resolve, reject) => {
       const onExit = (exitCode: number) => reject(new Error(`the load generator exited (${exitCode}) without a report`));
       this.worker.once('message', (result: PhaseResult) => {
         this.worker.off('error', reject).off('exit', onExit);
-        this.phases.push(result);
+        this.phases.push({ phase, result });
         resolve(result);
       });
       this.worker.once('error', reject).once('exit', onExit);
@@ -199,11 +199,11 @@ class LoadGenerator {
 
   /** Every phase run, the warm-up too. */
   get all(): PhaseResult[] {
-    return this.phases;
+    return this.phases.map((p) => p.result);
   }
 
   measured(): Measured {
-    return measured(this.phases.slice(1), this.spec.baseUrl);
+    return measured(this.phases.filter((p) => p.phase !== 'warmup').map((p) => p.result), this.spec.baseUrl);
   }
 
   async close(): Promise<void> {

@@ -71,13 +71,14 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
     options.database ??
       (config.database.kind === 'postgres' ? { kind: 'postgres', url: config.database.url } : { kind: 'pglite', dataDir: config.database.dataDir, template: defaultPgliteTemplate() }),
   );
-  try {
-    const applied = await db.migrate();
-    if (applied.length > 0) log.info({ migrations: applied }, 'database: migrations applied');
-  } catch (error) {
-    await db.close();
-    throw error;
-  }
+  // A start that fails after this point closes the database (and gives the embedded one's directory back).
+  const closingOnFailure = <T>(step: Promise<T>) =>
+    step.catch(async (error: unknown) => {
+      await db.close();
+      throw error;
+    });
+  const applied = await closingOnFailure(db.migrate());
+  if (applied.length > 0) log.info({ migrations: applied }, 'database: migrations applied');
 
   const playgroundStore = playgroundWorkspace(db.prisma);
   const ahead = await playgroundStore.clockOffsetMs();
@@ -135,12 +136,7 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
     slack = slackSdk.createSlackSurface({ config: config.slack, express: http.express, deps, db: db.prisma, sql: db.sql, log, metrics, wakeOutbox: () => dispatcher.wake() });
   }
 
-  try {
-    await slack?.checkToken();
-  } catch (error) {
-    await db.close();
-    throw error;
-  }
+  if (slack) await closingOnFailure(slack.checkToken());
 
   if (config.teams && teams && connector) {
     teams.sdk.createTeamsSurface({ config: config.teams, express: http.express, deps, db: db.prisma, conversations, log, metrics, auth: teams.auth, connector });
@@ -160,12 +156,7 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
       log,
       metrics,
     });
-    try {
-      await playground.start();
-    } catch (error) {
-      await db.close();
-      throw error;
-    }
+    await closingOnFailure(playground.start());
   }
 
   const port = await http.listen(config.port);

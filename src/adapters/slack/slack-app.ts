@@ -66,11 +66,10 @@ export function createSlackSurface(options: {
   // a stack trace for every request ("Conversation not found").
   const convoStore = false as const;
   const identity = new BotIdentity(slackClient(config, slackLog), config.botToken);
-  const authorize = identity.authorize;
   let app: App;
   if (config.appToken) {
     const receiver = new SocketModeReceiver({ appToken: config.appToken, logger: boltLogger(slackLog) });
-    app = new App({ authorize, receiver, logger: boltLogger(slackLog), clientOptions, convoStore });
+    app = new App({ authorize: identity.authorize, receiver, logger: boltLogger(slackLog), clientOptions, convoStore });
   } else {
     const receiver = new ExpressReceiver({
       signingSecret: config.signingSecret!, // required by the config whenever there is no app token
@@ -92,7 +91,7 @@ export function createSlackSurface(options: {
         return true;
       },
     });
-    app = new App({ authorize, receiver, logger: boltLogger(slackLog), clientOptions, convoStore });
+    app = new App({ authorize: identity.authorize, receiver, logger: boltLogger(slackLog), clientOptions, convoStore });
   }
   app.error(async (error) => {
     // Bolt acks a request it could not authorize (the bot's identity unknown: Slack's API unreachable) with an

@@ -30,8 +30,8 @@ export class SlackRoutes {
 
   /**
    * Adds the Bolt listeners, once every route is added. `beforeEvents` runs before an event's route (and
-   * only for events that have one). A shortcut or event without a route is left to Bolt, as before: no
-   * listener answers it.
+   * only for events that have one). An event without a route matches no listener; a message shortcut
+   * without one reaches the shortcuts' listener, which does nothing with it: neither is acked, as before.
    */
   register(app: App, beforeEvents: EventListener[] = []): void {
     if (this.events.size > 0) {
