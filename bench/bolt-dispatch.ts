@@ -1,9 +1,10 @@
 /**
  * Bolt's dispatch: the CPU time Bolt spends on one request before any handler does work, in po-desk's
- * Slack app and in a bare Bolt app with one listener (the ack bench's baseline). Bolt runs every global
- * middleware and every listener's middleware chain for every request, so each registration costs every
- * `/po` command on the ack path. The request is a slash command no listener handles (`/other`), so what
- * is timed is the dispatch alone; calls go straight to `app.processEvent` (no HTTP, no signature), one
+ * Slack app (no listeners: one global middleware routes every request, see SlackRoutes) and in a bare
+ * Bolt app with one listener (the ack bench's baseline). Bolt runs every global middleware and every
+ * listener's middleware chain for every request, so each registration costs every `/po` command on the
+ * ack path. The request is a slash command nothing handles (`/other`), so what is timed is the dispatch
+ * alone; calls go straight to `app.processEvent` (no HTTP, no signature), one
  * after another, in rounds that alternate the two apps. Prints the median of the rounds' means. The bare
  * app keeps Bolt's defaults, as the ack bench's baseline does, its in-memory conversation store included
  * (po-desk turns that off): part of the gap between the two is that store, not po-desk's listeners.

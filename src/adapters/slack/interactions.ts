@@ -1,4 +1,4 @@
-import type { App, BlockAction, RespondFn, ViewResponseAction, ViewSubmitAction } from '@slack/bolt';
+import type { RespondFn, ViewResponseAction, ViewSubmitAction } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { CommandContext, Deps } from '../../app/context.js';
 import { openForm, reply, runAction, submitForm, type Shown } from '../../app/interactions.js';
@@ -11,6 +11,7 @@ import { UserError } from '../../user-error.js';
 import { openSlackForm, readPrivateMetadata } from './open-slack-form.js';
 import { errorText, replyForError } from '../../app/replies.js';
 import { publishHome } from './app-home.js';
+import type { SlackRoutes } from './slack-routes.js';
 
 /**
  * Buttons and forms. A click is acked at once and answered through the message's response_url (a
@@ -20,22 +21,16 @@ import { publishHome } from './app-home.js';
  * Slack signs these requests, but their fields are still only what the payload says: every one is read
  * defensively, and a payload missing what we need gets a friendly answer, never a crash.
  */
-export function registerInteractions(app: App, deps: Deps, log: Logger, metrics: Metrics): void {
-  // Bolt passes a block_actions payload without a clicked element to no action listener, so nothing would
-  // ack it (Slack would show an error after 3 seconds). Answer it here.
-  app.use(async (args) => {
-    if (field(args.body, 'type') !== 'block_actions' || isRecord(firstElement(args.body))) return args.next();
-    const { ack, respond } = args as unknown as { ack?: () => Promise<void>; respond?: RespondFn };
-    await ack?.();
-    await answer(respond, 'reply', message(section(UNKNOWN_CLICK)), log);
-  });
-
-  // Every block action, whatever its action id (runAction answers ids it does not know). Matching on the
-  // type rather than an action_id pattern also takes in payloads without an action_id, which Bolt's
-  // pattern matcher would throw on.
-  app.action<BlockAction>({ type: 'block_actions' }, async ({ body, ack, client, respond }) => {
+export function registerInteractions(routes: SlackRoutes, deps: Deps, log: Logger, metrics: Metrics): void {
+  // Every block action, whatever its action id (runAction answers ids it does not know), and one without a
+  // clicked element, answered here: nothing else would ack it (Slack would show an error after 3 seconds).
+  routes.blockActions(async ({ body, ack, client, respond }) => {
     const started = performance.now();
     await ack(); // processBeforeResponse: Slack gets its 200 when this listener returns, so keep it short
+    if (!isRecord(firstElement(body))) {
+      await answer(respond, 'reply', message(section(UNKNOWN_CLICK)), log);
+      return;
+    }
     const ctx = actionContext(body);
     const action = firstAction(body);
     const reqLog = log.child({ team: ctx?.workspaceExternalId, user: ctx?.userId, action: action.actionId });
@@ -62,8 +57,16 @@ export function registerInteractions(app: App, deps: Deps, log: Logger, metrics:
     metrics.ackSeconds.observe({ platform: 'slack', kind: 'action' }, (performance.now() - started) / 1000);
   });
 
+  // A message shortcut with a callback id po-desk has no route for: the Slack app's manifest is not this
+  // po-desk's (older or newer). Unanswered, Slack would show the person an error after 3 seconds.
+  routes.unknownMessageShortcut(async ({ shortcut, ack, respond }) => {
+    await ack();
+    log.warn({ callbackId: shortcut.callback_id }, 'slack: a message shortcut po-desk does not know; is the Slack app\'s manifest this po-desk\'s?');
+    await answer(respond, 'reply', message(section(UNKNOWN_SHORTCUT)), log);
+  });
+
   // Every form po-desk opens; submitForm answers callback ids it does not know.
-  app.view<ViewSubmitAction>({ type: 'view_submission' }, async ({ body, ack }) => {
+  routes.viewSubmissions(async ({ body, ack }) => {
     const started = performance.now();
     const reqLog = log.child({ team: teamId(body), user: userId(body), form: stringField(body.view, 'callback_id') });
     let response: ViewResponseAction;
@@ -77,6 +80,7 @@ export function registerInteractions(app: App, deps: Deps, log: Logger, metrics:
   });
 }
 
+const UNKNOWN_SHORTCUT = 'Sorry, I do not know that shortcut, so I did nothing. Mine are “Ask the PO” and “Send to PO intake”. If the menu shows another one from me, the Slack app needs updating: please tell your Slack admin.';
 const UNKNOWN_CLICK = 'Sorry, Slack did not tell me which button you clicked, so I did nothing. Please try again.';
 const INCOMPLETE = 'Sorry, Slack did not tell me enough about that click (who, or in which workspace), so I did nothing. Please try again.';
 const CHECK_INPUT = 'Please check what you entered.';

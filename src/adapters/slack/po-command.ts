@@ -1,4 +1,4 @@
-import type { App, SlashCommand } from '@slack/bolt';
+import type { SlashCommand } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { CommandContext, Deps } from '../../app/context.js';
 import { answerCommand } from '../../app/run-command.js';
@@ -7,14 +7,15 @@ import { renderSlackMessage } from '../../messages/render-slack.js';
 import type { Metrics } from '../../metrics.js';
 import { deferrable, type DeferredCommands } from './deferred-commands.js';
 import { openSlackForm } from './open-slack-form.js';
+import type { SlackRoutes } from './slack-routes.js';
 import { parseSlackMentions, readableSlackText, unescapeSlackText } from './slack-text.js';
 
 /**
  * `/po …`: map the slash command in, run the use case, answer privately in the ack. A command that
  * shows a form is acked empty and opens the form as a modal (or says privately why it could not).
  */
-export function registerPoCommand(app: App, deps: Deps, log: Logger, metrics: Metrics, deferred?: DeferredCommands): void {
-  app.command('/po', async ({ command, ack, client, respond }) => {
+export function registerPoCommand(routes: SlackRoutes, deps: Deps, log: Logger, metrics: Metrics, deferred?: DeferredCommands): void {
+  routes.command('/po', async ({ command, ack, client, respond }) => {
     const started = performance.now();
     if (deferred && deferrable(command)) {
       // A question is saved (with others arriving at the same moment) and acked empty; the inbound worker

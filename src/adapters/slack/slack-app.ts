@@ -111,9 +111,9 @@ export function createSlackSurface(options: {
     metrics: options.metrics,
     wakeOutbox: options.wakeOutbox ?? (() => {}),
   });
-  registerPoCommand(app, options.deps, slackLog, options.metrics, deferred);
-  registerInteractions(app, options.deps, slackLog, options.metrics);
   const routes = new SlackRoutes();
+  registerPoCommand(routes, options.deps, slackLog, options.metrics, deferred);
+  registerInteractions(routes, options.deps, slackLog, options.metrics);
   registerAppMention(routes, options.deps, slackLog);
   registerChannelMessages(routes, options.deps, slackLog);
   registerAskShortcut(routes, options.deps, slackLog, options.metrics);

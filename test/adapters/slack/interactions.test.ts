@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buttonsOf } from '../../support/block-kit.js';
 import { addCast, ALI, ANN, BOB, CHANNEL, EVE, PAT, SAM } from '../../support/slack-cast.js';
-import { blockActionsPayload, interactionBody, postInteraction, viewSubmissionPayload, type ButtonClick } from '../../support/slack-requests.js';
+import { blockActionsPayload, interactionBody, messageShortcutPayload, postInteraction, viewSubmissionPayload, type ButtonClick } from '../../support/slack-requests.js';
 import { replyText, startTestApp, type TestApp } from '../../support/test-app.js';
 import { testDatabaseKinds } from '../../support/test-database.js';
 
@@ -368,6 +368,17 @@ describe.each(testDatabaseKinds())('Slack buttons and forms (%s)', (kind) => {
       expect((await postInteraction(t.baseUrl, payload)).status).toBe(200);
       expect(Date.now() - started).toBeLessThan(2000);
       expect(replyText(onePostTo('no-actions'))).toContain('Slack did not tell me which button you clicked');
+    });
+
+    it('answers a message shortcut it does not know (a manifest not this po-desk’s) at once, and asks or files nothing', async () => {
+      const payload = messageShortcutPayload({ userId: ALI, callbackId: 'send_to_backlog', channelId: CHANNEL, text: 'Can we ship on Friday?', authorId: BOB, responseUrl: t.fake.responseUrl('unknown-shortcut') });
+      const started = Date.now();
+      expect((await postInteraction(t.baseUrl, payload)).status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(replyText(onePostTo('unknown-shortcut'))).toContain('Sorry, I do not know that shortcut, so I did nothing');
+      expect(await prisma().question.count()).toBe(0);
+      expect(await prisma().intakeItem.count()).toBe(0);
+      expect(t.fake.calls.map((c) => c.method)).toEqual(['response_url']); // nothing posted anywhere else
     });
 
     it('answers 400, not 500, to signed payloads Bolt cannot route, and keeps serving', async () => {
