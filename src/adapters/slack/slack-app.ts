@@ -18,6 +18,7 @@ import { registerInteractions } from './interactions.js';
 import { DeferredCommands } from './deferred-commands.js';
 import { registerPoCommand } from './po-command.js';
 import { SlackRoutes } from './slack-routes.js';
+import { makeWellFormed } from '../well-formed-text.js';
 
 export interface SlackSurface {
   app: App;
@@ -110,6 +111,11 @@ export function createSlackSurface(options: {
     log: slackLog.child({ component: 'inbound' }),
     metrics: options.metrics,
     wakeOutbox: options.wakeOutbox ?? (() => {}),
+  });
+  // Text people wrote may hold characters the database cannot store (see makeWellFormed): gone before anything reads it.
+  app.use(async ({ body, next }) => {
+    makeWellFormed(body);
+    await next();
   });
   const routes = new SlackRoutes();
   registerPoCommand(routes, options.deps, slackLog, options.metrics, deferred);

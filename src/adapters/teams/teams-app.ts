@@ -8,6 +8,7 @@ import type { Db } from '../../store/database.js';
 import type { TeamsConversations } from '../../store/teams-conversations.js';
 import type { BotConnector } from './bot-connector.js';
 import type { TeamsAuth } from './teams-auth.js';
+import { makeWellFormed } from '../well-formed-text.js';
 import { handleTurn } from './teams-turn.js';
 
 const TEAMS_ENDPOINT = '/api/messages';
@@ -48,7 +49,7 @@ export function createTeamsSurface(options: {
         return;
       }
       // Text people wrote may hold a NUL or half a surrogate pair; neither can be stored, so neither stays.
-      req.body = wellFormed(body);
+      makeWellFormed(body);
       // Refuse requests without any token before botbuilder logs a stack trace for each of them.
       if (!config.authOff && !/^Bearer \S+$/i.test(req.headers.authorization ?? '')) {
         res.status(401).json({ error: 'A Bot Framework token is required.' });
@@ -94,12 +95,3 @@ export function activityShapeProblem(a: Record<string, unknown>): string | undef
   return undefined;
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/** Every string of a JSON value without NUL characters, and with lone surrogates as U+FFFD. */
-export function wellFormed<T>(value: T): T {
-  if (typeof value === 'string') return value.replaceAll(String.fromCharCode(0), '').replace(LONE_SURROGATE, '\uFFFD') as T;
-  if (Array.isArray(value)) return value.map(wellFormed) as T;
-  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, wellFormed(v)])) as T;
-  return value;
-}
