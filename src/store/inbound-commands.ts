@@ -25,17 +25,18 @@ export interface ClaimedInboundCommand extends NewInboundCommand {
 
 /**
  * Saves commands in one statement, straight through the driver: this is the ack path, and Prisma would spend
- * ~0.4 ms of CPU per row compiling the INSERT. A redelivered request (same requestKey) is saved once.
+ * ~0.4 ms of CPU per row compiling the INSERT. The rows go as one JSON parameter (keys as the columns): pg
+ * escaped nine text arrays element by element, a tenth of all the ack path allocated. A redelivered request
+ * (same requestKey) is saved once.
  */
 export async function saveInboundCommands(sql: SqlQuery, commands: NewInboundCommand[], receivedAt: Date): Promise<void> {
-  const column = <K extends keyof NewInboundCommand>(key: K) => commands.map((c) => c[key] ?? null);
   await sql.query(
     `INSERT INTO "InboundCommand" ("requestKey", "platform", "workspaceExternalId", "workspaceName", "channelId", "channelName", "userId", "text", "replyUrl", "receivedAt", "nextAttemptAt")
-     SELECT c.*, t.at, t.at
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) AS c,
-          (SELECT ${utcTimestamp('$10')} AS at) AS t
+     SELECT c."requestKey", c."platform", c."workspaceExternalId", c."workspaceName", c."channelId", c."channelName", c."userId", c."text", c."replyUrl", t.at, t.at
+     FROM json_to_recordset($1::json) AS c("requestKey" text, "platform" text, "workspaceExternalId" text, "workspaceName" text, "channelId" text, "channelName" text, "userId" text, "text" text, "replyUrl" text),
+          (SELECT ${utcTimestamp('$2')} AS at) AS t
      ON CONFLICT ("requestKey") DO NOTHING`,
-    [column('requestKey'), column('platform'), column('workspaceExternalId'), column('workspaceName'), column('channelId'), column('channelName'), column('userId'), column('text'), column('replyUrl'), receivedAt.toISOString()],
+    [JSON.stringify(commands), receivedAt.toISOString()],
   );
 }
 
