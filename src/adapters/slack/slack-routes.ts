@@ -74,6 +74,7 @@ export class SlackRoutes {
 
   /** A message shortcut whose callback id has no route (a manifest newer or older than this po-desk). */
   unknownMessageShortcut(listener: MessageShortcutListener): void {
+    if (this.unknownShortcutListener) throw new Error('slack routes: a listener for unknown shortcuts is already added');
     this.unknownShortcutListener = listener;
   }
 

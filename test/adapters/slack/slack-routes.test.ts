@@ -79,17 +79,19 @@ describe('SlackRoutes', () => {
     expect(seen).toEqual(['/po queue', 'click hours.edit', 'click none (0 actions)', 'form hours', 'unknown shortcut send_to_backlog']);
   });
 
-  it('refuses a second route for the same command, event type, callback id, clicks or forms', () => {
+  it('refuses a second route for the same command, event type, callback id, clicks, forms or unknown shortcuts', () => {
     const routes = new SlackRoutes();
     routes.command('/po', async () => {});
     routes.event('message', async () => {});
     routes.messageShortcut('ask_po', async () => {});
     routes.blockActions(async () => {});
     routes.viewSubmissions(async () => {});
+    routes.unknownMessageShortcut(async () => {});
     expect(() => routes.command('/po', async () => {})).toThrow(/already/);
     expect(() => routes.event('message', async () => {})).toThrow(/already/);
     expect(() => routes.messageShortcut('ask_po', async () => {})).toThrow(/already/);
     expect(() => routes.blockActions(async () => {})).toThrow(/already/);
     expect(() => routes.viewSubmissions(async () => {})).toThrow(/already/);
+    expect(() => routes.unknownMessageShortcut(async () => {})).toThrow(/already/);
   });
 });
