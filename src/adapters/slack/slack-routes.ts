@@ -44,38 +44,32 @@ export class SlackRoutes {
 
   /** As `app.command(name, listener)`. */
   command(name: string, listener: CommandListener): void {
-    if (this.commands.has(name)) throw new Error(`slack routes: a listener for the command ${name} is already added`);
-    this.commands.set(name, listener);
+    addRoute(this.commands, name, listener, `the command ${name}`);
   }
 
   /** Every block_actions payload, whatever its action id, and one without a clicked element (`action` undefined). */
   blockActions(listener: BlockActionsListener): void {
-    if (this.blockActionsListener) throw new Error('slack routes: a listener for block actions is already added');
-    this.blockActionsListener = listener;
+    this.blockActionsListener = onlyRoute(this.blockActionsListener, listener, 'block actions');
   }
 
   /** Every view_submission payload, whatever its callback id. */
   viewSubmissions(listener: ViewSubmissionsListener): void {
-    if (this.viewSubmissionsListener) throw new Error('slack routes: a listener for view submissions is already added');
-    this.viewSubmissionsListener = listener;
+    this.viewSubmissionsListener = onlyRoute(this.viewSubmissionsListener, listener, 'view submissions');
   }
 
   /** As `app.event(type, listener)`. */
   event<EventType extends string>(type: EventType, listener: Middleware<SlackEventMiddlewareArgs<EventType>>): void {
-    if (this.events.has(type)) throw new Error(`slack routes: a listener for the event ${type} is already added`);
-    this.events.set(type, listener as unknown as EventListener);
+    addRoute(this.events, type, listener as unknown as EventListener, `the event ${type}`);
   }
 
   /** As `app.shortcut({ callback_id, type: 'message_action' }, listener)`. */
   messageShortcut(callbackId: string, listener: MessageShortcutListener): void {
-    if (this.messageShortcuts.has(callbackId)) throw new Error(`slack routes: a listener for the shortcut ${callbackId} is already added`);
-    this.messageShortcuts.set(callbackId, listener);
+    addRoute(this.messageShortcuts, callbackId, listener, `the shortcut ${callbackId}`);
   }
 
   /** A message shortcut whose callback id has no route (a manifest newer or older than this po-desk). */
   unknownMessageShortcut(listener: MessageShortcutListener): void {
-    if (this.unknownShortcutListener) throw new Error('slack routes: a listener for unknown shortcuts is already added');
-    this.unknownShortcutListener = listener;
+    this.unknownShortcutListener = onlyRoute(this.unknownShortcutListener, listener, 'unknown shortcuts');
   }
 
   /**
@@ -104,6 +98,16 @@ export class SlackRoutes {
       await (this.messageShortcuts.get(shortcutArgs.shortcut.callback_id) ?? this.unknownShortcutListener)?.(shortcutArgs);
     }
   }
+}
+
+/** A second route for the same thing is a mistake in po-desk's wiring: refused at start. */
+function addRoute<L>(routes: Map<string, L>, key: string, listener: L, what: string): void {
+  routes.set(key, onlyRoute(routes.get(key), listener, what));
+}
+
+function onlyRoute<L>(existing: L | undefined, listener: L, what: string): L {
+  if (existing) throw new Error(`slack routes: a listener for ${what} is already added`);
+  return listener;
 }
 
 /** Runs the event's middleware one after another, each going on to the next by calling `next()`, as Bolt does. */
