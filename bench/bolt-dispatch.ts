@@ -4,10 +4,10 @@
  * Bolt app with one listener (the ack bench's baseline). Bolt runs every global middleware and every
  * listener's middleware chain for every request, so each registration costs every `/po` command on the
  * ack path. The request is a slash command nothing handles (`/other`), so what is timed is the dispatch
- * alone; calls go straight to `app.processEvent` (no HTTP, no signature), one
- * after another, in rounds that alternate the two apps. Prints the median of the rounds' means. The bare
- * app keeps Bolt's defaults, as the ack bench's baseline does, its in-memory conversation store included
- * (po-desk turns that off): part of the gap between the two is that store, not po-desk's listeners.
+ * alone; calls go straight to `app.processEvent` (no HTTP, no signature), one after another, in rounds that
+ * alternate the two apps. Prints the median of the rounds' means. The bare app keeps Bolt's defaults, as the
+ * ack bench's baseline does, its in-memory conversation store included (po-desk turns that off): part of
+ * what the bare app spends is that store, not its listener.
  *
  * Run: npm run bench:dispatch  (DISPATCH_CALLS per round, default 20,000; DISPATCH_ROUNDS, default 7)
  */

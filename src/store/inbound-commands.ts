@@ -26,8 +26,8 @@ export interface ClaimedInboundCommand extends NewInboundCommand {
 /**
  * Saves commands in one statement, straight through the driver: this is the ack path, and Prisma would spend
  * ~0.4 ms of CPU per row compiling the INSERT. The rows go as one JSON parameter (keys as the columns): pg
- * escaped nine text arrays element by element, about a twentieth of what the ack path allocated. A redelivered request
- * (same requestKey) is saved once.
+ * escaped nine text arrays element by element, about a twentieth of what the ack path allocated. A
+ * redelivered request (same requestKey) is saved once.
  */
 export async function saveInboundCommands(sql: SqlQuery, commands: NewInboundCommand[], receivedAt: Date): Promise<void> {
   await sql.query(

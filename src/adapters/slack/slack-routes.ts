@@ -28,11 +28,11 @@ type Args = AnyMiddlewareArgs & AllMiddlewareArgs;
  * Why not a Bolt listener per kind (`app.command`, `app.action`, …): Bolt runs every listener's middleware
  * chain for every request it receives, so each listener costs every `/po ask` on the ack path. With five
  * listeners and a global guard, Bolt's dispatch of a request took 41 µs (20 µs with `/po`'s listener alone;
- * 13 µs with this middleware: `npm run bench:dispatch`), and po-desk reached 0.77–0.80× bare Bolt's req/s on
- * the ack bench, 0.86–0.94× with this (docs/benchmarks.md, "After this run: one Bolt middleware routes every
- * request"). The kinds are told apart as Bolt's own listener middleware tells them (`onlyCommands`,
- * `matchConstraints({ type })`, `matchEventType`, …): by the argument Bolt sets for the request's kind
- * (`command`, `view`, `event`, `shortcut`) and the body's type.
+ * 13 µs with this middleware: `npm run bench:dispatch`), and po-desk reached 0.77–0.80× bare Bolt's req/s
+ * on the ack bench, 0.86–1.0× (median 0.91×) with this (docs/benchmarks.md, "After this run: one Bolt
+ * middleware routes every request"). The kinds are told apart as Bolt's own listener middleware tells them
+ * (`onlyCommands`, `matchConstraints({ type })`, `matchEventType`, …): by the argument Bolt sets for the
+ * request's kind (`command`, `view`, `event`, `shortcut`) and the body's type.
  */
 export class SlackRoutes {
   private readonly commands = new Map<string, CommandListener>();

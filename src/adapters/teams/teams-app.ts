@@ -3,6 +3,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { Logger } from 'pino';
 import type { Deps } from '../../app/context.js';
 import type { TeamsConfig } from '../../config.js';
+import { isRecord } from '../../messages/render-common.js';
 import type { Metrics } from '../../metrics.js';
 import type { Db } from '../../store/database.js';
 import type { TeamsConversations } from '../../store/teams-conversations.js';
@@ -75,7 +76,6 @@ export function createTeamsSurface(options: {
   );
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const withStringId = (v: unknown) => isRecord(v) && typeof v.id === 'string';
 
 /**
