@@ -1,7 +1,7 @@
 import type { Platform } from '../app/ports.js';
 import type { Message } from '../messages/model.js';
 import { utcTimestamp, type Db, type SqlQuery } from './database.js';
-import { outboxRow } from './prisma-store.js';
+import { insertOutboxRows, outboxRow } from './prisma-store.js';
 
 /** A command as it arrived, saved before it was acknowledged (see the InboundCommand model). */
 export interface NewInboundCommand {
@@ -73,15 +73,19 @@ export async function finishInboundCommand(
   outcome: { status: 'done' | 'failed'; at: Date; error?: string; reply: Message | undefined },
 ): Promise<boolean> {
   return db.$transaction(async (tx) => {
-    const { count } = await tx.inboundCommand.updateMany({
-      where: { id: command.id, lockedBy: worker, status: 'pending' },
-      data: { status: outcome.status, doneAt: outcome.at, lockedUntil: null, lastError: outcome.error ?? null },
-    });
+    // Raw SQL, as the claim: every question asked ends here.
+    const count = await tx.$executeRawUnsafe(
+      `UPDATE "InboundCommand" SET "status" = $1, "doneAt" = ${utcTimestamp('$2')}, "lockedUntil" = NULL, "lastError" = $3
+       WHERE "id" = $4 AND "lockedBy" = $5 AND "status" = 'pending'`,
+      outcome.status,
+      outcome.at.toISOString(),
+      outcome.error ?? null,
+      command.id,
+      worker,
+    );
     if (count === 0) return false;
     if (outcome.reply && command.replyUrl) {
-      await tx.outboxMessage.create({
-        data: outboxRow({ platform: command.platform, externalId: command.workspaceExternalId }, { kind: 'reply', replyUrl: command.replyUrl, message: outcome.reply }),
-      });
+      await insertOutboxRows(tx, [outboxRow({ platform: command.platform, externalId: command.workspaceExternalId }, { kind: 'reply', replyUrl: command.replyUrl, message: outcome.reply })], new Date());
     }
     return true;
   });

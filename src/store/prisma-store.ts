@@ -39,6 +39,10 @@ export function prismaStore(db: Db, onEnqueued: () => void = () => {}): Store {
 }
 
 function prismaTx(db: PrismaTx, markEnqueued: () => void): Tx {
+  // Read several times by one use case (an ask reads the PO's hours for the calendar and for the view).
+  // A team's workspace never changes; hours are forgotten whenever this transaction writes a person.
+  const hoursOf = new Map<string, WorkingHours>();
+  const workspaceOfTeam = new Map<string, { id: string; platform: Platform; externalId: string }>();
   return {
     questions: questionStore(db),
     intake: intakeStore(db),
@@ -60,26 +64,13 @@ function prismaTx(db: PrismaTx, markEnqueued: () => void): Tx {
     },
 
     async productState(productId): Promise<ProductState> {
-      const p = await db.product.findUniqueOrThrow({
-        where: { id: productId },
-        include: {
-          owner: { include: { person: true } },
-          admins: { include: { person: true }, orderBy: { addedAt: 'asc' } },
-          stakeholders: { include: { person: true }, orderBy: { addedAt: 'asc' } },
-          teams: { include: { members: { orderBy: { addedAt: 'asc' } } }, orderBy: { createdAt: 'asc' } },
-        },
-      });
-      return {
-        id: p.id,
-        name: p.name,
-        owner: p.owner ? personRef(p.owner.person) : undefined,
-        admins: p.admins.map((a) => personRef(a.person)),
-        stakeholders: p.stakeholders.map((s) => personRef(s.person)),
-        teams: p.teams.map((t) => ({ id: t.id, name: t.name, channelId: t.channelId, memberIds: t.members.map((m) => m.personId) })),
-      };
+      const [row] = await db.$queryRawUnsafe<{ state: string }[]>(PRODUCT_STATE_SQL, productId);
+      if (!row) throw new Error(`product ${productId} does not exist`);
+      return JSON.parse(row.state, (key, value) => (key === 'owner' && value === null ? undefined : value)) as ProductState;
     },
 
     async ensurePersons(productId, workspaceId, people: NewPerson[]) {
+      hoursOf.clear();
       const out: PersonRef[] = [];
       for (const p of people) {
         const key = { workspaceId_platformUserId: { workspaceId, platformUserId: p.platformUserId } };
@@ -116,11 +107,16 @@ function prismaTx(db: PrismaTx, markEnqueued: () => void): Tx {
     },
 
     async workingHours(personId): Promise<WorkingHours> {
+      const known = hoursOf.get(personId);
+      if (known) return { ...known, days: [...known.days] };
       const p = await db.person.findUniqueOrThrow({ where: { id: personId } });
-      return { timeZone: p.timeZone, startMin: p.workStartMin, endMin: p.workEndMin, days: p.workDays.length ? p.workDays : DEFAULT_WORKING_HOURS.days };
+      const hours = { timeZone: p.timeZone, startMin: p.workStartMin, endMin: p.workEndMin, days: p.workDays.length ? p.workDays : DEFAULT_WORKING_HOURS.days };
+      hoursOf.set(personId, { ...hours, days: [...hours.days] });
+      return hours;
     },
 
     async setWorkingHours(personId, h) {
+      hoursOf.clear();
       await db.person.update({ where: { id: personId }, data: { timeZone: h.timeZone, timeZoneSource: 'person', workStartMin: h.startMin, workEndMin: h.endMin, workDays: h.days } });
     },
 
@@ -172,16 +168,18 @@ function prismaTx(db: PrismaTx, markEnqueued: () => void): Tx {
       if (delivery.kind === 'dm' && workspace.productId) {
         // The recipient may be a person of the product whose account is in another of its workspaces;
         // an account in this workspace wins (Enterprise Grid shares user ids across workspaces).
-        const accounts = await db.person.findMany({
-          where: { productId: workspace.productId, platformUserId: delivery.userId },
-          include: { workspace: true },
-          orderBy: { createdAt: 'asc' },
-        });
-        const home = accounts.find((a) => a.workspaceId === workspace.id) ?? accounts[0];
-        if (home) target = { platform: home.workspace.platform as Platform, externalId: home.workspace.externalId };
+        const [home] = await db.$queryRawUnsafe<{ platform: string; externalId: string }[]>(
+          `SELECT w."platform", w."externalId" FROM "Person" p JOIN "Workspace" w ON w."id" = p."workspaceId"
+           WHERE p."productId" = $1 AND p."platformUserId" = $2
+           ORDER BY p."workspaceId" = $3 DESC, p."createdAt" LIMIT 1`,
+          workspace.productId,
+          delivery.userId,
+          workspace.id,
+        );
+        if (home) target = { platform: home.platform as Platform, externalId: home.externalId };
       }
       markEnqueued();
-      await db.outboxMessage.create({ data: outboxRow(target, delivery) });
+      await insertOutboxRows(db, [outboxRow(target, delivery)], new Date());
     },
 
     async enqueuePosts(posts) {
@@ -206,6 +204,7 @@ function prismaTx(db: PrismaTx, markEnqueued: () => void): Tx {
     },
 
     async linkPerson(productId, aliasId, personId) {
+      hoursOf.clear();
       // The roles the other account had move to the person it now stands for, then it points there.
       // One query at a time: a transaction is one connection, and pg does not queue queries on it.
       const memberships = await db.teamMember.findMany({ where: { personId: aliasId } });
@@ -230,8 +229,13 @@ function prismaTx(db: PrismaTx, markEnqueued: () => void): Tx {
     },
 
     async teamWorkspace(teamId) {
-      const t = await db.team.findUniqueOrThrow({ where: { id: teamId }, include: { workspace: true } });
-      return { id: t.workspace.id, platform: t.workspace.platform as Platform, externalId: t.workspace.externalId };
+      let ws = workspaceOfTeam.get(teamId);
+      if (!ws) {
+        const t = await db.team.findUniqueOrThrow({ where: { id: teamId }, include: { workspace: true } });
+        ws = { id: t.workspace.id, platform: t.workspace.platform as Platform, externalId: t.workspace.externalId };
+        workspaceOfTeam.set(teamId, ws);
+      }
+      return { ...ws };
     },
 
     async workspaceOfPerson(personId) {
@@ -240,7 +244,14 @@ function prismaTx(db: PrismaTx, markEnqueued: () => void): Tx {
     },
 
     async audit(productId, actorId, action, details = {}) {
-      await db.auditEvent.create({ data: { productId, actorId, action, details: details as Prisma.InputJsonValue } });
+      await db.$executeRawUnsafe(
+        `INSERT INTO "AuditEvent" ("productId", "actorId", "action", "details", "at") VALUES ($1, $2, $3, $4::jsonb, ${utcTimestamp('$5')})`,
+        productId ?? null,
+        actorId ?? null,
+        action,
+        JSON.stringify(details),
+        new Date().toISOString(),
+      );
     },
   };
 }
@@ -261,11 +272,12 @@ export function outboxRow(workspace: Pick<WorkspaceRef, 'platform' | 'externalId
 }
 
 /**
- * Queues many messages in one statement of arrays, in the order given (their ids follow it). Raw SQL: a
+ * Queues messages in one statement of arrays, in the order given (their ids follow it). Raw SQL: a
  * minute's Daily Scrum reminders are queued 200 to a statement, and Prisma's createMany spends ~0.4 ms of
- * CPU per row compiling it, time in which the dispatcher cannot send what is already queued.
+ * CPU per row compiling it, time in which the dispatcher cannot send what is already queued. A single
+ * message goes this way too: every question asked queues three.
  */
-async function insertOutboxRows(db: PrismaTx, rows: ReturnType<typeof outboxRow>[], at: Date): Promise<void> {
+export async function insertOutboxRows(db: PrismaTx, rows: ReturnType<typeof outboxRow>[], at: Date): Promise<void> {
   const column = (pick: (row: ReturnType<typeof outboxRow>) => string | null) => rows.map(pick);
   await db.$executeRawUnsafe(
     `INSERT INTO "OutboxMessage" ("platform", "workspaceId", "kind", "channelId", "userId", "threadKey", "threadId", "messageKey", "payload", "reportTo", "nextAttemptAt", "createdAt")
@@ -287,6 +299,26 @@ async function insertOutboxRows(db: PrismaTx, rows: ReturnType<typeof outboxRow>
     at.toISOString(),
   );
 }
+
+const person = (alias: string) => `json_build_object('id', ${alias}."id", 'platformUserId', ${alias}."platformUserId", 'displayName', ${alias}."displayName")`;
+
+/**
+ * A product's roles and teams in one statement: Prisma's nested includes took nine (each compiled on the
+ * event loop), and a product is loaded by every command and by every question asked.
+ */
+const PRODUCT_STATE_SQL = `
+  SELECT json_build_object(
+    'id', p."id",
+    'name', p."name",
+    'owner', (SELECT ${person('o')} FROM "ProductOwner" po JOIN "Person" o ON o."id" = po."personId" WHERE po."productId" = p."id"),
+    'admins', COALESCE((SELECT json_agg(${person('a')} ORDER BY pa."addedAt") FROM "ProductAdmin" pa JOIN "Person" a ON a."id" = pa."personId" WHERE pa."productId" = p."id"), '[]'),
+    'stakeholders', COALESCE((SELECT json_agg(${person('s')} ORDER BY ps."addedAt") FROM "Stakeholder" ps JOIN "Person" s ON s."id" = ps."personId" WHERE ps."productId" = p."id"), '[]'),
+    'teams', COALESCE((SELECT json_agg(json_build_object(
+        'id', t."id", 'name', t."name", 'channelId', t."channelId",
+        'memberIds', COALESCE((SELECT json_agg(m."personId" ORDER BY m."addedAt") FROM "TeamMember" m WHERE m."teamId" = t."id"), '[]')
+      ) ORDER BY t."createdAt") FROM "Team" t WHERE t."productId" = p."id"), '[]')
+  )::text AS "state"
+  FROM "Product" p WHERE p."id" = $1`;
 
 /** The person an account stands for: itself, or the person an admin linked it to. */
 async function canonical(db: PrismaTx, row: { id: string; platformUserId: string; displayName: string; sameAsId: string | null }): Promise<PersonRef> {

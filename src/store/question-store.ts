@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NewQuestion, Platform, QuestionChange, QuestionStore } from '../app/ports.js';
 import type { FirstResponseKind, Question, QuestionSource } from '../domain/question.js';
 import type { Prisma } from '../generated/prisma/client.js';
+import { utcTimestamp } from './database.js';
 import { medianFirstResponseSec, periodStats, questionStats, weeklyStats } from './question-stats-query.js';
 
 type PrismaTx = Prisma.TransactionClient;
@@ -38,31 +39,49 @@ function toQuestion(r: Row): Question {
 export function questionStore(db: PrismaTx): QuestionStore {
   return {
     async create(q: NewQuestion) {
-      if (q.requestKey) {
-        const existing = await db.question.findUnique({ where: { requestKey: q.requestKey } });
-        if (existing) return { question: toQuestion(existing), created: false };
-      }
       // The counter row is locked by the update, so concurrent questions get distinct numbers, and a
       // concurrent delivery of the same request waits here until the first one commits.
       const product = await db.product.update({ where: { id: q.productId }, data: { questionSeq: { increment: 1 } }, select: { questionSeq: true } });
-      const id = randomUUID();
-      // ON CONFLICT DO NOTHING: the waiting duplicate finds the first one's requestKey and skips.
-      const inserted = await db.question.createMany({
-        data: [{
-          id,
-          productId: q.productId,
-          number: product.questionSeq,
-          teamId: q.teamId,
-          askerId: q.askerId,
-          text: q.text,
-          source: q.source,
-          askedAt: q.askedAt,
-          requestKey: q.requestKey ?? null,
-          tag: q.tag ?? null,
-        }],
-        skipDuplicates: true,
-      });
-      if (inserted.count === 0) {
+      const question: Question = {
+        id: randomUUID(),
+        number: product.questionSeq,
+        productId: q.productId,
+        teamId: q.teamId,
+        askerId: q.askerId,
+        text: q.text,
+        source: q.source,
+        askedAt: q.askedAt,
+        poNotifiedAt: undefined,
+        firstResponseAt: undefined,
+        firstResponseKind: undefined,
+        answeredAt: undefined,
+        answeredById: undefined,
+        answerText: undefined,
+        handedToId: undefined,
+        handedOffAt: undefined,
+        resolvedAt: undefined,
+        resolvedById: undefined,
+        lastNudgedDay: undefined,
+        escalatedAt: undefined,
+        tag: q.tag,
+      };
+      // Raw SQL: every question asked comes this way, and Prisma compiles each statement on the event loop.
+      // ON CONFLICT DO NOTHING: a redelivered request (same requestKey) inserts nothing.
+      const inserted = await db.$executeRawUnsafe(
+        `INSERT INTO "Question" ("id", "productId", "number", "teamId", "askerId", "text", "source", "askedAt", "requestKey", "tag")
+         VALUES ($1, $2, $3, $4, $5, $6, $7, ${utcTimestamp('$8')}, $9, $10) ON CONFLICT DO NOTHING`,
+        question.id,
+        question.productId,
+        question.number,
+        question.teamId,
+        question.askerId,
+        question.text,
+        question.source,
+        question.askedAt.toISOString(),
+        q.requestKey ?? null,
+        q.tag ?? null,
+      );
+      if (inserted === 0) {
         // Give the number back (the counter is still locked by this transaction), and answer with the question
         // the same request already created.
         await db.product.update({ where: { id: q.productId }, data: { questionSeq: { decrement: 1 } } });
@@ -70,7 +89,7 @@ export function questionStore(db: PrismaTx): QuestionStore {
         if (!existing) throw new Error(`question ${product.questionSeq} of product ${q.productId} was not inserted, and no question has its request key`);
         return { question: toQuestion(existing), created: false };
       }
-      return { question: toQuestion(await db.question.findUniqueOrThrow({ where: { id } })), created: true };
+      return { question, created: true };
     },
 
     async byRequestKey(requestKey) {
