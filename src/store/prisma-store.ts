@@ -4,7 +4,7 @@ import { DEFAULT_WORKING_HOURS, type WorkingHours } from '../domain/working-hour
 import type { Prisma } from '../generated/prisma/client.js';
 import { utcTimestamp, type Db } from './database.js';
 import { calendarStore } from './calendar-store.js';
-import { questionStore } from './question-store.js';
+import { questionStore, RecentMedians } from './question-store.js';
 import { intakeStore } from './intake-store.js';
 import { ceremonyStore } from './ceremony-store.js';
 
@@ -18,11 +18,12 @@ const personRef = (p: { id: string; platformUserId: string; displayName: string 
 
 /** The use cases' Store over Prisma. Every use case runs in one interactive transaction. */
 export function prismaStore(db: Db, onEnqueued: () => void = () => {}): Store {
+  const medians = new RecentMedians();
   return {
     async transaction(fn) {
       let enqueued = false;
       const result = await db.$transaction(
-        (ptx) => fn(prismaTx(ptx, () => (enqueued = true))),
+        (ptx) => fn(prismaTx(ptx, medians, () => (enqueued = true))),
         { maxWait: 10_000, timeout: 20_000 },
       );
       if (enqueued) onEnqueued();
@@ -30,7 +31,7 @@ export function prismaStore(db: Db, onEnqueued: () => void = () => {}): Store {
     },
     reads(fn) {
       return fn(
-        prismaTx(db, () => {
+        prismaTx(db, medians, () => {
           throw new Error('store.reads is for reading: messages are queued in a transaction, with the change they report');
         }),
       );
@@ -38,13 +39,13 @@ export function prismaStore(db: Db, onEnqueued: () => void = () => {}): Store {
   };
 }
 
-function prismaTx(db: PrismaTx, markEnqueued: () => void): Tx {
+function prismaTx(db: PrismaTx, medians: RecentMedians, markEnqueued: () => void): Tx {
   // Read several times by one use case (an ask reads the PO's hours for the calendar and for the view).
   // A team's workspace never changes; hours are forgotten whenever this transaction writes a person.
   const hoursOf = new Map<string, WorkingHours>();
   const workspaceOfTeam = new Map<string, { id: string; platform: Platform; externalId: string }>();
   return {
-    questions: questionStore(db),
+    questions: questionStore(db, medians),
     intake: intakeStore(db),
     ceremonies: ceremonyStore(db),
     calendar: calendarStore(db),

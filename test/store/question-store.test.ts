@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewQuestion, Store } from '../../src/app/ports.js';
 import { prismaStore } from '../../src/store/prisma-store.js';
+import { RecentMedians } from '../../src/store/question-store.js';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/test-database.js';
 
 describe.each(testDatabaseKinds())('questions in the store (%s)', (kind) => {
@@ -44,5 +45,45 @@ describe.each(testDatabaseKinds())('questions in the store (%s)', (kind) => {
     // The number the duplicate took was given back: the next question follows on.
     const next = await store.transaction((tx) => tx.questions.create({ ...base, text: 'Another?', requestKey: 'slack:command:T:trigger-2' }));
     expect(next.question.number).toBe(a.question.number + 1);
+  });
+
+  it('quotes the four-week median for a minute, and anew once this process records a first response', async () => {
+    const since = new Date('2026-11-01T00:00:00Z');
+    const later = (ms: number) => new Date(since.getTime() + ms);
+    const median = (at: Date) => store.transaction((tx) => tx.questions.medianFirstResponseSec(base.productId, at));
+    const answer = async (s: Store, text: string, businessSec: number) => {
+      const { question } = await s.transaction((tx) => tx.questions.create({ ...base, text, requestKey: undefined }));
+      await s.transaction((tx) => tx.questions.recordFirstResponse(question.id, { at: new Date('2026-11-23T10:00:00Z'), kind: 'answer', businessSec, wallSec: businessSec }));
+    };
+    await answer(store, 'First?', 600);
+    expect(await median(since)).toBe(600);
+
+    // Another replica (its own store) answers: this one quotes what it read until the minute is up.
+    await answer(prismaStore(database.db.prisma), 'Second?', 1800);
+    expect(await median(later(59_000))).toBe(600);
+    expect(await median(later(60_000))).toBe(1200);
+
+    // Answered here: quoted at once.
+    await answer(store, 'Third?', 3000);
+    expect(await median(later(60_000))).toBe(1800);
+  });
+});
+
+describe('RecentMedians', () => {
+  it('keeps nothing read while a first response was recorded', async () => {
+    const medians = new RecentMedians();
+    const since = new Date('2026-11-01T00:00:00Z');
+    let reads = 0;
+    let finishRead!: (median: number) => void;
+    const first = medians.get('p', since, () => {
+      reads += 1;
+      return new Promise<number>((resolve) => (finishRead = resolve));
+    });
+    medians.forget(); // an answer recorded while that read ran
+    finishRead(600);
+    expect(await first).toBe(600);
+    expect(await medians.get('p', since, async () => (reads += 1, 900))).toBe(900);
+    expect(await medians.get('p', since, async () => (reads += 1, 1200))).toBe(900);
+    expect(reads).toBe(2);
   });
 });
