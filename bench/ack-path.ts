@@ -6,14 +6,19 @@
  * Each request is signed with a fresh timestamp and carries a trigger_id of its own (po-desk asks a
  * redelivery only once).
  *
- * po-desk and bare Bolt take turns: after a 2-second warm-up each (not measured), ACK_SECONDS (default 12)
- * each, in ACK_ROUNDS (default 6) turns, in the order Bolt, po-desk, po-desk, Bolt, Bolt, po-desk… These
+ * po-desk and bare Bolt take turns: after a 2-second warm-up each (not measured), ACK_SECONDS (default 6)
+ * each, in ACK_ROUNDS (default 3) turns, in the order Bolt, po-desk, po-desk, Bolt, Bolt, po-desk… These
  * machines' speed drifts by a third within a minute; measured one after the other, the ratio moved with
  * it (0.52–0.92× in three runs of the same code). While bare Bolt has its turn, po-desk's workers (the
  * questions' worker and the outbox) are paused: what po-desk saved in its turn must not be asked on bare
  * Bolt's time. In its own turns they run as they would; the questions' worker asks one at least every 2 s
  * under load, so turns shorter than 2 s would have it ask more often than it does (one at each turn's
  * start). node:http, a reference only, runs on its own first.
+ *
+ * Why 6 seconds: every question acknowledged is asked and sent afterwards, and that is ~100 times slower
+ * than acknowledging it (~40 questions a second on PostgreSQL, ~30 on PGlite, against 3,000+ acks): 8 s of
+ * load per database is ~25,000 questions and ~12 minutes of drain. Speeds alone over longer or many runs:
+ * ACK_COUNTS=off.
  *
  * po-desk runs in process on a fresh embedded database (PGlite in a temporary DATA_DIR), and on PostgreSQL
  * too when TEST_DATABASE_URL or DATABASE_URL is set (a temporary schema, dropped afterwards), talking to
@@ -45,8 +50,8 @@ import { postToSlackEndpoint, sign, SIGNING_SECRET, slashCommandBody } from '../
 // worker, which loads this file too, stays small.
 
 const CONNECTIONS = Number(process.env.ACK_CONNECTIONS ?? 20);
-const SECONDS = Number(process.env.ACK_SECONDS ?? 12);
-const ROUNDS = Number(process.env.ACK_ROUNDS ?? 6);
+const SECONDS = Number(process.env.ACK_SECONDS ?? 6);
+const ROUNDS = Number(process.env.ACK_ROUNDS ?? 3);
 const WARMUP_SECONDS = 2;
 const COUNTS = process.env.ACK_COUNTS !== 'off';
 /** As test/support/test-app.ts (which needs vitest, so it is not imported here). */
@@ -271,10 +276,11 @@ async function setUpProduct(app: RunningApp, baseUrl: string, fake: FakeSlack): 
  * question count holds still for a second) and the outbox has delivered (or given up on) everything. Returns
  * how long that took. Fails when nothing moves for `stuckMs`.
  */
-async function settle(app: RunningApp, stuckMs: number): Promise<number> {
+async function settle(app: RunningApp, stuckMs: number, label?: string): Promise<number> {
   const started = Date.now();
   let last = '';
   let stillSince = Date.now();
+  let toldAt = Date.now();
   for (;;) {
     const [questions, outbox, inbound] = await Promise.all([
       app.db.prisma.question.count(),
@@ -283,6 +289,10 @@ async function settle(app: RunningApp, stuckMs: number): Promise<number> {
     ]);
     const now = `${questions}/${outbox}/${inbound}`;
     if (now !== last) [last, stillSince] = [now, Date.now()];
+    if (label && Date.now() - toldAt >= 30_000) {
+      toldAt = Date.now();
+      process.stderr.write(`${label}: ${Math.round((toldAt - started) / 1000)} s, ${inbound} questions still to ask, ${outbox} messages to send\n`);
+    }
     if (outbox + inbound === 0 && Date.now() - stillSince >= 1000) return Date.now() - started;
     if (Date.now() - stillSince > stuckMs) throw new Error(`${inbound} questions are still to be asked and ${outbox} messages to be sent, and nothing moved for ${stuckMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 100));
@@ -291,7 +301,8 @@ async function settle(app: RunningApp, stuckMs: number): Promise<number> {
 
 /** Every acknowledged question in the database, and every question's DM delivered to the PO. */
 async function countDeliveries(database: string, app: RunningApp, fake: FakeSlack, phases: PhaseResult[]): Promise<Count> {
-  const drainMs = await settle(app, 60_000);
+  process.stderr.write(`po-desk (${database}): asking and sending what was acknowledged…\n`);
+  const drainMs = await settle(app, 60_000, `po-desk (${database})`);
   const acked = new Set(phases.flatMap((p) => p.acked));
   const inFlight = new Set(phases.flatMap((p) => p.unanswered));
   const prefix = `slack:command:${TEAM_ID}:`;
