@@ -18,6 +18,7 @@ import { dailyReminderJob, reviewPromptJob, weeklyDigestJob } from './scheduler/
 import { Scheduler } from './scheduler/scheduler.js';
 import { createHttpServer } from './server.js';
 import { openDatabase, type Database, type DatabaseOptions } from './store/database.js';
+import { vacuumEmbeddedDatabase } from './store/embedded-vacuum.js';
 import { defaultPgliteTemplate } from './store/pglite-template.js';
 import { prismaStore } from './store/prisma-store.js';
 import { playgroundWorkspace } from './store/playground-workspace.js';
@@ -40,6 +41,8 @@ export interface StartOptions {
   /** Overrides the database chosen by the config (tests pass a per-file database). */
   database?: DatabaseOptions;
   dispatcherPollMs?: number;
+  /** How often the embedded database is vacuumed (a minute). */
+  vacuumEveryMs?: number;
   outboxBackoff?: { baseMs: number; maxMs: number };
   /** Where the Bot Framework's identity services are (tests point them at local fakes). */
   teamsEndpoints?: TeamsAuthEndpoints;
@@ -71,14 +74,17 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
     options.database ??
       (config.database.kind === 'postgres' ? { kind: 'postgres', url: config.database.url } : { kind: 'pglite', dataDir: config.database.dataDir, template: defaultPgliteTemplate() }),
   );
+  let stopVacuuming = async () => {};
   // A start that fails after this point closes the database (and gives the embedded one's directory back).
   const closingOnFailure = <T>(step: Promise<T>) =>
     step.catch(async (error: unknown) => {
+      await stopVacuuming();
       await db.close();
       throw error;
     });
   const applied = await closingOnFailure(db.migrate());
   if (applied.length > 0) log.info({ migrations: applied }, 'database: migrations applied');
+  stopVacuuming = vacuumEmbeddedDatabase(db, log, options.vacuumEveryMs);
 
   const playgroundStore = playgroundWorkspace(db.prisma);
   const ahead = await playgroundStore.clockOffsetMs();
@@ -189,6 +195,7 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
         await slack?.stop();
         await scheduler.stop();
         await dispatcher.stop();
+        await stopVacuuming();
         await db.close();
       })();
       return stopping;

@@ -40,6 +40,11 @@ export interface Database {
   migrate(): Promise<string[]>;
   /** True when the database answers and every committed migration is applied. */
   ready(): Promise<boolean>;
+  /**
+   * Reclaims the rows updates and deletes left behind: PGlite runs no autovacuum (see embedded-vacuum.ts).
+   * Nothing on PostgreSQL, whose autovacuum does it.
+   */
+  vacuum(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -155,6 +160,8 @@ async function openPglite(raw: PGlite, migrations: Migration[], release: () => v
     sql: { query: session.query },
     migrate: () => applyMigrations(session, migrations),
     ready: () => isReady(session, migrations),
+    // Outside any transaction, as VACUUM must be: PGlite runs it when no transaction holds the connection.
+    vacuum: () => session.exec('VACUUM'),
     async close() {
       await prisma.$disconnect();
       await raw.close();
@@ -220,6 +227,7 @@ async function openPostgres(
     // The schema is created under the migration lock: replicas starting together would race on it.
     migrate: () => withClient((s) => applyMigrations(s, migrations, `CREATE SCHEMA IF NOT EXISTS "${schema.replaceAll('"', '')}"`)),
     ready: () => withClient((s) => isReady(s, migrations)).catch(() => false),
+    vacuum: async () => {},
     async close() {
       await prisma.$disconnect();
       await pool.end();
