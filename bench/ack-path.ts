@@ -295,7 +295,8 @@ async function settle(app: RunningApp, stuckMs: number, label?: string): Promise
     }
     if (outbox + inbound === 0 && Date.now() - stillSince >= 1000) return Date.now() - started;
     if (Date.now() - stillSince > stuckMs) throw new Error(`${inbound} questions are still to be asked and ${outbox} messages to be sent, and nothing moved for ${stuckMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 100));
+    // Not more often: on PGlite, counting the questions reads the whole table, on the connection po-desk is using.
+    await new Promise((r) => setTimeout(r, 500));
   }
 }
 
