@@ -18,7 +18,7 @@ import { dailyReminderJob, reviewPromptJob, weeklyDigestJob } from './scheduler/
 import { Scheduler } from './scheduler/scheduler.js';
 import { createHttpServer } from './server.js';
 import { openDatabase, type Database, type DatabaseOptions } from './store/database.js';
-import { vacuumEmbeddedDatabase } from './store/embedded-vacuum.js';
+import { vacuumEmbeddedDatabase, warnIfAutovacuumIsOff } from './store/vacuum.js';
 import { defaultPgliteTemplate } from './store/pglite-template.js';
 import { prismaStore } from './store/prisma-store.js';
 import { playgroundWorkspace } from './store/playground-workspace.js';
@@ -85,6 +85,7 @@ export async function startPoDesk(config: Config, options: StartOptions): Promis
   const applied = await closingOnFailure(db.migrate());
   if (applied.length > 0) log.info({ migrations: applied }, 'database: migrations applied');
   stopVacuuming = vacuumEmbeddedDatabase(db, log, options.vacuumEveryMs);
+  await closingOnFailure(warnIfAutovacuumIsOff(db, log));
 
   const playgroundStore = playgroundWorkspace(db.prisma);
   const ahead = await playgroundStore.clockOffsetMs();

@@ -41,7 +41,7 @@ export interface Database {
   /** True when the database answers and every committed migration is applied. */
   ready(): Promise<boolean>;
   /**
-   * Reclaims the rows updates and deletes left behind: PGlite runs no autovacuum (see embedded-vacuum.ts).
+   * Reclaims the rows updates and deletes left behind: PGlite runs no autovacuum (see vacuum.ts).
    * Nothing on PostgreSQL, whose autovacuum does it.
    */
   vacuum(): Promise<void>;

@@ -34,3 +34,16 @@ export function vacuumEmbeddedDatabase(db: Database, log: Logger, everyMs = 60_0
     await running;
   };
 }
+
+/**
+ * po-desk leaves PostgreSQL's vacuuming to its autovacuum. With autovacuum off, the outbox's table keeps
+ * every message's two replaced rows, and its claim slows as the bot ages as PGlite's did (134 ms with
+ * 151,000 dead rows, against a few ms). Said once at start; the setting is the database's, not ours.
+ */
+export async function warnIfAutovacuumIsOff(db: Database, log: Logger): Promise<void> {
+  if (db.kind !== 'postgres') return;
+  const [row] = await db.sql.query<{ autovacuum: string }>(`SELECT current_setting('autovacuum') AS autovacuum`);
+  if (row?.autovacuum === 'off') {
+    log.warn('database: PostgreSQL’s autovacuum is off, so po-desk’s outbox will slow down as it ages; turn it on, or VACUUM "OutboxMessage" and "InboundCommand" regularly');
+  }
+}

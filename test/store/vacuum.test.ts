@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { vacuumEmbeddedDatabase } from '../../src/store/embedded-vacuum.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { vacuumEmbeddedDatabase, warnIfAutovacuumIsOff } from '../../src/store/vacuum.js';
+import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/test-database.js';
 
 const silent = pino({ level: 'silent' });
 
@@ -73,5 +73,21 @@ describe('the embedded database is vacuumed', () => {
     await new Promise((resolve) => setTimeout(resolve, 40));
     await stopPostgres();
     expect(onPostgres).toBe(0);
+  });
+});
+
+describe.each(testDatabaseKinds())('at start (%s)', (kind) => {
+  it('warns when PostgreSQL’s autovacuum is off, and only then', async () => {
+    const database = await createTestDatabase(kind);
+    try {
+      const warnings: string[] = [];
+      const log = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line).msg) });
+      await warnIfAutovacuumIsOff(database.db, log);
+      const [setting] = kind === 'postgres' ? await database.db.sql.query<{ on: string }>(`SELECT current_setting('autovacuum') AS on`) : [{ on: 'not PostgreSQL' }];
+      // This workplace's PostgreSQL runs with autovacuum off; a server with it on must not be warned about.
+      expect(warnings).toEqual(setting!.on === 'off' ? [expect.stringContaining('autovacuum is off')] : []);
+    } finally {
+      await database.drop();
+    }
   });
 });
