@@ -16,9 +16,9 @@
  * start). node:http, a reference only, runs on its own first.
  *
  * Why 6 seconds: every question acknowledged is asked and sent afterwards, and that is ~100 times slower
- * than acknowledging it (~40 questions a second on PostgreSQL, ~30 on PGlite, against 3,000+ acks): 8 s of
- * load per database is ~25,000 questions and ~12 minutes of drain. Speeds alone over longer or many runs:
- * ACK_COUNTS=off.
+ * than acknowledging it (~37 questions a second on PostgreSQL, ~30 on PGlite, against 3,000+ acks): 8 s of
+ * load per database was 28,000-37,000 questions and 16-31 minutes of drain. Speeds alone over longer or
+ * many runs: ACK_COUNTS=off.
  *
  * po-desk runs in process on a fresh embedded database (PGlite in a temporary DATA_DIR), and on PostgreSQL
  * too when TEST_DATABASE_URL or DATABASE_URL is set (a temporary schema, dropped afterwards), talking to

@@ -40,7 +40,8 @@ function toQuestion(r: Row): Question {
  * The four-week median every ask quotes ("usually responds within …"), kept a minute per product. It reads
  * every answered question of those weeks: on a busy product (100,000 questions over half a year) that is
  * 15,000 rows and 4-6 ms on PostgreSQL, 20-25 ms on PGlite, for each question asked. Forgotten whenever
- * this process records a first response (the only write that changes it); another replica's answer shows within the minute.
+ * this process records a first response (the only write that changes it); another replica's answer is
+ * quoted within the minute.
  */
 export class RecentMedians {
   private readonly byProduct = new Map<string, { sinceMs: number; median: number | undefined }>();
