@@ -108,12 +108,13 @@ function prismaTx(db: PrismaTx, medians: RecentMedians, markEnqueued: () => void
     },
 
     async workingHours(personId): Promise<WorkingHours> {
-      const known = hoursOf.get(personId);
-      if (known) return { ...known, days: [...known.days] };
-      const p = await db.person.findUniqueOrThrow({ where: { id: personId } });
-      const hours = { timeZone: p.timeZone, startMin: p.workStartMin, endMin: p.workEndMin, days: p.workDays.length ? p.workDays : DEFAULT_WORKING_HOURS.days };
-      hoursOf.set(personId, { ...hours, days: [...hours.days] });
-      return hours;
+      let hours = hoursOf.get(personId);
+      if (!hours) {
+        const p = await db.person.findUniqueOrThrow({ where: { id: personId } });
+        hours = { timeZone: p.timeZone, startMin: p.workStartMin, endMin: p.workEndMin, days: p.workDays.length ? p.workDays : DEFAULT_WORKING_HOURS.days };
+        hoursOf.set(personId, hours);
+      }
+      return { ...hours, days: [...hours.days] };
     },
 
     async setWorkingHours(personId, h) {

@@ -72,46 +72,23 @@ export function questionStore(db: PrismaTx, medians = new RecentMedians()): Ques
       // The counter row is locked by the update, so concurrent questions get distinct numbers, and a
       // concurrent delivery of the same request waits here until the first one commits.
       const product = await db.product.update({ where: { id: q.productId }, data: { questionSeq: { increment: 1 } }, select: { questionSeq: true } });
-      const question: Question = {
-        id: randomUUID(),
-        number: product.questionSeq,
-        productId: q.productId,
-        teamId: q.teamId,
-        askerId: q.askerId,
-        text: q.text,
-        source: q.source,
-        askedAt: q.askedAt,
-        poNotifiedAt: undefined,
-        firstResponseAt: undefined,
-        firstResponseKind: undefined,
-        answeredAt: undefined,
-        answeredById: undefined,
-        answerText: undefined,
-        handedToId: undefined,
-        handedOffAt: undefined,
-        resolvedAt: undefined,
-        resolvedById: undefined,
-        lastNudgedDay: undefined,
-        escalatedAt: undefined,
-        tag: q.tag,
-      };
       // Raw SQL: every question asked comes this way, and Prisma compiles each statement on the event loop.
-      // ON CONFLICT DO NOTHING: a redelivered request (same requestKey) inserts nothing.
-      const inserted = await db.$executeRawUnsafe(
+      // ON CONFLICT DO NOTHING: a redelivered request (same requestKey) inserts nothing and returns no row.
+      const [row] = await db.$queryRawUnsafe<Row[]>(
         `INSERT INTO "Question" ("id", "productId", "number", "teamId", "askerId", "text", "source", "askedAt", "requestKey", "tag")
-         VALUES ($1, $2, $3, $4, $5, $6, $7, ${utcTimestamp('$8')}, $9, $10) ON CONFLICT DO NOTHING`,
-        question.id,
-        question.productId,
-        question.number,
-        question.teamId,
-        question.askerId,
-        question.text,
-        question.source,
-        question.askedAt.toISOString(),
+         VALUES ($1, $2, $3, $4, $5, $6, $7, ${utcTimestamp('$8')}, $9, $10) ON CONFLICT DO NOTHING RETURNING *`,
+        randomUUID(),
+        q.productId,
+        product.questionSeq,
+        q.teamId,
+        q.askerId,
+        q.text,
+        q.source,
+        q.askedAt.toISOString(),
         q.requestKey ?? null,
         q.tag ?? null,
       );
-      if (inserted === 0) {
+      if (!row) {
         // Give the number back (the counter is still locked by this transaction), and answer with the question
         // the same request already created.
         await db.product.update({ where: { id: q.productId }, data: { questionSeq: { decrement: 1 } } });
@@ -119,7 +96,7 @@ export function questionStore(db: PrismaTx, medians = new RecentMedians()): Ques
         if (!existing) throw new Error(`question ${product.questionSeq} of product ${q.productId} was not inserted, and no question has its request key`);
         return { question: toQuestion(existing), created: false };
       }
-      return { question, created: true };
+      return { question: toQuestion(row), created: true };
     },
 
     async byRequestKey(requestKey) {
