@@ -41,10 +41,10 @@ export interface Database {
   /** True when the database answers and every committed migration is applied. */
   ready(): Promise<boolean>;
   /**
-   * Reclaims the rows updates and deletes left behind: PGlite runs no autovacuum (see vacuum.ts).
-   * Nothing on PostgreSQL, whose autovacuum does it.
+   * Reclaims the rows updates and deletes left behind, on a database with no autovacuum (PGlite; see
+   * vacuum.ts). Absent on PostgreSQL, whose autovacuum does it.
    */
-  vacuum(): Promise<void>;
+  vacuum?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -227,7 +227,6 @@ async function openPostgres(
     // The schema is created under the migration lock: replicas starting together would race on it.
     migrate: () => withClient((s) => applyMigrations(s, migrations, `CREATE SCHEMA IF NOT EXISTS "${schema.replaceAll('"', '')}"`)),
     ready: () => withClient((s) => isReady(s, migrations)).catch(() => false),
-    vacuum: async () => {},
     async close() {
       await prisma.$disconnect();
       await pool.end();

@@ -14,13 +14,13 @@ const SLOW_MS = 1_000;
  * Returns a function that stops it and waits for a vacuum in progress.
  */
 export function vacuumEmbeddedDatabase(db: Database, log: Logger, everyMs = 60_000): () => Promise<void> {
-  if (db.kind !== 'pglite') return async () => {};
+  const vacuum = db.vacuum;
+  if (!vacuum) return async () => {};
   let running: Promise<void> | undefined;
   const timer = setInterval(() => {
     if (running) return;
     const started = performance.now();
-    running = db
-      .vacuum()
+    running = vacuum()
       .then(() => {
         const ms = Math.round(performance.now() - started);
         if (ms >= SLOW_MS) log.warn({ ms }, 'database: vacuuming the embedded database took long');
